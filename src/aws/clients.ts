@@ -1,0 +1,116 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { CliError, toCliError } from '../errors.js';
+
+export interface AwsOptions {
+  region?: string | undefined;
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  /** With --debug: one line per AWS call (operation, status, attempts, request id). Never headers. */
+  debugLog?: ((line: string) => void) | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The part of every SDK client we touch here: the middleware stack, config and destroy. */
+interface AnyClient {
+  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void };
+  config: { region: () => Promise<string> };
+  destroy: () => void;
+}
+
+/**
+ * Creates SDK clients on first use, so a command loads only the SDK packages it needs and
+ * `--help` loads none. Region, credentials and endpoint follow the SDK's own chain
+ * (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*, config files, SSO, IMDS), overridden by the
+ * global flags.
+ */
+export class AwsClients {
+  private readonly created: AnyClient[] = [];
+  private lambdaClient: Promise<LambdaClient> | undefined;
+
+  constructor(private readonly options: AwsOptions) {}
+
+  lambda(): Promise<LambdaClient> {
+    this.lambdaClient ??= import('@aws-sdk/client-lambda').then(({ LambdaClient }) =>
+      this.track(new LambdaClient(this.clientConfig())),
+    );
+    return this.lambdaClient;
+  }
+
+  /** The region every client will use, resolved without any network call. */
+  async region(): Promise<string> {
+    const client = await this.lambda();
+    try {
+      return await (client as unknown as AnyClient).config.region();
+    } catch (error) {
+      throw toCliError(error);
+    }
+  }
+
+  destroy(): void {
+    for (const client of this.created) client.destroy();
+  }
+
+  private clientConfig() {
+    const { region, profile, endpointUrl, env } = this.options;
+    return {
+      ...(region ? { region } : {}),
+      ...(profile ? { profile } : {}),
+      ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+      // Throttling and 5xx are retried by the SDK's standard strategy, which honours
+      // Retry-After. A few more attempts than its default 3 ride out a burst.
+      ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 6 }),
+      // A hung connection must not hang the CLI: fail the attempt and let the SDK retry.
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+      customUserAgent: 'lambda-vpc',
+    };
+  }
+
+  private track<T>(client: T): T {
+    const c = client as unknown as AnyClient;
+    if (this.options.debugLog)
+      c.middlewareStack.add(debugMiddleware(this.options.debugLog) as never, {
+        step: 'initialize',
+        name: 'lambdaVpcDebug',
+      });
+    this.created.push(c);
+    return client;
+  }
+}
+
+interface Metadata {
+  httpStatusCode?: number;
+  requestId?: string;
+  attempts?: number;
+}
+
+function debugMiddleware(log: (line: string) => void) {
+  return (
+    next: (args: unknown) => Promise<{ output: { $metadata?: Metadata } }>,
+    context: { clientName?: string; commandName?: string },
+  ) =>
+    async (args: unknown) => {
+      const started = Date.now();
+      const label = `${(context.clientName ?? '').replace(/Client$/, '')}.${(context.commandName ?? '').replace(/Command$/, '')}`;
+      try {
+        const result = await next(args);
+        log(`${label} ${describe(result.output.$metadata)} ${Date.now() - started}ms`);
+        return result;
+      } catch (error) {
+        const e = error as { name?: string; $metadata?: Metadata };
+        log(`${label} failed: ${e.name ?? 'Error'} ${describe(e.$metadata)} ${Date.now() - started}ms`);
+        throw error;
+      }
+    };
+}
+
+const describe = (m: Metadata | undefined) =>
+  `http=${m?.httpStatusCode ?? '-'} attempts=${m?.attempts ?? 1} requestId=${m?.requestId ?? '-'}`;
+
+/** Refuses a full ARN whose region differs from the client's, before any call is made. */
+export function assertSameRegion(arnRegion: string | undefined, region: string, input: string): void {
+  if (arnRegion && arnRegion !== region) {
+    throw new CliError('Usage', `'${input}' is in ${arnRegion}, but the region in use is ${region}.`, {
+      hint: `Pass --region ${arnRegion}.`,
+    });
+  }
+}

@@ -1,0 +1,162 @@
+import { Command, CommanderError, Option } from 'commander';
+import { attachCommand } from './commands/attach.js';
+import { detachCommand } from './commands/detach.js';
+import type { Ctx } from './commands/session.js';
+import { statusCommand } from './commands/status.js';
+import { CliError, ExitCode, toCliError } from './errors.js';
+import { jsonDocument } from './output/render.js';
+import { Ui } from './output/ui.js';
+import { VERSION } from './version.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success (also: nothing to change)
+  1    error (AWS service error, network, throttled after retries)
+  2    usage: bad flags or input; nothing was sent to AWS
+  3    credentials missing or invalid
+  4    access denied
+  5    function or resource not found
+  6    update failed (LastUpdateStatus Failed; the reason code and a remedy are printed)
+  7    timed out waiting; the update continues on AWS's side
+  8    conflict: the function kept changing concurrently; nothing was overwritten
+  130  interrupted (Ctrl-C); an update already sent continues on AWS's side
+
+Docs: the README and docs/ of the lambda-vpc package.`;
+
+export function buildProgram(ctx: Ctx, done: (code: number) => void): Command {
+  const program = new Command('lambda-vpc')
+    .description('Put AWS Lambda functions into a VPC, take them out, and wait until Lambda has settled.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)")
+    .option('--profile <name>', 'named profile from ~/.aws/config (default: AWS_PROFILE)')
+    .option('--endpoint-url <url>', 'send AWS calls to this endpoint instead (default: AWS_ENDPOINT_URL*)')
+    .addOption(
+      new Option('-o, --output <format>', 'result format on stdout')
+        .choices(['human', 'json'])
+        .default('human'),
+    )
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option(
+      '--debug',
+      'show AWS calls with request ids, and stack traces, on stderr (never credentials)',
+      false,
+    )
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda-vpc attach my-fn --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002 --sg sg-0a1b2c3d4e5f60001
+  $ lambda-vpc status my-fn --wait --timeout 10m
+  $ lambda-vpc detach my-fn
+  $ lambda-vpc --profile prod --region eu-west-1 status my-fn --output json
+${EXIT_CODES_HELP}`,
+    );
+  for (const make of [attachCommand, detachCommand, statusCommand]) program.addCommand(make(ctx, done));
+  const configure = (cmd: Command) => {
+    cmd
+      .configureHelp({ showGlobalOptions: true })
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => ctx.stdout.write(text),
+        writeErr: (text) => ctx.stderr.write(text),
+        // Usage errors are printed by run() in the same one-line form as every other error.
+        outputError: () => {},
+      });
+    for (const sub of cmd.commands) configure(sub);
+  };
+  configure(program);
+  return program;
+}
+
+/** Runs the CLI on argv (without node and the script) and resolves to the exit code. */
+export async function run(argv: string[], ctx: Ctx): Promise<number> {
+  let exitCode: number = ExitCode.Success;
+  const program = buildProgram(ctx, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      if (
+        thrown.exitCode === 0 ||
+        thrown.code === 'commander.help' ||
+        thrown.code === 'commander.helpDisplayed' ||
+        thrown.code === 'commander.version'
+      ) {
+        return ExitCode.Success;
+      }
+      const sub = argv.find((a) => program.commands.some((c) => c.name() === a));
+      const message = thrown.message.replace(/^error: /, '');
+      return report(
+        argv,
+        ctx,
+        new CliError('Usage', capitalise(message), {
+          hint: `Run 'lambda-vpc ${sub ? `${sub} ` : ''}--help' for usage.`,
+        }),
+      );
+    }
+    return report(argv, ctx, toCliError(thrown));
+  }
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** An error before any per-function result: one line on stderr, and the JSON document if asked. */
+function report(argv: string[], ctx: Ctx, error: CliError): number {
+  const format = outputFormatOf(argv);
+  const ui = new Ui({
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    env: ctx.env,
+    format,
+    color: !argv.includes('--no-color'),
+    debug: argv.includes('--debug'),
+  });
+  ui.error(error);
+  if (format === 'json') {
+    const command = argv.find((a) => a === 'attach' || a === 'detach' || a === 'status') ?? null;
+    ui.result(
+      jsonDocument(command as 'attach' | null, error.exitCode, [], {
+        code: error.code,
+        exitCode: error.exitCode,
+        message: error.message,
+        hint: error.hint ?? null,
+      }),
+    );
+  }
+  return error.exitCode;
+}
+
+/** Commander may not have parsed --output when the error happened, so read it from argv. */
+function outputFormatOf(argv: string[]): 'human' | 'json' {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if ((arg === '--output' || arg === '-o') && argv[i + 1] === 'json') return 'json';
+    if (arg === '--output=json' || arg === '-ojson') return 'json';
+  }
+  return 'human';
+}
+
+/** The process entry point used by bin/lambda-vpc.js. */
+export async function main(): Promise<void> {
+  // The SDK is bundled and pinned, so its notice about future SDK releases needing Node 22
+  // is not for our users, and it would break the one-line error contract on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const code = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  });
+  process.off('SIGINT', onSigint);
+  process.exitCode = controller.signal.aborted ? ExitCode.Interrupted : code;
+}

@@ -1,0 +1,68 @@
+import { Command } from 'commander';
+import { parseIdList } from '../core/validate.js';
+import { usageError } from '../errors.js';
+import { type ChangeOptions, parseTargets, runChange, timeoutOption } from './change.js';
+import type { Ctx } from './session.js';
+
+interface AttachOptions extends ChangeOptions {
+  subnets?: string[];
+  securityGroups?: string[];
+  ipv6DualStack?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export const attachCommand = (ctx: Ctx, done: (code: number) => void) =>
+  new Command('attach')
+    .description(
+      'put functions into a VPC: set their subnets and security groups, then wait until Lambda has settled',
+    )
+    .argument('<function...>', 'function names, full ARNs or partial ARNs ($LATEST only)')
+    .option('--subnets <ids>', 'comma-separated subnet IDs, 1 to 16, all in one VPC (repeatable)', collect)
+    .option(
+      '--sg, --security-groups <ids>',
+      'comma-separated security group IDs, 1 to 5 (repeatable)',
+      collect,
+    )
+    .option('--ipv6-dual-stack', 'allow IPv6 traffic for dual-stack subnets', false)
+    .option('--no-wait', 'send the update and return without waiting for it to settle')
+    .option(...timeoutOption)
+    .option('--dry-run', 'show what would change; write nothing', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda-vpc attach my-fn --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002 --sg sg-0a1b2c3d4e5f60001
+  $ lambda-vpc attach my-fn other-fn --subnets subnet-0a1b2c3d4e5f60001 --sg sg-0a1b2c3d4e5f60001 --dry-run
+  $ lambda-vpc attach arn:aws:lambda:eu-west-1:123456789012:function:my-fn --subnets ... --sg ... --timeout 30m
+
+attach sends only VpcConfig, guarded by the function's RevisionId, so it never overwrites a
+concurrent change. It waits for an update already in progress before writing, does nothing
+when the function already has this configuration, and prints the previous configuration
+with the command that restores it.`,
+    )
+    .action(async (functions: string[], options: AttachOptions, cmd: Command) => {
+      if (!options.subnets)
+        throw usageError(
+          'attach needs --subnets.',
+          'Example: --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
+        );
+      if (!options.securityGroups)
+        throw usageError('attach needs --sg (security groups).', 'Example: --sg sg-0a1b2c3d4e5f60001');
+      const subnets = parseIdList(options.subnets, 'subnet');
+      const groups = parseIdList(options.securityGroups, 'securityGroup');
+      const targets = parseTargets(functions, options, 'attach');
+      done(
+        await runChange('attach', cmd, ctx, {
+          ...targets,
+          desired: {
+            subnetIds: subnets.ids,
+            securityGroupIds: groups.ids,
+            ipv6AllowedForDualStack: Boolean(options.ipv6DualStack),
+          },
+          notes: [...subnets.notes, ...groups.notes],
+          wait: options.wait,
+          dryRun: Boolean(options.dryRun),
+        }),
+      );
+    });

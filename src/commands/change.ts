@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import type { DesiredVpc } from '../core/plan.js';
+import type { FunctionResult } from '../core/result.js';
+import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
+import { type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
+import { createProgress } from '../output/progress.js';
+import { jsonDocument, renderChange } from '../output/render.js';
+import type { Ctx } from './session.js';
+import { Session } from './session.js';
+
+export interface ChangeOptions {
+  wait: boolean;
+  timeout: string;
+  dryRun?: boolean;
+}
+
+export interface ParsedTargets {
+  targets: Array<{ ref: FunctionRef; input: string }>;
+  timeoutMs: number;
+}
+
+/** Flags → typed input, before any AWS call; throws a usage CliError on bad input. */
+export function parseTargets(
+  functions: string[],
+  options: ChangeOptions,
+  command: 'attach' | 'detach',
+): ParsedTargets {
+  const seen = new Set<string>();
+  const targets = functions
+    .map((input) => ({ input, ref: requireUnqualified(parseFunctionRef(input), command) }))
+    .filter(({ ref }) => !seen.has(ref.id) && Boolean(seen.add(ref.id)));
+  return { targets, timeoutMs: parseDuration(options.timeout) };
+}
+
+/** The attach/detach protocol for each function in turn, then the results on stdout. */
+export async function runChange(
+  command: 'attach' | 'detach',
+  cmd: Command,
+  ctx: Ctx,
+  input: ParsedTargets & { desired: DesiredVpc; notes: string[]; wait: boolean; dryRun: boolean },
+): Promise<ExitCode> {
+  const session = Session.open(cmd, ctx);
+  const { ui } = session;
+  const region = await session.region(input.targets);
+  if (ui.format === 'human') for (const note of input.notes) ui.note(note);
+  const { applyVpcConfig } = await import('../services/vpc-update.js');
+  const lambda = await session.aws.lambda();
+  const progress = await createProgress(ui, session.now);
+  const results: FunctionResult[] = [];
+  try {
+    for (const { ref, input: fn } of input.targets) {
+      const { result, error } = await applyVpcConfig(
+        {
+          lambda,
+          region,
+          signal: ctx.signal,
+          ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+          now: session.now,
+          onProgress: (event) => progress.update(event.fn, event.text),
+        },
+        {
+          ref,
+          input: fn,
+          desired: input.desired,
+          wait: input.wait,
+          dryRun: input.dryRun,
+          timeoutMs: input.timeoutMs,
+          resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
+        },
+      );
+      progress.done(fn, !error);
+      result.notes.unshift(...input.notes);
+      if (command === 'detach' && result.written) result.notes.push(DETACH_NOTE);
+      results.push(result);
+      if (ui.format === 'human') {
+        ui.result(renderChange(result, command, ui.out, session.cliPrefix));
+        for (const note of result.notes.slice(input.notes.length)) ui.note(note);
+      }
+      if (error) ui.error(error, error.message.startsWith(fn) ? '' : `${fn}: `);
+      if (error && stopsTheBatch(error)) break;
+    }
+  } finally {
+    progress.stop();
+  }
+  const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
+  if (ui.format === 'json') ui.result(jsonDocument(command, exitCode, results));
+  return exitCode;
+}
+
+export const DETACH_NOTE =
+  "Lambda deletes the function's network interfaces within about 20 minutes, and only once no other function or published version uses the same subnets and security groups. Keep the execution role's EC2 permissions until then, or the interfaces are stranded and must be deleted by hand.";
+
+export const timeoutOption = [
+  '--timeout <duration>',
+  'how long to wait for the update to settle (e.g. 90s, 15m, 1h)',
+  '15m',
+] as const;

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { AwsClients, assertSameRegion } from '../aws/clients.js';
+import { type FunctionRef, validateEndpointUrl, validateRegion } from '../core/validate.js';
+import { type OutputFormat, type TextStream, Ui } from '../output/ui.js';
+import type { Sleep } from '../services/lambda.js';
+
+/** Everything a run needs from the outside world; tests pass their own. */
+export interface Ctx {
+  stdout: TextStream;
+  stderr: TextStream;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal | undefined;
+  sleep?: Sleep | undefined;
+  now?: (() => number) | undefined;
+}
+
+export interface GlobalOptions {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  output: OutputFormat;
+  color: boolean;
+  debug: boolean;
+}
+
+/** One command invocation: validated global options, output, and lazily created AWS clients. */
+export class Session {
+  readonly ui: Ui;
+  readonly aws: AwsClients;
+  /** "lambda-vpc --region eu-west-1": how to write a follow-up command the user can paste. */
+  readonly cliPrefix: string;
+  readonly now: () => number;
+
+  constructor(
+    readonly ctx: Ctx,
+    readonly globals: GlobalOptions,
+  ) {
+    this.ui = new Ui({
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+      env: ctx.env,
+      format: globals.output,
+      color: globals.color,
+      debug: globals.debug,
+    });
+    this.aws = new AwsClients({
+      region: globals.region,
+      profile: globals.profile,
+      endpointUrl: globals.endpointUrl,
+      env: ctx.env,
+      debugLog: globals.debug ? (line) => this.ui.debugLine(line) : undefined,
+    });
+    this.now = ctx.now ?? Date.now;
+    this.cliPrefix = [
+      'lambda-vpc',
+      globals.profile ? `--profile ${globals.profile}` : '',
+      globals.region ? `--region ${globals.region}` : '',
+      globals.endpointUrl ? `--endpoint-url ${globals.endpointUrl}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+
+  /** Validates the global flags (no AWS call) and builds the session. */
+  static open(cmd: Command, ctx: Ctx): Session {
+    const o = cmd.optsWithGlobals<GlobalOptions>();
+    if (o.region !== undefined) validateRegion(o.region);
+    if (o.endpointUrl !== undefined) validateEndpointUrl(o.endpointUrl);
+    return new Session(ctx, o);
+  }
+
+  /**
+   * Resolves the region (flags, environment, profile: no network) and checks that full ARNs
+   * belong to it, so a mismatch is a usage error rather than a confusing "not found".
+   */
+  async region(refs: Array<{ ref: FunctionRef; input: string }>): Promise<string> {
+    const region = await this.aws.region();
+    validateRegion(region);
+    for (const { ref, input } of refs) assertSameRegion(ref.region, region, input);
+    return region;
+  }
+}

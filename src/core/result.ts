@@ -1,0 +1,83 @@
+import type { CliError, ErrorCode, ExitCode } from '../errors.js';
+import type { VpcSettings } from './plan.js';
+import type { FunctionStatus } from './settle.js';
+
+/**
+ * What happened to one function. This is the JSON schema's `results[]` entry (documented in
+ * docs/json-output.md): add fields, never rename or remove them.
+ */
+export interface FunctionResult {
+  /** The function as the user named it. */
+  function: string;
+  functionArn: string | null;
+  /**
+   * updated: written and settled; started: written, not waited for (--no-wait);
+   * unchanged: already as requested, nothing written; planned: --dry-run;
+   * failed: see error; status: the status command.
+   */
+  outcome: 'updated' | 'started' | 'unchanged' | 'planned' | 'failed' | 'status';
+  /** Whether an UpdateFunctionConfiguration call was accepted by AWS. */
+  written: boolean;
+  /** attach/detach: the configuration before the change, to undo it by hand. status: null. */
+  before: VpcSettings | null;
+  /** attach/detach: the configuration after (as AWS reports it, or as requested if not yet known). */
+  after: VpcSettings | null;
+  /** status: the current configuration. */
+  vpc: VpcSettings | null;
+  status: StatusFields | null;
+  elapsedMs: number;
+  notes: string[];
+  error: ErrorJson | null;
+}
+
+export interface StatusFields {
+  state: string | null;
+  stateReason: string | null;
+  stateReasonCode: string | null;
+  lastUpdateStatus: string | null;
+  lastUpdateStatusReason: string | null;
+  lastUpdateStatusReasonCode: string | null;
+  revisionId: string | null;
+}
+
+export interface ErrorJson {
+  code: ErrorCode;
+  exitCode: ExitCode;
+  message: string;
+  hint: string | null;
+}
+
+export const errorJson = (error: CliError): ErrorJson => ({
+  code: error.code,
+  exitCode: error.exitCode,
+  message: error.message,
+  hint: error.hint ?? null,
+});
+
+export function statusFields(c: FunctionStatus & { RevisionId?: string | undefined }): StatusFields {
+  return {
+    state: c.State ?? null,
+    stateReason: c.StateReason ?? null,
+    stateReasonCode: c.StateReasonCode ?? null,
+    lastUpdateStatus: c.LastUpdateStatus ?? null,
+    lastUpdateStatusReason: c.LastUpdateStatusReason ?? null,
+    lastUpdateStatusReasonCode: c.LastUpdateStatusReasonCode ?? null,
+    revisionId: c.RevisionId ?? null,
+  };
+}
+
+export function emptyResult(fn: string): FunctionResult {
+  return {
+    function: fn,
+    functionArn: null,
+    outcome: 'failed',
+    written: false,
+    before: null,
+    after: null,
+    vpc: null,
+    status: null,
+    elapsedMs: 0,
+    notes: [],
+    error: null,
+  };
+}

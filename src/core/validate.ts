@@ -1,0 +1,175 @@
+import { usageError } from '../errors.js';
+
+/** A Lambda function as the user named it, split into the parts the API understands. */
+export interface FunctionRef {
+  /** What to send as FunctionName: the name, a partial ARN or a full ARN, without qualifier. */
+  id: string;
+  /** The bare function name, for messages. */
+  name: string;
+  qualifier?: string;
+  /** Region of a full ARN, to catch an ARN from another region than the client's. */
+  region?: string;
+  accountId?: string;
+}
+
+const NAME = '(?<name>[a-zA-Z0-9_-]{1,64})';
+const QUALIFIER = '(?::(?<qualifier>\\$LATEST|[a-zA-Z0-9_-]{1,128}))?';
+const FULL_ARN = new RegExp(
+  `^arn:(?<partition>aws[a-zA-Z-]*):lambda:(?<region>[a-z]{2}(?:-[a-z]+)+-\\d):(?<account>\\d{12}):function:${NAME}${QUALIFIER}$`,
+);
+const PARTIAL_ARN = new RegExp(`^(?<account>\\d{12}):function:${NAME}${QUALIFIER}$`);
+const PLAIN_NAME = new RegExp(`^${NAME}${QUALIFIER}$`);
+
+export function parseFunctionRef(input: string): FunctionRef {
+  const text = input.trim();
+  const full = FULL_ARN.exec(text)?.groups;
+  if (full?.name) {
+    const { partition, region, account, name, qualifier } = full;
+    return withQualifier(
+      {
+        id: `arn:${partition}:lambda:${region}:${account}:function:${name}`,
+        name,
+        region,
+        accountId: account,
+      },
+      qualifier,
+    );
+  }
+  const partial = PARTIAL_ARN.exec(text)?.groups;
+  if (partial?.name) {
+    return withQualifier(
+      { id: `${partial.account}:function:${partial.name}`, name: partial.name, accountId: partial.account },
+      partial.qualifier,
+    );
+  }
+  const plain = PLAIN_NAME.exec(text)?.groups;
+  if (plain?.name) return withQualifier({ id: plain.name, name: plain.name }, plain.qualifier);
+  throw usageError(
+    `'${input}' is not a Lambda function name or ARN.`,
+    'Use a name (my-fn), a partial ARN (123456789012:function:my-fn) or a full ARN (arn:aws:lambda:REGION:ACCOUNT:function:my-fn).',
+  );
+}
+
+function withQualifier(ref: FunctionRef, qualifier: string | undefined): FunctionRef {
+  return qualifier ? { ...ref, qualifier } : ref;
+}
+
+/**
+ * attach and detach change $LATEST only: published versions are immutable, and an alias
+ * points at one. An explicit `:$LATEST` is the same as none.
+ */
+export function requireUnqualified(ref: FunctionRef, command: string): FunctionRef {
+  if (!ref.qualifier || ref.qualifier === '$LATEST') {
+    const { qualifier: _dropped, ...rest } = ref;
+    return rest;
+  }
+  throw usageError(
+    `${command} changes $LATEST only, but '${ref.name}:${ref.qualifier}' names a version or alias.`,
+    `Published versions are immutable and keep the VpcConfig they were published with. ${command === 'attach' ? 'Attach' : 'Detach'} '${ref.name}', then publish a new version.`,
+  );
+}
+
+export const SUBNET_LIMIT = 16;
+export const SECURITY_GROUP_LIMIT = 5;
+const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export interface IdList {
+  ids: string[];
+  /** Notes for the user, e.g. duplicates that were dropped. */
+  notes: string[];
+}
+
+/** Splits a comma-separated list, checks each ID's format, removes duplicates (with a note). */
+export function parseIdList(raw: readonly string[], kind: 'subnet' | 'securityGroup'): IdList {
+  const spec =
+    kind === 'subnet'
+      ? {
+          flag: '--subnets',
+          label: 'subnet',
+          pattern: SUBNET_ID,
+          example: 'subnet-0123456789abcdef0',
+          max: SUBNET_LIMIT,
+        }
+      : {
+          flag: '--sg',
+          label: 'security group',
+          pattern: SECURITY_GROUP_ID,
+          example: 'sg-0123456789abcdef0',
+          max: SECURITY_GROUP_LIMIT,
+        };
+  const items = raw
+    .flatMap((part) => part.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw usageError(`${spec.flag} needs at least one ${spec.label} ID.`);
+  for (const id of items) {
+    if (!spec.pattern.test(id)) {
+      throw usageError(`'${id}' is not a valid ${spec.label} ID (expected e.g. ${spec.example}).`);
+    }
+  }
+  const ids = [...new Set(items)];
+  const notes: string[] = [];
+  if (ids.length < items.length) {
+    const dropped = items.length - ids.length;
+    notes.push(`Removed ${dropped} duplicate ${spec.label} ID${dropped > 1 ? 's' : ''} from ${spec.flag}.`);
+  }
+  if (ids.length > spec.max) {
+    throw usageError(`${spec.flag} has ${ids.length} ${spec.label}s; Lambda allows at most ${spec.max}.`);
+  }
+  return { ids, notes };
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+/** Parses "15m", "90s", "1h30m" or a bare number of seconds. */
+export function parseDuration(raw: string, flag = '--timeout'): number {
+  const text = raw.trim();
+  let ms: number;
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    ms = Number(text) * 1000;
+  } else {
+    const full = text.replace(DURATION_PART, '');
+    const parts = [...text.matchAll(DURATION_PART)];
+    if (full !== '' || parts.length === 0) {
+      throw usageError(
+        `${flag} '${raw}' is not a duration.`,
+        'Use e.g. 90s, 15m, 1h30m, or a number of seconds.',
+      );
+    }
+    ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * (UNIT_MS[unit ?? ''] ?? 0), 0);
+  }
+  if (!(ms > 0) || ms > MAX_TIMEOUT_MS)
+    throw usageError(`${flag} must be more than 0 and at most 24h, got '${raw}'.`);
+  return Math.round(ms);
+}
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+export function validateRegion(region: string): string {
+  if (!REGION.test(region)) {
+    throw usageError(
+      `'${region}' is not an AWS region name.`,
+      'Use a region code such as us-east-1 or eu-west-1.',
+    );
+  }
+  return region;
+}
+
+export function validateEndpointUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usageError(
+      `--endpoint-url '${raw}' is not a URL.`,
+      'Use e.g. http://127.0.0.1:4566 or https://lambda.us-east-1.amazonaws.com.',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`--endpoint-url must use http or https, got '${url.protocol}'.`);
+  }
+  return raw;
+}

@@ -1,0 +1,213 @@
+/**
+ * One error type for the whole CLI. Every failure a user can see becomes a CliError with
+ * an exit code, a stable code for JSON, a one-line message and, where we know one, a hint.
+ */
+export const ExitCode = {
+  Success: 0,
+  Error: 1,
+  Usage: 2,
+  Credentials: 3,
+  AccessDenied: 4,
+  NotFound: 5,
+  UpdateFailed: 6,
+  TimedOut: 7,
+  Conflict: 8,
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Stable, documented error codes used in JSON output. */
+export type ErrorCode =
+  | 'Usage'
+  | 'Config'
+  | 'Credentials'
+  | 'AccessDenied'
+  | 'NotFound'
+  | 'InvalidParameter'
+  | 'UpdateFailed'
+  | 'TimedOut'
+  | 'Conflict'
+  | 'Throttled'
+  | 'ServiceError'
+  | 'Network'
+  | 'Interrupted'
+  | 'Internal';
+
+const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
+  Usage: ExitCode.Usage,
+  Config: ExitCode.Usage,
+  InvalidParameter: ExitCode.Usage,
+  Credentials: ExitCode.Credentials,
+  AccessDenied: ExitCode.AccessDenied,
+  NotFound: ExitCode.NotFound,
+  UpdateFailed: ExitCode.UpdateFailed,
+  TimedOut: ExitCode.TimedOut,
+  Conflict: ExitCode.Conflict,
+  Throttled: ExitCode.Error,
+  ServiceError: ExitCode.Error,
+  Network: ExitCode.Error,
+  Internal: ExitCode.Error,
+  Interrupted: ExitCode.Interrupted,
+};
+
+export class CliError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  /** AWS request id of the failing call, shown with --debug. */
+  readonly requestId: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string | undefined; cause?: unknown; requestId?: string | undefined } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'CliError';
+    this.code = code;
+    this.exitCode = EXIT_BY_CODE[code];
+    this.hint = options.hint;
+    this.requestId = options.requestId;
+  }
+}
+
+export const usageError = (message: string, hint?: string) => new CliError('Usage', message, { hint });
+
+/**
+ * Which exit code wins when several functions end differently: the one a CI pipeline most
+ * needs to see. Interrupted beats everything; generic errors rank below specific ones.
+ */
+const SEVERITY: readonly ExitCode[] = [
+  ExitCode.Success,
+  ExitCode.Error,
+  ExitCode.NotFound,
+  ExitCode.Conflict,
+  ExitCode.TimedOut,
+  ExitCode.UpdateFailed,
+  ExitCode.AccessDenied,
+  ExitCode.Credentials,
+  ExitCode.Usage,
+  ExitCode.Interrupted,
+];
+
+export function worstExitCode(codes: Iterable<ExitCode>): ExitCode {
+  let worst: ExitCode = ExitCode.Success;
+  for (const code of codes) {
+    if (SEVERITY.indexOf(code) > SEVERITY.indexOf(worst)) worst = code;
+  }
+  return worst;
+}
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $fault?: 'client' | 'server';
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'AuthFailure',
+  'TokenRefreshRequired',
+  'InvalidAccessKeyId',
+]);
+const ACCESS_DENIED_ERRORS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+]);
+const THROTTLING_ERRORS = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+]);
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+/** Maps anything thrown by the SDK (matched by `name`, not instanceof) to a CliError. */
+export function toCliError(error: unknown, context: { region?: string | undefined } = {}): CliError {
+  if (error instanceof CliError) return error;
+  const e = (error ?? {}) as AwsLikeError;
+  const name = e.name ?? 'Error';
+  const requestId = e.$metadata?.requestId;
+  const message = firstLine(e.message ?? String(error));
+  const opts = { cause: error, requestId };
+
+  if (name === 'AbortError') return new CliError('Interrupted', 'Interrupted.', opts);
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new CliError('Credentials', `AWS credentials are missing or invalid: ${message}`, {
+      ...opts,
+      hint: 'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.',
+    });
+  }
+  if (ACCESS_DENIED_ERRORS.has(name)) {
+    return new CliError('AccessDenied', `Access denied: ${message}`, {
+      ...opts,
+      hint: 'The caller lacks a permission listed in docs/permissions.md.',
+    });
+  }
+  if (name === 'ResourceNotFoundException' || name === 'NoSuchEntity' || name.endsWith('.NotFound')) {
+    const where = context.region ? ` in ${context.region}` : '';
+    return new CliError('NotFound', `${message}${message.endsWith('.') ? '' : '.'}`, {
+      ...opts,
+      hint: `Check the name and the region: it was looked up${where}.`,
+    });
+  }
+  if (name === 'InvalidParameterValueException' || name === 'ValidationException') {
+    return new CliError('InvalidParameter', `AWS rejected the request: ${message}`, opts);
+  }
+  if (name === 'ResourceConflictException' || name === 'PreconditionFailedException') {
+    return new CliError('Conflict', `The function was changed concurrently: ${message}`, {
+      ...opts,
+      hint: 'Another update is running or just ran. Run the command again; nothing was overwritten.',
+    });
+  }
+  if (THROTTLING_ERRORS.has(name)) {
+    return new CliError('Throttled', `AWS kept throttling the request after retries: ${message}`, {
+      ...opts,
+      hint: 'Wait a little and run the command again, or lower the request rate of other tools in the account.',
+    });
+  }
+  if (name === 'Region is missing' || /region is missing/i.test(message)) {
+    return new CliError('Config', 'No AWS region is configured.', {
+      ...opts,
+      hint: 'Pass --region, set AWS_REGION, or set a region in your AWS profile.',
+    });
+  }
+  if (NETWORK_ERRORS.has(e.code ?? name) || name === 'TimeoutError') {
+    const where = context.region ? ` (region ${context.region})` : '';
+    return new CliError('Network', `Could not reach AWS${where}: ${message}`, {
+      ...opts,
+      hint: 'Check the network, --region and --endpoint-url.',
+    });
+  }
+  if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+    return new CliError('ServiceError', `AWS had an internal error after retries: ${name}: ${message}`, {
+      ...opts,
+      hint: 'Run the command again; if it persists, check the AWS Health Dashboard.',
+    });
+  }
+  if (e.$metadata) return new CliError('ServiceError', `${name}: ${message}`, opts);
+  return new CliError('Internal', message, { ...opts, hint: 'Run again with --debug for details.' });
+}
+
+/** Errors that would fail every remaining function the same way: stop the batch instead of repeating them. */
+export const stopsTheBatch = (error: CliError) =>
+  error.code === 'Interrupted' || error.code === 'Credentials' || error.code === 'Config';
+
+export const firstLine = (text: string) => text.split('\n', 1)[0]?.trim() ?? '';

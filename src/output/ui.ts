@@ -1,0 +1,80 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CliError } from '../errors.js';
+
+export interface TextStream {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+}
+
+export type OutputFormat = 'human' | 'json';
+
+export interface UiOptions {
+  stdout: TextStream;
+  stderr: TextStream;
+  env: NodeJS.ProcessEnv;
+  format: OutputFormat;
+  /** false with --no-color. */
+  color: boolean;
+  debug: boolean;
+}
+
+/**
+ * stdout carries only the result; progress, notes, warnings and errors go to stderr.
+ * chalk does not read NO_COLOR, so colour is decided here, per stream.
+ */
+export class Ui {
+  readonly format: OutputFormat;
+  readonly debug: boolean;
+  readonly out: ChalkInstance;
+  readonly err: ChalkInstance;
+  /** Spinner on a terminal, plain lines in CI or when piped, nothing with --output json. */
+  readonly progressMode: 'spinner' | 'lines' | 'none';
+
+  constructor(private readonly o: UiOptions) {
+    this.format = o.format;
+    this.debug = o.debug;
+    this.out = new Chalk({ level: colorLevel(o, o.stdout) });
+    this.err = new Chalk({ level: colorLevel(o, o.stderr) });
+    const ci = Boolean(o.env.CI) && o.env.CI !== 'false';
+    this.progressMode = o.format === 'json' ? 'none' : o.stderr.isTTY && !ci ? 'spinner' : 'lines';
+  }
+
+  get stderr(): TextStream {
+    return this.o.stderr;
+  }
+
+  /** The command's result, on stdout. */
+  result(text: string): void {
+    this.o.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  note(text: string): void {
+    this.o.stderr.write(`${text}\n`);
+  }
+
+  warn(text: string): void {
+    this.o.stderr.write(`${this.err.yellow('Warning:')} ${text}\n`);
+  }
+
+  debugLine(text: string): void {
+    if (this.debug) this.o.stderr.write(`${this.err.dim(`[debug] ${text}`)}\n`);
+  }
+
+  /** One line, a hint, and with --debug the request id and the stack of the cause. */
+  error(error: CliError, prefix = ''): void {
+    this.o.stderr.write(`${this.err.red('Error:')} ${prefix}${error.message}\n`);
+    if (error.hint) this.o.stderr.write(`${this.err.dim('Hint:')} ${error.hint}\n`);
+    if (!this.debug) return;
+    if (error.requestId) this.o.stderr.write(`[debug] AWS request id: ${error.requestId}\n`);
+    const cause = error.cause instanceof Error ? error.cause : error;
+    this.o.stderr.write(`[debug] ${cause.stack ?? String(cause)}\n`);
+  }
+}
+
+function colorLevel(o: UiOptions, stream: TextStream): 0 | 1 | 2 | 3 {
+  if (!o.color || (o.env.NO_COLOR !== undefined && o.env.NO_COLOR !== '')) return 0;
+  const force = o.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force === '0' || force === 'false' ? 0 : 1;
+  if (!stream.isTTY || o.env.TERM === 'dumb') return 0;
+  return o.env.COLORTERM === 'truecolor' ? 3 : 1;
+}
