@@ -76,7 +76,7 @@ export async function runChange(
         ui.result(renderChange(result, command, ui.out, session.cliPrefix));
         for (const note of result.notes.slice(input.notes.length)) ui.note(note);
       }
-      if (error) ui.error(error, error.message.startsWith(fn) ? '' : `${fn}: `);
+      if (error) ui.error(error, error.message.includes(fn) ? '' : `${fn}: `);
       if (error && stopsTheBatch(error)) break;
     }
   } finally {

@@ -93,7 +93,7 @@ Examples:
             if (result.outcome !== 'status') result.outcome = 'failed';
             result.error = errorJson(error);
             if (ui.format === 'human' && result.outcome === 'status') ui.result(renderStatus(result, ui.out));
-            ui.error(error, error.message.startsWith(input) ? '' : `${input}: `);
+            ui.error(error, error.message.includes(input) ? '' : `${input}: `);
             result.elapsedMs = session.now() - started;
             if (stopsTheBatch(error)) break;
             continue;

@@ -1,0 +1,450 @@
+import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.js';
+
+const lambdaMock = mockClient(LambdaClient);
+beforeEach(() => lambdaMock.reset());
+
+const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
+const S1 = 'subnet-0a1b2c3d4e5f60001';
+const S2 = 'subnet-0a1b2c3d4e5f60002';
+const SG = 'sg-0a1b2c3d4e5f60001';
+const VPC = {
+  VpcId: 'vpc-0a1b2c3d4e5f60001',
+  SubnetIds: [S1, S2],
+  SecurityGroupIds: [SG],
+  Ipv6AllowedForDualStack: false,
+};
+const cfg = (over: Record<string, unknown> = {}) => ({
+  Configuration: {
+    FunctionName: 'my-fn',
+    FunctionArn: ARN,
+    Role: 'arn:aws:iam::123456789012:role/app',
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    RevisionId: 'r1',
+    ...over,
+  },
+});
+const totalCalls = () => lambdaMock.calls().length;
+
+describe('attach', () => {
+  it('prints before → after and the undo command, and exits 0', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg())
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: VPC }))
+      .resolves(cfg({ VpcConfig: VPC }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: VPC }).Configuration);
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      'attach',
+      'my-fn',
+      '--subnets',
+      `${S1},${S2}`,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('✔ my-fn: attached to vpc-0a1b2c3d4e5f60001 (Successful');
+    expect(stdout).toContain('before  not in a VPC');
+    expect(stdout).toContain(
+      `after   vpc-0a1b2c3d4e5f60001 · subnets ${S1}, ${S2} · security groups ${SG} · IPv6 dual-stack off`,
+    );
+    expect(stdout).toContain('undo    lambda-vpc --region us-east-1 detach my-fn');
+    // Not a TTY: progress is plain lines on stderr, one per change of state.
+    expect(stderr).toContain('my-fn: Active / InProgress');
+    expect(stderr).not.toContain('Error');
+  });
+
+  it('prints one JSON document with both configurations and no progress', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg())
+      .resolves(cfg({ VpcConfig: VPC }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: VPC }).Configuration);
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'attach',
+      'my-fn',
+      '--subnets',
+      S1,
+      '--subnets',
+      S2,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'command', 'exitCode', 'results', 'error']);
+    expect(doc).toMatchObject({ schemaVersion: 1, command: 'attach', exitCode: 0, error: null });
+    expect(doc.results).toHaveLength(1);
+    expect(Object.keys(doc.results[0]).sort()).toEqual(
+      [
+        'after',
+        'before',
+        'elapsedMs',
+        'error',
+        'function',
+        'functionArn',
+        'notes',
+        'outcome',
+        'status',
+        'vpc',
+        'written',
+      ].sort(),
+    );
+    expect(doc.results[0]).toMatchObject({
+      function: 'my-fn',
+      functionArn: ARN,
+      outcome: 'updated',
+      written: true,
+      before: { vpcId: null, subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
+      after: {
+        vpcId: VPC.VpcId,
+        subnetIds: [S1, S2],
+        securityGroupIds: [SG],
+        ipv6AllowedForDualStack: false,
+      },
+      status: { state: 'Active', lastUpdateStatus: 'Successful' },
+    });
+  });
+
+  it('is a no-op when re-run, and says so', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: VPC }));
+    const { code, stdout } = await runCli([
+      '--region',
+      'us-east-1',
+      'attach',
+      'my-fn',
+      '--subnets',
+      `${S2},${S1}`,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('my-fn: unchanged, already attached as requested');
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('exits 6 with the reason code and remedy when the update fails', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg())
+      .resolves(
+        cfg({
+          VpcConfig: VPC,
+          LastUpdateStatus: 'Failed',
+          LastUpdateStatusReasonCode: 'InsufficientRolePermissions',
+          LastUpdateStatusReason:
+            'The provided execution role does not have permissions to call CreateNetworkInterface on EC2',
+        }),
+      );
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      'attach',
+      'my-fn',
+      '--subnets',
+      S1,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(6);
+    expect(stdout).toContain('✖ my-fn: update failed');
+    expect(stdout).toContain('before  not in a VPC');
+    expect(stderr).toContain(
+      'Error: my-fn: update failed: InsufficientRolePermissions: The provided execution role does not have permissions',
+    );
+    expect(stderr).toContain(
+      'aws iam attach-role-policy --role-name app --policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+    );
+  });
+
+  it('exits 7 on timeout and tells how to resume', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg())
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { code, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      'attach',
+      'my-fn',
+      '--subnets',
+      S1,
+      '--sg',
+      SG,
+      '--timeout',
+      '30s',
+    ]);
+    expect(code).toBe(7);
+    expect(stderr).toContain(
+      'Error: Timed out waiting for my-fn to settle (last seen: Active / InProgress).',
+    );
+    expect(stderr).toContain('Resume waiting with: lambda-vpc --region us-east-1 status my-fn --wait');
+  });
+
+  it('shows the plan and writes nothing with --dry-run', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    const { code, stdout } = await runCli([
+      '--region',
+      'us-east-1',
+      'attach',
+      'my-fn',
+      '--subnets',
+      S1,
+      '--sg',
+      SG,
+      '--dry-run',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('my-fn: would attach (dry run, nothing written)');
+    expect(stdout).toContain(`after   VPC set by AWS from the subnets · subnets ${S1}`);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('gives the worst exit code across functions and keeps going after one fails', async () => {
+    lambdaMock.on(GetFunctionCommand, { FunctionName: 'missing' }).rejects(
+      Object.assign(new Error('Function not found: missing'), {
+        name: 'ResourceNotFoundException',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+    lambdaMock.on(GetFunctionCommand, { FunctionName: 'my-fn' }).resolves(cfg({ VpcConfig: VPC }));
+    const { code, stdout } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'attach',
+      'missing',
+      'my-fn',
+      '--subnets',
+      `${S1},${S2}`,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(5);
+    const doc = JSON.parse(stdout);
+    expect(doc.exitCode).toBe(5);
+    expect(doc.results.map((r: { outcome: string }) => r.outcome)).toEqual(['failed', 'unchanged']);
+    expect(doc.results[0].error).toMatchObject({ code: 'NotFound', exitCode: 5 });
+  });
+});
+
+describe('detach', () => {
+  it('explains what happens to the network interfaces', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ VpcConfig: VPC }))
+      .resolves(cfg({ VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { code, stdout, stderr } = await runCli(['--region', 'us-east-1', 'detach', 'my-fn']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('✔ my-fn: detached from the VPC');
+    expect(stdout).toContain(
+      `undo    lambda-vpc --region us-east-1 attach my-fn --subnets ${S1},${S2} --sg ${SG}`,
+    );
+    expect(stderr).toContain("Lambda deletes the function's network interfaces within about 20 minutes");
+    expect(stderr).toContain("Keep the execution role's EC2 permissions until then");
+  });
+
+  it('leaves a function that is not in a VPC alone', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolves(cfg({ VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }));
+    const { code, stdout } = await runCli(['--region', 'us-east-1', 'detach', 'my-fn']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('my-fn: unchanged, not in a VPC');
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+});
+
+describe('status', () => {
+  it('shows the VPC, State and LastUpdateStatus with reasons', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(
+      cfg({
+        VpcConfig: VPC,
+        State: 'Pending',
+        StateReason: 'The function is being created.',
+        StateReasonCode: 'Creating',
+        LastUpdateStatus: 'InProgress',
+      }),
+    );
+    const { code, stdout } = await runCli(['--region', 'us-east-1', 'status', 'my-fn']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/VPC\s+vpc-0a1b2c3d4e5f60001/);
+    expect(stdout).toMatch(/state\s+Pending: The function is being created\. \(Creating\)/);
+    expect(stdout).toMatch(/last update\s+InProgress/);
+  });
+
+  it('--wait blocks until settled and exits 6 when the update failed', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
+      .resolves(
+        cfg({
+          LastUpdateStatus: 'Failed',
+          LastUpdateStatusReasonCode: 'SubnetOutOfIPAddresses',
+          LastUpdateStatusReason: 'no addresses',
+        }),
+      );
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'status',
+      'my-fn',
+      '--wait',
+    ]);
+    expect(code).toBe(6);
+    expect(stderr).toContain('Error: my-fn: update failed: SubnetOutOfIPAddresses: no addresses');
+    expect(JSON.parse(stdout).results[0]).toMatchObject({
+      outcome: 'status',
+      status: { lastUpdateStatus: 'Failed' },
+      error: { code: 'UpdateFailed', exitCode: 6 },
+    });
+  });
+
+  it('passes the qualifier to GetFunction', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ Version: '3' }));
+    const { code } = await runCli(['--region', 'us-east-1', 'status', 'my-fn', '--qualifier', '3']);
+    expect(code).toBe(0);
+    expect(lambdaMock.commandCalls(GetFunctionCommand)[0]?.args[0].input).toEqual({
+      FunctionName: 'my-fn',
+      Qualifier: '3',
+    });
+  });
+
+  it('exits 130 when interrupted while waiting', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    const controller = new AbortController();
+    controller.abort();
+    const { code, stderr } = await runCli(['--region', 'us-east-1', 'status', 'my-fn', '--wait'], {
+      signal: controller.signal,
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain('Follow it with: lambda-vpc --region us-east-1 status my-fn --wait');
+  });
+});
+
+describe('bad input: one line, exit 2, no AWS call', () => {
+  it.each([
+    [
+      ['attach', 'my-fn', '--subnets', 'subnet-bad', '--sg', SG],
+      "Error: 'subnet-bad' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).",
+    ],
+    [
+      ['attach', 'my-fn', '--subnets', S1, '--sg', 'sg-x'],
+      "Error: 'sg-x' is not a valid security group ID (expected e.g. sg-0123456789abcdef0).",
+    ],
+    [['attach', 'my-fn', '--subnets', S1], 'Error: attach needs --sg (security groups).'],
+    [['attach', 'my-fn', '--sg', SG], 'Error: attach needs --subnets.'],
+    [
+      ['attach', 'my-fn:4', '--subnets', S1, '--sg', SG],
+      "Error: attach changes $LATEST only, but 'my-fn:4' names a version or alias.",
+    ],
+    [
+      ['detach', 'my-fn:live'],
+      "Error: detach changes $LATEST only, but 'my-fn:live' names a version or alias.",
+    ],
+    [
+      ['attach', 'bad name', '--subnets', S1, '--sg', SG],
+      "Error: 'bad name' is not a Lambda function name or ARN.",
+    ],
+    [['detach', 'my-fn', '--timeout', 'soon'], "Error: --timeout 'soon' is not a duration."],
+    [['status', 'my-fn', '--frobnicate'], "Error: Unknown option '--frobnicate'"],
+    [['attach'], "Error: Missing required argument 'function'"],
+    [['explode'], "Error: Unknown command 'explode'"],
+    [['--region', 'mars', 'status', 'my-fn'], "Error: 'mars' is not an AWS region name."],
+    [
+      ['--endpoint-url', 'ftp://x', 'status', 'my-fn'],
+      "Error: --endpoint-url must use http or https, got 'ftp:'.",
+    ],
+    [
+      ['-o', 'yaml', 'status', 'my-fn'],
+      "Error: Option '-o, --output <format>' argument 'yaml' is invalid. Allowed choices are human, json.",
+    ],
+    [
+      ['attach', 'arn:aws:lambda:eu-west-1:123456789012:function:f', '--subnets', S1, '--sg', SG],
+      "Error: 'arn:aws:lambda:eu-west-1:123456789012:function:f' is in eu-west-1, but the region in use is us-east-1.",
+    ],
+  ])('%j', async (argv, firstLine) => {
+    const withRegion = argv[0] === '--region' ? argv : ['--region', 'us-east-1', ...argv];
+    const { code, stdout, stderr } = await runCli(withRegion);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toBe(firstLine);
+    expect(stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
+    expect(totalCalls()).toBe(0);
+  });
+
+  it('gives the usage error as a JSON document with --output json', async () => {
+    const { code, stdout } = await runCli([
+      '--region',
+      'us-east-1',
+      '--output',
+      'json',
+      'attach',
+      'my-fn',
+      '--subnets',
+      'nope',
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({
+      schemaVersion: 1,
+      command: 'attach',
+      exitCode: 2,
+      results: [],
+      error: {
+        code: 'Usage',
+        exitCode: 2,
+        message: "'nope' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).",
+        hint: null,
+      },
+    });
+  });
+});
+
+describe('help and version', () => {
+  it('prints help with examples and exit codes, exit 0', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: lambda-vpc [options] [command]');
+    expect(stdout).toContain('Exit codes:');
+    for (const sub of ['attach', 'detach', 'status']) {
+      const help = await runCli([sub, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Examples:');
+      expect(help.stdout).toContain('--endpoint-url <url>');
+    }
+  });
+
+  it('prints the package version', async () => {
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

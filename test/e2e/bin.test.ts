@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, runBin } from './spawn.js';
+
+describe('the built binary', () => {
+  it('--help teaches: commands, examples, exit codes', async () => {
+    const { code, stdout, stderr } = await runBin(['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/Commands:\n\s+attach/);
+    expect(stdout).toContain('$ lambda-vpc attach my-fn --subnets');
+    expect(stdout).toContain('130  interrupted');
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    const { code, stdout } = await runBin(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('a usage error is one line and exit 2', async () => {
+    const { code, stdout, stderr } = await runBin([
+      'attach',
+      'my-fn',
+      '--subnets',
+      'subnet-nope',
+      '--sg',
+      'sg-0123456789abcdef0',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      "Error: 'subnet-nope' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).\n",
+    );
+  });
+
+  it('missing credentials: a clear message and exit 3, not a stack trace', async () => {
+    const { code, stdout, stderr } = await runBin(['--region', 'us-east-1', 'status', 'my-fn']);
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      'Error: my-fn: AWS credentials are missing or invalid: Could not load credentials from any providers',
+    );
+    expect(lines[1]).toMatch(/^Hint: Configure credentials/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('missing region: exit 2 with how to set it', async () => {
+    const { code, stderr } = await runBin(['status', 'my-fn']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'Error: No AWS region is configured.\nHint: Pass --region, set AWS_REGION, or set a region in your AWS profile.\n',
+    );
+  });
+
+  it('--debug adds the stack trace but never the credentials', async () => {
+    const env = cleanEnv({
+      AWS_ACCESS_KEY_ID: 'AKIASECRETKEYID00000',
+      AWS_SECRET_ACCESS_KEY: 'very-secret-value',
+      AWS_REGION: 'us-east-1',
+    });
+    const { code, stderr } = await runBin(
+      ['--debug', '--endpoint-url', 'http://127.0.0.1:9', 'status', 'my-fn', '--timeout', '1s'],
+      { ...env, AWS_MAX_ATTEMPTS: '1' },
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('[debug] Lambda.GetFunction failed');
+    expect(stderr).toMatch(/\n\[debug\] .*\n\s+at /);
+    expect(stderr).not.toContain('very-secret-value');
+    expect(stderr).not.toContain('AKIASECRETKEYID00000');
+  });
+});

@@ -1,0 +1,362 @@
+import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DETACHED } from '../../src/core/plan.js';
+import { CliError } from '../../src/errors.js';
+import { waitUntilSettled } from '../../src/services/lambda.js';
+import {
+  applyVpcConfig,
+  MAX_CONFLICT_RETRIES,
+  MAX_PRECONDITION_RETRIES,
+} from '../../src/services/vpc-update.js';
+import { fakeClock } from '../helpers.js';
+
+const lambdaMock = mockClient(LambdaClient);
+const lambda = new LambdaClient({ region: 'us-east-1' });
+beforeEach(() => lambdaMock.reset());
+
+const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
+const cfg = (over: Record<string, unknown> = {}) => ({
+  Configuration: {
+    FunctionName: 'my-fn',
+    FunctionArn: ARN,
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    RevisionId: 'r1',
+    ...over,
+  },
+});
+const awsError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(`${name} message`), {
+    name,
+    $metadata: { httpStatusCode: status, requestId: 'req-1' },
+    ...extra,
+  });
+
+const ATTACHED_VPC = {
+  VpcId: 'vpc-1',
+  SubnetIds: ['subnet-a', 'subnet-b'],
+  SecurityGroupIds: ['sg-1'],
+  Ipv6AllowedForDualStack: false,
+};
+const DESIRED = {
+  subnetIds: ['subnet-a', 'subnet-b'],
+  securityGroupIds: ['sg-1'],
+  ipv6AllowedForDualStack: false,
+};
+
+describe('waitUntilSettled', () => {
+  const wait = (clock: ReturnType<typeof fakeClock>, over: Record<string, unknown> = {}) =>
+    waitUntilSettled(lambda, 'my-fn', {
+      deadline: clock.now() + 60_000,
+      resumeCommand: 'lambda-vpc status my-fn --wait',
+      sleep: clock.sleep,
+      now: clock.now,
+      ...over,
+    });
+
+  it('polls while the update is in progress, backing off gently from 1 s', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
+      .resolves(cfg());
+    const clock = fakeClock();
+    const c = await wait(clock);
+    expect(c.LastUpdateStatus).toBe('Successful');
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(4);
+    expect(clock.sleeps).toEqual([1000, 1250, 1562.5]);
+  });
+
+  it('waits through Pending, not only LastUpdateStatus', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ State: 'Pending', LastUpdateStatus: undefined }))
+      .resolves(cfg());
+    await wait(fakeClock());
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(2);
+  });
+
+  it('returns a failed update to the caller, with its reason code', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolves(cfg({ LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'EniLimitExceeded' }));
+    expect((await wait(fakeClock())).LastUpdateStatusReasonCode).toBe('EniLimitExceeded');
+  });
+
+  it('times out at the deadline and says how to resume', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    const clock = fakeClock();
+    const error = await wait(clock, { deadline: clock.now() + 10_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect(error).toMatchObject({
+      code: 'TimedOut',
+      exitCode: 7,
+      message: 'Timed out waiting for my-fn to settle (last seen: Active / InProgress).',
+    });
+    expect((error as CliError).hint).toContain('lambda-vpc status my-fn --wait');
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(10_000);
+  });
+
+  it('polls through errors the SDK already retried, but not through access denied', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .rejectsOnce(awsError('TooManyRequestsException', 429))
+      .rejectsOnce(awsError('ServiceException', 500, { $fault: 'server' }))
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .resolves(cfg());
+    const transient: unknown[] = [];
+    await wait(fakeClock(), { onTransientError: (e: unknown) => transient.push(e) });
+    expect(transient).toHaveLength(3);
+
+    lambdaMock.reset();
+    lambdaMock.on(GetFunctionCommand).rejects(awsError('AccessDeniedException', 403));
+    await expect(wait(fakeClock())).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(1);
+  });
+
+  it('stops at once when interrupted, naming the command that follows the update', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    const controller = new AbortController();
+    const clock = fakeClock();
+    const error = await waitUntilSettled(lambda, 'my-fn', {
+      deadline: clock.now() + 60_000,
+      resumeCommand: 'lambda-vpc status my-fn --wait',
+      now: clock.now,
+      signal: controller.signal,
+      sleep: async (ms, signal) => {
+        controller.abort();
+        return clock.sleep(ms, signal);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'Interrupted', exitCode: 130 });
+    expect((error as CliError).hint).toContain('lambda-vpc status my-fn --wait');
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(1);
+  });
+});
+
+describe('applyVpcConfig', () => {
+  const apply = (over: Partial<Parameters<typeof applyVpcConfig>[1]> = {}, clock = fakeClock()) =>
+    applyVpcConfig(
+      { lambda, sleep: clock.sleep, now: clock.now },
+      {
+        ref: { id: 'my-fn', name: 'my-fn' },
+        input: 'my-fn',
+        desired: DESIRED,
+        wait: true,
+        dryRun: false,
+        timeoutMs: 900_000,
+        resumeCommand: 'lambda-vpc status my-fn --wait',
+        ...over,
+      },
+    );
+
+  it('writes only VpcConfig with the RevisionId it read, then waits until settled', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg())
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }))
+      .resolves(cfg({ VpcConfig: ATTACHED_VPC, RevisionId: 'r2' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves({ ...cfg({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }).Configuration });
+    const { result, error } = await apply();
+    expect(error).toBeUndefined();
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input).toEqual({
+      FunctionName: 'my-fn',
+      VpcConfig: {
+        SubnetIds: ['subnet-a', 'subnet-b'],
+        SecurityGroupIds: ['sg-1'],
+        Ipv6AllowedForDualStack: false,
+      },
+      RevisionId: 'r1',
+    });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      written: true,
+      functionArn: ARN,
+      before: { vpcId: null, subnetIds: [] },
+      after: { vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: ['sg-1'] },
+      status: { lastUpdateStatus: 'Successful', revisionId: 'r2' },
+      error: null,
+    });
+  });
+
+  it('writes nothing when the configuration is already as desired (any order)', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolves(cfg({ VpcConfig: { ...ATTACHED_VPC, SubnetIds: ['subnet-b', 'subnet-a'] } }));
+    const { result } = await apply();
+    expect(result.outcome).toBe('unchanged');
+    expect(result.written).toBe(false);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('waits out an update in progress before writing', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress', RevisionId: 'r0' }))
+      .resolvesOnce(cfg({ LastUpdateStatus: 'Successful', RevisionId: 'r1' }))
+      .resolves(cfg({ VpcConfig: ATTACHED_VPC }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { result } = await apply();
+    expect(result.outcome).toBe('updated');
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.RevisionId).toBe(
+      'r1',
+    );
+  });
+
+  it('re-reads and re-plans after a concurrent change, without overwriting it', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ RevisionId: 'r1' }))
+      .resolvesOnce(cfg({ RevisionId: 'r2', Description: 'changed by someone else' }))
+      .resolves(cfg({ VpcConfig: ATTACHED_VPC }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .rejectsOnce(awsError('PreconditionFailedException', 412))
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { result } = await apply();
+    const sent = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
+    expect(sent.map((i) => i.RevisionId)).toEqual(['r1', 'r2']);
+    expect(sent.every((i) => !('Description' in i))).toBe(true);
+    expect(result.outcome).toBe('updated');
+    expect(result.notes).toContain(
+      'The function was changed by someone else after it was read; read it again and re-planned.',
+    );
+  });
+
+  it('gives up after a bounded number of concurrent changes, with the conflict code', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError('PreconditionFailedException', 412));
+    const { result, error } = await apply();
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(
+      MAX_PRECONDITION_RETRIES + 1,
+    );
+    expect(error?.exitCode).toBe(8);
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      written: false,
+      before: { subnetIds: [] },
+      error: { code: 'Conflict' },
+    });
+  });
+
+  it('waits and retries on ResourceConflictException, bounded', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .rejectsOnce(awsError('ResourceConflictException', 409))
+      .rejectsOnce(awsError('ResourceConflictException', 409))
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: undefined }));
+    const clock = fakeClock();
+    const { result } = await apply({ wait: false }, clock);
+    expect(result.outcome).toBe('started');
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(3);
+    expect(clock.sleeps).toEqual([1000, 2000]);
+
+    lambdaMock.reset();
+    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError('ResourceConflictException', 409));
+    const failed = await apply();
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(
+      MAX_CONFLICT_RETRIES + 1,
+    );
+    expect(failed.error?.code).toBe('Conflict');
+  });
+
+  it.each([
+    'SubnetOutOfIPAddresses',
+    'InvalidSubnet',
+    'InvalidSecurityGroup',
+    'EniLimitExceeded',
+    'InsufficientRolePermissions',
+    'EC2RequestLimitExceeded',
+  ])('reports a %s failure with the previous config and a remedy', async (code) => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg())
+      .resolves(
+        cfg({
+          LastUpdateStatus: 'Failed',
+          LastUpdateStatusReasonCode: code,
+          LastUpdateStatusReason: `reason for ${code}`,
+          VpcConfig: ATTACHED_VPC,
+        }),
+      );
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { result, error } = await apply();
+    expect(error?.exitCode).toBe(6);
+    expect(error?.message).toBe(`my-fn: update failed: ${code}: reason for ${code}`);
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      written: true,
+      before: { subnetIds: [] },
+      status: { lastUpdateStatusReasonCode: code },
+    });
+    expect(result.error?.hint).toBeTruthy();
+    expect(result.error?.hint).not.toBe('Fix the cause named above, then run the command again.');
+  });
+
+  it('detaches with empty lists and IPv6 off', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(cfg({ VpcConfig: { ...ATTACHED_VPC, Ipv6AllowedForDualStack: true } }))
+      .resolves(cfg({ VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    const { result } = await apply({ desired: DETACHED });
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.VpcConfig).toEqual({
+      SubnetIds: [],
+      SecurityGroupIds: [],
+      Ipv6AllowedForDualStack: false,
+    });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      before: { vpcId: 'vpc-1', ipv6AllowedForDualStack: true },
+      after: { vpcId: null, subnetIds: [] },
+    });
+  });
+
+  it('plans without writing on --dry-run, even while an update is in progress', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    const { result } = await apply({ dryRun: true });
+    expect(result.outcome).toBe('planned');
+    expect(result.notes[0]).toMatch(/An update is in progress/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(1);
+  });
+
+  it('maps a missing function to not found, naming the region', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .rejects(awsError('ResourceNotFoundException', 404, { message: `Function not found: ${ARN}` }));
+    const clock = fakeClock();
+    const { result, error } = await applyVpcConfig(
+      { lambda, sleep: clock.sleep, now: clock.now, region: 'us-east-1' },
+      {
+        ref: { id: 'my-fn', name: 'my-fn' },
+        input: 'my-fn',
+        desired: DESIRED,
+        wait: true,
+        dryRun: false,
+        timeoutMs: 1000,
+        resumeCommand: 'x',
+      },
+    );
+    expect(error?.exitCode).toBe(5);
+    expect(result.error).toEqual({
+      code: 'NotFound',
+      exitCode: 5,
+      message: `Function not found: ${ARN}.`,
+      hint: 'Check the name and the region: it was looked up in us-east-1.',
+    });
+  });
+});
