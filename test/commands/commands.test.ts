@@ -1,4 +1,9 @@
-import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
@@ -25,7 +30,7 @@ const cfg = (over: Record<string, unknown> = {}) => ({
     LastUpdateStatus: 'Successful',
     RevisionId: 'r1',
     ...over,
-  },
+  } as FunctionConfiguration,
 });
 const totalCalls = () => lambdaMock.calls().length;
 

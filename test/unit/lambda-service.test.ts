@@ -1,4 +1,9 @@
-import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DETACHED } from '../../src/core/plan.js';
@@ -24,7 +29,7 @@ const cfg = (over: Record<string, unknown> = {}) => ({
     LastUpdateStatus: 'Successful',
     RevisionId: 'r1',
     ...over,
-  },
+  } as FunctionConfiguration,
 });
 const awsError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} message`), {
