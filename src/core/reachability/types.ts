@@ -1,0 +1,212 @@
+/**
+ * Input and output types of the network reachability analysis.
+ *
+ * The input interfaces are minimal, structural copies of the shapes returned by
+ * `@aws-sdk/client-ec2` (same PascalCase names, every field optional), so the caller can
+ * pass the SDK's describe results straight in. No type is imported from the SDK.
+ */
+
+export interface Ec2Tag {
+  Key?: string | undefined;
+  Value?: string | undefined;
+}
+
+export interface Ec2Subnet {
+  SubnetId?: string | undefined;
+  VpcId?: string | undefined;
+  AvailabilityZone?: string | undefined;
+  AvailabilityZoneId?: string | undefined;
+  CidrBlock?: string | undefined;
+  AvailableIpAddressCount?: number | undefined;
+  Ipv6CidrBlockAssociationSet?:
+    | ReadonlyArray<{
+        Ipv6CidrBlock?: string | undefined;
+        Ipv6CidrBlockState?: { State?: string | undefined } | undefined;
+      }>
+    | undefined;
+  Tags?: readonly Ec2Tag[] | undefined;
+}
+
+export interface Ec2IpPermission {
+  IpProtocol?: string | undefined;
+  FromPort?: number | undefined;
+  ToPort?: number | undefined;
+  IpRanges?: ReadonlyArray<{ CidrIp?: string | undefined }> | undefined;
+  Ipv6Ranges?: ReadonlyArray<{ CidrIpv6?: string | undefined }> | undefined;
+  PrefixListIds?: ReadonlyArray<{ PrefixListId?: string | undefined }> | undefined;
+  UserIdGroupPairs?: ReadonlyArray<{ GroupId?: string | undefined }> | undefined;
+}
+
+export interface Ec2SecurityGroup {
+  GroupId?: string | undefined;
+  GroupName?: string | undefined;
+  VpcId?: string | undefined;
+  IpPermissionsEgress?: readonly Ec2IpPermission[] | undefined;
+}
+
+export interface Ec2Vpc {
+  VpcId?: string | undefined;
+  CidrBlock?: string | undefined;
+  InstanceTenancy?: string | undefined;
+}
+
+export interface Ec2Route {
+  DestinationCidrBlock?: string | undefined;
+  DestinationIpv6CidrBlock?: string | undefined;
+  DestinationPrefixListId?: string | undefined;
+  GatewayId?: string | undefined;
+  NatGatewayId?: string | undefined;
+  EgressOnlyInternetGatewayId?: string | undefined;
+  TransitGatewayId?: string | undefined;
+  VpcPeeringConnectionId?: string | undefined;
+  InstanceId?: string | undefined;
+  NetworkInterfaceId?: string | undefined;
+  LocalGatewayId?: string | undefined;
+  CarrierGatewayId?: string | undefined;
+  CoreNetworkArn?: string | undefined;
+  /** 'active' | 'blackhole' | 'filtered' */
+  State?: string | undefined;
+}
+
+export interface Ec2RouteTableAssociation {
+  Main?: boolean | undefined;
+  SubnetId?: string | undefined;
+  RouteTableId?: string | undefined;
+  AssociationState?: { State?: string | undefined } | undefined;
+}
+
+export interface Ec2RouteTable {
+  RouteTableId?: string | undefined;
+  VpcId?: string | undefined;
+  Routes?: readonly Ec2Route[] | undefined;
+  Associations?: readonly Ec2RouteTableAssociation[] | undefined;
+}
+
+export interface Ec2VpcEndpoint {
+  VpcEndpointId?: string | undefined;
+  /** 'Gateway' | 'Interface' | 'GatewayLoadBalancer' | ... */
+  VpcEndpointType?: string | undefined;
+  VpcId?: string | undefined;
+  ServiceName?: string | undefined;
+  /** The API answers in lower case ('available') although the SDK enum says 'Available'. */
+  State?: string | undefined;
+  RouteTableIds?: readonly string[] | undefined;
+  SubnetIds?: readonly string[] | undefined;
+  PrivateDnsEnabled?: boolean | undefined;
+}
+
+export interface Ec2NatGateway {
+  NatGatewayId?: string | undefined;
+  SubnetId?: string | undefined;
+  VpcId?: string | undefined;
+  /** 'pending' | 'available' | 'failed' | 'deleting' | 'deleted' */
+  State?: string | undefined;
+  /** 'public' | 'private' */
+  ConnectivityType?: string | undefined;
+}
+
+export interface Ec2GatewayAttachment {
+  VpcId?: string | undefined;
+  /** IGWs report 'available' when attached; EIGWs report 'attached'. */
+  State?: string | undefined;
+}
+
+export interface Ec2InternetGateway {
+  InternetGatewayId?: string | undefined;
+  Attachments?: readonly Ec2GatewayAttachment[] | undefined;
+}
+
+export interface Ec2EgressOnlyInternetGateway {
+  EgressOnlyInternetGatewayId?: string | undefined;
+  Attachments?: readonly Ec2GatewayAttachment[] | undefined;
+}
+
+export interface NetworkInput {
+  requested: { subnetIds: string[]; securityGroupIds: string[]; ipv6DualStack: boolean };
+  region: string;
+  subnets: readonly Ec2Subnet[];
+  securityGroups: readonly Ec2SecurityGroup[];
+  vpcs: readonly Ec2Vpc[];
+  /** All route tables of the VPC (filter vpc-id), so the main table and the NAT's table are known. */
+  routeTables: readonly Ec2RouteTable[];
+  vpcEndpoints: readonly Ec2VpcEndpoint[];
+  natGateways: readonly Ec2NatGateway[];
+  /** Optional: when given, IGW/EIGW routes only count if the gateway is attached to the VPC. */
+  internetGateways?: readonly Ec2InternetGateway[] | undefined;
+  egressOnlyInternetGateways?: readonly Ec2EgressOnlyInternetGateway[] | undefined;
+  /** Warn when a subnet has fewer free addresses than this (default LOW_FREE_IPS_THRESHOLD). */
+  minFreeIps?: number | undefined;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  severity: Severity;
+  code: string;
+  message: string;
+  fix?: string;
+  subject?: string;
+}
+
+export type InternetKind = 'nat' | 'public-no-internet' | 'isolated' | 'other' | 'blackhole' | 'unknown';
+
+export interface SubnetInternet {
+  /** What the default route 0.0.0.0/0 of the subnet's route table points at. */
+  kind: InternetKind;
+  /** The route target (nat-…, igw-…, tgw-…), when there is one. */
+  via?: string;
+  /** Whether the function reaches the internet from this subnet ('unknown' for kind 'other'/'unknown'). */
+  reachable: 'yes' | 'no' | 'unknown';
+  /** Short reason when not reachable, e.g. 'public subnet'. */
+  reason?: string;
+}
+
+export interface SubnetSummary {
+  id: string;
+  vpcId: string | undefined;
+  az: string | undefined;
+  cidr: string | undefined;
+  freeIps: number | undefined;
+  routeTableId: string | undefined;
+  routeTableIsMain: boolean;
+  internet: SubnetInternet;
+  /** AWS services reachable from this subnet through gateway endpoints in its route table. */
+  gatewayEndpointServices: string[];
+}
+
+export interface VpcSummary {
+  id: string;
+  cidr: string | undefined;
+  tenancy: string | undefined;
+}
+
+export interface SecurityGroupSummary {
+  id: string;
+  name: string | undefined;
+  vpcId: string | undefined;
+  /** e.g. 'all traffic', 'tcp 443 to 0.0.0.0/0', 'none' (rules joined with '; '). */
+  egress: string;
+  allowsHttps: boolean;
+}
+
+export interface EndpointSummary {
+  id: string;
+  /** Short service name: 's3', 'dynamodb', 'ecr.dkr', or the full name when unknown. */
+  service: string;
+  type: string;
+  state: string | undefined;
+  privateDns: boolean | undefined;
+  /** Gateway endpoints: route tables carrying the prefix-list route. */
+  routeTableIds: string[];
+}
+
+export interface NetworkAnalysis {
+  /** True when no finding is an error. */
+  ok: boolean;
+  findings: Finding[];
+  vpc: VpcSummary | undefined;
+  subnets: SubnetSummary[];
+  securityGroups: SecurityGroupSummary[];
+  endpoints: EndpointSummary[];
+  verdict: { internet: string; awsServices: string };
+}
