@@ -1,4 +1,7 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { CliError, toCliError } from '../errors.js';
 
 export interface AwsOptions {
@@ -26,6 +29,9 @@ interface AnyClient {
 export class AwsClients {
   private readonly created: AnyClient[] = [];
   private lambdaClient: Promise<LambdaClient> | undefined;
+  private ec2Client: Promise<EC2Client> | undefined;
+  private iamClient: Promise<IAMClient> | undefined;
+  private stsClient: Promise<STSClient> | undefined;
 
   constructor(private readonly options: AwsOptions) {}
 
@@ -34,6 +40,27 @@ export class AwsClients {
       this.track(new LambdaClient(this.clientConfig())),
     );
     return this.lambdaClient;
+  }
+
+  ec2(): Promise<EC2Client> {
+    this.ec2Client ??= import('@aws-sdk/client-ec2').then(({ EC2Client }) =>
+      this.track(new EC2Client(this.clientConfig())),
+    );
+    return this.ec2Client;
+  }
+
+  iam(): Promise<IAMClient> {
+    this.iamClient ??= import('@aws-sdk/client-iam').then(({ IAMClient }) =>
+      this.track(new IAMClient(this.clientConfig())),
+    );
+    return this.iamClient;
+  }
+
+  sts(): Promise<STSClient> {
+    this.stsClient ??= import('@aws-sdk/client-sts').then(({ STSClient }) =>
+      this.track(new STSClient(this.clientConfig())),
+    );
+    return this.stsClient;
   }
 
   /** The region every client will use, resolved without any network call. */

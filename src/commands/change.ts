@@ -40,9 +40,25 @@ export async function runChange(
   input: ParsedTargets & { desired: DesiredVpc; notes: string[]; wait: boolean; dryRun: boolean },
 ): Promise<ExitCode> {
   const session = Session.open(cmd, ctx);
-  const { ui } = session;
+  try {
+    return await changeEach(command, session, input);
+  } finally {
+    session.aws.destroy();
+  }
+}
+
+async function changeEach(
+  command: 'attach' | 'detach',
+  session: Session,
+  input: ParsedTargets & { desired: DesiredVpc; notes: string[]; wait: boolean; dryRun: boolean },
+): Promise<ExitCode> {
+  const { ui, ctx } = session;
   const region = await session.region(input.targets);
   if (ui.format === 'human') for (const note of input.notes) ui.note(note);
+  /** Extra top-level JSON fields from checks that run before any write (additive to the schema). */
+  const preflight: Record<string, unknown> = {};
+  // Preflight checks go here, before the first write and once per command (not per function):
+  // they add to `preflight`, print findings on stderr, and return an exit code to stop before writing.
   const { applyVpcConfig } = await import('../services/vpc-update.js');
   const lambda = await session.aws.lambda();
   const progress = await createProgress(ui, session.now);
@@ -83,7 +99,7 @@ export async function runChange(
     progress.stop();
   }
   const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
-  if (ui.format === 'json') ui.result(jsonDocument(command, exitCode, results));
+  if (ui.format === 'json') ui.result(jsonDocument(command, exitCode, results, null, preflight));
   return exitCode;
 }
 

@@ -54,57 +54,70 @@ Examples:
       const targets = functions.map((fn) => parseStatusTarget(fn, options.qualifier));
       const timeoutMs = parseDuration(options.timeout);
       const session = Session.open(cmd, ctx);
-      const { ui } = session;
-      const region = await session.region(targets);
-      const { readFunction, waitUntilSettled } = await import('../services/lambda.js');
-      const lambda = await session.aws.lambda();
-      const progress = await createProgress(ui, session.now);
-      const results: FunctionResult[] = [];
       try {
-        for (const { ref, input } of targets) {
-          const started = session.now();
-          const result = emptyResult(input);
-          results.push(result);
-          const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
-          try {
-            let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal: ctx.signal });
-            if (options.wait && !isSettled(c)) {
-              progress.update(input, statusLabel(c));
-              c = await waitUntilSettled(lambda, ref.id, {
-                deadline: started + timeoutMs,
-                resumeCommand: `${session.cliPrefix} status ${input}${qualifierFlag} --wait`,
-                qualifier: ref.qualifier,
-                signal: ctx.signal,
-                ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
-                now: session.now,
-                onPoll: (polled) => progress.update(input, statusLabel(polled)),
-              });
-              progress.done(input, !isFailed(c));
-            }
-            Object.assign(result, {
-              outcome: 'status',
-              functionArn: c.FunctionArn ?? null,
-              vpc: vpcSettingsOf(c.VpcConfig),
-              status: statusFields(c),
-            });
-            if (options.wait && isFailed(c)) throw updateFailedError(input, c);
-          } catch (thrown) {
-            const error = toCliError(thrown, { region });
-            if (result.outcome !== 'status') result.outcome = 'failed';
-            result.error = errorJson(error);
-            if (ui.format === 'human' && result.outcome === 'status') ui.result(renderStatus(result, ui.out));
-            ui.error(error, error.message.includes(input) ? '' : `${input}: `);
-            result.elapsedMs = session.now() - started;
-            if (stopsTheBatch(error)) break;
-            continue;
-          }
-          result.elapsedMs = session.now() - started;
-          if (ui.format === 'human') ui.result(renderStatus(result, ui.out));
-        }
+        done(await statusEach(session, targets, options, timeoutMs));
       } finally {
-        progress.stop();
+        session.aws.destroy();
       }
-      const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
-      if (ui.format === 'json') ui.result(jsonDocument('status', exitCode, results));
-      done(exitCode);
     });
+
+async function statusEach(
+  session: Session,
+  targets: Array<{ ref: FunctionRef; input: string }>,
+  options: StatusOptions,
+  timeoutMs: number,
+): Promise<number> {
+  const { ui, ctx } = session;
+  const region = await session.region(targets);
+  const { readFunction, waitUntilSettled } = await import('../services/lambda.js');
+  const lambda = await session.aws.lambda();
+  const progress = await createProgress(ui, session.now);
+  const results: FunctionResult[] = [];
+  try {
+    for (const { ref, input } of targets) {
+      const started = session.now();
+      const result = emptyResult(input);
+      results.push(result);
+      const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
+      try {
+        let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal: ctx.signal });
+        if (options.wait && !isSettled(c)) {
+          progress.update(input, statusLabel(c));
+          c = await waitUntilSettled(lambda, ref.id, {
+            deadline: started + timeoutMs,
+            resumeCommand: `${session.cliPrefix} status ${input}${qualifierFlag} --wait`,
+            qualifier: ref.qualifier,
+            signal: ctx.signal,
+            ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+            now: session.now,
+            onPoll: (polled) => progress.update(input, statusLabel(polled)),
+          });
+          progress.done(input, !isFailed(c));
+        }
+        Object.assign(result, {
+          outcome: 'status',
+          functionArn: c.FunctionArn ?? null,
+          vpc: vpcSettingsOf(c.VpcConfig),
+          status: statusFields(c),
+        });
+        if (options.wait && isFailed(c)) throw updateFailedError(input, c);
+      } catch (thrown) {
+        const error = toCliError(thrown, { region });
+        if (result.outcome !== 'status') result.outcome = 'failed';
+        result.error = errorJson(error);
+        if (ui.format === 'human' && result.outcome === 'status') ui.result(renderStatus(result, ui.out));
+        ui.error(error, error.message.includes(input) ? '' : `${input}: `);
+        result.elapsedMs = session.now() - started;
+        if (stopsTheBatch(error)) break;
+        continue;
+      }
+      result.elapsedMs = session.now() - started;
+      if (ui.format === 'human') ui.result(renderStatus(result, ui.out));
+    }
+  } finally {
+    progress.stop();
+  }
+  const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
+  if (ui.format === 'json') ui.result(jsonDocument('status', exitCode, results));
+  return exitCode;
+}

@@ -13,8 +13,10 @@ export function jsonDocument(
   exitCode: ExitCode,
   results: FunctionResult[],
   error: ErrorJson | null = null,
+  extra: Record<string, unknown> = {},
 ): string {
-  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command, exitCode, results, error }, null, 2)}\n`;
+  const doc = { schemaVersion: JSON_SCHEMA_VERSION, command, exitCode, results, error, ...extra };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 export function describeVpc(v: VpcSettings | null): string {
