@@ -12,6 +12,8 @@ export const ExitCode = {
   UpdateFailed: 6,
   TimedOut: 7,
   Conflict: 8,
+  /** check-perms could not determine whether something required is allowed. */
+  Undetermined: 9,
   Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -27,6 +29,7 @@ export type ErrorCode =
   | 'UpdateFailed'
   | 'TimedOut'
   | 'Conflict'
+  | 'Undetermined'
   | 'Throttled'
   | 'ServiceError'
   | 'Network'
@@ -43,6 +46,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   UpdateFailed: ExitCode.UpdateFailed,
   TimedOut: ExitCode.TimedOut,
   Conflict: ExitCode.Conflict,
+  Undetermined: ExitCode.Undetermined,
   Throttled: ExitCode.Error,
   ServiceError: ExitCode.Error,
   Network: ExitCode.Error,
@@ -82,6 +86,7 @@ const SEVERITY: readonly ExitCode[] = [
   ExitCode.Error,
   ExitCode.NotFound,
   ExitCode.Conflict,
+  ExitCode.Undetermined,
   ExitCode.TimedOut,
   ExitCode.UpdateFailed,
   ExitCode.AccessDenied,
