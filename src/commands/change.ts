@@ -72,6 +72,7 @@ async function changeEach(
           signal: ctx.signal,
           ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
           now: session.now,
+          ...session.pollDelays(),
           onProgress: (event) => progress.update(event.fn, event.text),
         },
         {

@@ -62,6 +62,17 @@ export class Session {
       .join(' ');
   }
 
+  /**
+   * How often to poll. AWS needs no faster than the 1 s default; LAMBDA_VPC_POLL_INTERVAL_MS
+   * shortens it against local emulators and in tests.
+   */
+  pollDelays(): { firstDelayMs: number; maxDelayMs: number } | Record<string, never> {
+    const raw = Number(this.ctx.env.LAMBDA_VPC_POLL_INTERVAL_MS);
+    if (!Number.isFinite(raw) || raw <= 0) return {};
+    const first = Math.max(10, Math.round(raw));
+    return { firstDelayMs: first, maxDelayMs: first * 5 };
+  }
+
   /** Validates the global flags (no AWS call) and builds the session. */
   static open(cmd: Command, ctx: Ctx): Session {
     const o = cmd.optsWithGlobals<GlobalOptions>();

@@ -90,6 +90,7 @@ async function statusEach(
             signal: ctx.signal,
             ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
             now: session.now,
+            ...session.pollDelays(),
             onPoll: (polled) => progress.update(input, statusLabel(polled)),
           });
           progress.done(input, !isFailed(c));

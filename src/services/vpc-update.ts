@@ -4,7 +4,15 @@ import { emptyResult, errorJson, type FunctionResult, statusFields } from '../co
 import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
 import { type CliError, toCliError } from '../errors.js';
-import { readFunction, realSleep, type Sleep, updateVpcConfig, waitUntilSettled } from './lambda.js';
+import {
+  POLL_FIRST_DELAY_MS,
+  POLL_MAX_DELAY_MS,
+  readFunction,
+  realSleep,
+  type Sleep,
+  updateVpcConfig,
+  waitUntilSettled,
+} from './lambda.js';
 
 export interface ProgressEvent {
   fn: string;
@@ -19,6 +27,9 @@ export interface ApplyDeps {
   signal?: AbortSignal | undefined;
   onProgress?: (event: ProgressEvent) => void;
   region?: string | undefined;
+  /** Polling cadence; defaults to POLL_FIRST_DELAY_MS / POLL_MAX_DELAY_MS. */
+  firstDelayMs?: number;
+  maxDelayMs?: number;
 }
 
 export interface ApplyRequest {
@@ -62,6 +73,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     signal,
     sleep,
     now,
+    firstDelayMs: deps.firstDelayMs ?? POLL_FIRST_DELAY_MS,
+    maxDelayMs: deps.maxDelayMs ?? POLL_MAX_DELAY_MS,
     onPoll: (c: FunctionConfiguration) => progress(statusLabel(c)),
   };
   let plan: VpcPlan | undefined;
@@ -120,7 +133,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           conflictRetries++;
           result.notes.push('Another update started before ours; waited for it and tried again.');
           // The read that follows may still see the other update settled for a moment.
-          await sleep(1_000 * conflictRetries, signal);
+          await sleep(waitOptions.firstDelayMs * conflictRetries, signal);
           continue;
         }
         throw error;
