@@ -89,7 +89,8 @@ export async function run(argv: string[], ctx: Ctx): Promise<number> {
         return ExitCode.Success;
       }
       const sub = argv.find((a) => program.commands.some((c) => c.name() === a));
-      const message = thrown.message.replace(/^error: /, '');
+      // Commander puts its "(Did you mean …?)" on a second line; errors here are one line.
+      const message = thrown.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
       return report(
         argv,
         ctx,

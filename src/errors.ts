@@ -188,7 +188,7 @@ export function toCliError(error: unknown, context: { region?: string | undefine
       hint: 'Wait a little and run the command again, or lower the request rate of other tools in the account.',
     });
   }
-  if (name === 'Region is missing' || /region is missing/i.test(message)) {
+  if (/region is missing|region not accepted/i.test(`${name} ${message}`)) {
     return new CliError('Config', 'No AWS region is configured.', {
       ...opts,
       hint: 'Pass --region, set AWS_REGION, or set a region in your AWS profile.',

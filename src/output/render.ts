@@ -38,12 +38,14 @@ export function undoCommand(cliPrefix: string, fn: string, before: VpcSettings):
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
+/** Empty when there is nothing to show beyond the error line (the function was never read). */
 export function renderChange(
   r: FunctionResult,
   command: 'attach' | 'detach',
   c: ChalkInstance,
   cliPrefix: string,
 ): string {
+  if (r.outcome === 'failed' && !r.before) return '';
   const verb = command === 'attach' ? `attached to ${r.after?.vpcId ?? 'the VPC'}` : 'detached from the VPC';
   const settled = r.status?.lastUpdateStatus ?? r.status?.state ?? '';
   const headline: Record<FunctionResult['outcome'], string> = {

@@ -45,6 +45,7 @@ export class Ui {
 
   /** The command's result, on stdout. */
   result(text: string): void {
+    if (text === '') return;
     this.o.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
