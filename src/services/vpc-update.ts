@@ -1,9 +1,9 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { type DesiredVpc, isInVpc, planVpcChange, type VpcPlan, vpcSettingsOf } from '../core/plan.js';
 import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
-import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
+import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
-import { type CliError, toCliError } from '../errors.js';
+import { CliError, toCliError } from '../errors.js';
 import {
   POLL_FIRST_DELAY_MS,
   POLL_MAX_DELAY_MS,
@@ -78,6 +78,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     onPoll: (c: FunctionConfiguration) => progress(statusLabel(c)),
   };
   let plan: VpcPlan | undefined;
+  let role: string | undefined;
   const finish = (outcome: FunctionResult['outcome'], c: FunctionConfiguration): Applied => {
     result.outcome = outcome;
     result.functionArn = c.FunctionArn ?? result.functionArn;
@@ -92,6 +93,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     for (;;) {
       progress('reading');
       let current = await readFunction(lambda, ref.id, { signal });
+      role = current.Role;
       result.functionArn = current.FunctionArn ?? null;
       if (!isSettled(current)) {
         if (request.dryRun) {
@@ -155,10 +157,29 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
       return finish('updated', settled);
     }
   } catch (thrown) {
-    const error = toCliError(thrown, { region: deps.region });
+    const error = roleLacksEc2Permissions(thrown, role) ?? toCliError(thrown, { region: deps.region });
     result.outcome = 'failed';
     result.elapsedMs = now() - started;
     result.error = errorJson(error);
     return { result, error };
   }
+}
+
+/**
+ * Lambda refuses the update outright (InvalidParameterValueException) when the execution role
+ * cannot create network interfaces. That is a permission problem with a known fix, not bad input.
+ */
+function roleLacksEc2Permissions(thrown: unknown, role: string | undefined): CliError | undefined {
+  const e = thrown as { name?: string; message?: string; $metadata?: { requestId?: string } };
+  if (
+    e.name !== 'InvalidParameterValueException' ||
+    !/execution role does not have permissions/i.test(e.message ?? '')
+  ) {
+    return undefined;
+  }
+  return new CliError('AccessDenied', `Lambda refused the update: ${e.message}`, {
+    hint: remedyFor('InsufficientRolePermissions', { Role: role }),
+    cause: thrown,
+    requestId: e.$metadata?.requestId,
+  });
 }

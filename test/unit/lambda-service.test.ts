@@ -365,3 +365,36 @@ describe('applyVpcConfig', () => {
     });
   });
 });
+
+describe('a role without EC2 permissions', () => {
+  it('turns the service refusal into access denied with the attach-role-policy fix', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolves(cfg({ Role: 'arn:aws:iam::123456789012:role/legacy-worker-role' }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(
+      awsError('InvalidParameterValueException', 400, {
+        message:
+          'The provided execution role does not have permissions to call CreateNetworkInterface on EC2',
+      }),
+    );
+    const clock = fakeClock();
+    const { result, error } = await applyVpcConfig(
+      { lambda, sleep: clock.sleep, now: clock.now },
+      {
+        ref: { id: 'my-fn', name: 'my-fn' },
+        input: 'my-fn',
+        desired: DESIRED,
+        wait: true,
+        dryRun: false,
+        timeoutMs: 1000,
+        resumeCommand: 'x',
+      },
+    );
+    expect(error?.exitCode).toBe(4);
+    expect(result.error?.message).toBe(
+      'Lambda refused the update: The provided execution role does not have permissions to call CreateNetworkInterface on EC2',
+    );
+    expect(result.error?.hint).toContain('aws iam attach-role-policy --role-name legacy-worker-role');
+    expect(result.written).toBe(false);
+  });
+});

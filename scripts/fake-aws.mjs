@@ -1,0 +1,55 @@
+// Runs the local fake AWS (test/fixture) as a process, seeded with the demo network.
+// `npm run fake-aws` prints FAKE_AWS_URL=http://127.0.0.1:PORT and serves until Ctrl-C.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Bundles the TypeScript fixture into one ESM file Node can run (no TypeScript loader needed). */
+export async function bundleFakeAws() {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-fake-aws-')), 'serve.mjs');
+  await build({
+    entryPoints: [join(root, 'test/fixture/serve.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** Starts the fixture as a child process and resolves once it prints its URL. */
+export async function startFakeAwsProcess() {
+  const child = spawn(process.execPath, [await bundleFakeAws()], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      const match = /FAKE_AWS_URL=(\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`fake AWS exited with code ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { url, stop } = await startFakeAwsProcess();
+  console.log(`FAKE_AWS_URL=${url}`);
+  console.log('Try, in another terminal:');
+  console.log(
+    `  export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_ENDPOINT_URL=${url}`,
+  );
+  console.log('  node bin/lambda-vpc.js status orders-api reports-job');
+  console.log('Ctrl-C stops it.');
+  process.once('SIGINT', () => {
+    stop();
+    process.exit(0);
+  });
+}
