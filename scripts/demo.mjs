@@ -67,7 +67,7 @@ try {
   step(
     'An execution role without the VPC permissions: the update is refused, with the fix',
     ['attach', 'legacy-worker', '--subnets', PRIVATE_A, '--sg', SG],
-    2,
+    4,
   );
   step('A public subnet gives a Lambda function no internet access', [
     'attach',
