@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
-import { MINIMAL_IDS as I, minimal } from '../fixture/scenarios.js';
+import { DEMO_IDS, demo, MINIMAL_IDS as I, minimal } from '../fixture/scenarios.js';
 import type { Scenario } from '../fixture/types.js';
 import { cleanEnv, runBin, type Spawned } from './spawn.js';
 
@@ -382,6 +382,31 @@ describe('bad input: one line, the documented exit code, no write', () => {
       // Refused by the service is the only case that may reach it; nothing is ever changed.
       expect(f.writes().filter((w) => w.status === 200)).toEqual([]);
       if (exitCode === 2 && !_name.includes('service refuses')) expect(f.requests).toEqual([]);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('subnets and security groups from different VPCs: one line, exit 2, nothing changed', async () => {
+    const f = await startFakeAws({ scenario: demo() });
+    try {
+      const r = await runBin(
+        [
+          '--endpoint-url',
+          f.url,
+          'attach',
+          'orders-api',
+          '--subnets',
+          DEMO_IDS.privateSubnetA,
+          '--sg',
+          DEMO_IDS.sgDedicated,
+        ],
+        cleanEnv({ ...CREDENTIALS, ...FAST_POLL }),
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('Error: '))).toHaveLength(1);
+      expect(f.writes().filter((w) => w.status === 200)).toEqual([]);
+      expect(f.state.getFunction('orders-api').VpcConfig?.SubnetIds ?? []).toEqual([]);
     } finally {
       await f.close();
     }
