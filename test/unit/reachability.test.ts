@@ -813,6 +813,15 @@ const cases: Case[] = [
     check: (a) => expect(a.securityGroups[0]).toMatchObject({ egress: 'all traffic', allowsHttps: true }),
   },
   {
+    name: 'security group with separate IPv4 and IPv6 all-traffic rules says "all traffic" once',
+    setup: (w) => {
+      w.securityGroups = [sg(SG, [allTraffic, { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }])];
+      return w;
+    },
+    codes: [],
+    check: (a) => expect(a.securityGroups[0]).toMatchObject({ egress: 'all traffic', allowsHttps: true }),
+  },
+  {
     name: 'security group allowing a tcp port range that covers 443 (numeric protocol)',
     setup: (w) => {
       w.securityGroups = [

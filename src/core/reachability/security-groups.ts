@@ -61,7 +61,8 @@ function describeRule(rule: Ec2IpPermission): string {
 export function summarizeEgress(group: Ec2SecurityGroup): string {
   const rules = (group.IpPermissionsEgress ?? []).filter((r) => ruleDestinations(r).length > 0);
   if (rules.length === 0) return 'none';
-  return rules.map(describeRule).join('; ');
+  // An IPv4 and an IPv6 all-traffic rule both read 'all traffic': say it once.
+  return [...new Set(rules.map(describeRule))].join('; ');
 }
 
 export function hasEgress(group: Ec2SecurityGroup): boolean {

@@ -1,0 +1,339 @@
+import {
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  denied,
+  NAT,
+  OTHER_VPC_SUBNET,
+  PRIVATE_A,
+  PRIVATE_B,
+  PUBLIC_A,
+  SG_ALL,
+  serveEc2World,
+  VPC_ID,
+} from '../ec2-world.js';
+import { runCli } from '../helpers.js';
+
+const lambdaMock = mockClient(LambdaClient);
+const ec2Mock = mockClient(EC2Client);
+beforeEach(() => {
+  lambdaMock.reset();
+  ec2Mock.reset();
+  serveEc2World(ec2Mock);
+});
+
+const MISSING_SUBNET = 'subnet-0123456789abcdef9';
+const MISSING_SG = 'sg-0123456789abcdef9';
+const attached = { VpcId: VPC_ID, SubnetIds: [PRIVATE_A, PRIVATE_B], SecurityGroupIds: [SG_ALL] };
+const cfg = (over: Partial<FunctionConfiguration> = {}) => ({
+  Configuration: {
+    FunctionName: 'my-fn',
+    FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:my-fn',
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    RevisionId: 'r1',
+    ...over,
+  } as FunctionConfiguration,
+});
+/** Lambda answers per function: not in a VPC until updated, then attached as asked. */
+function serveLambda() {
+  const vpcOf = new Map<string, FunctionConfiguration['VpcConfig']>();
+  lambdaMock
+    .on(GetFunctionCommand)
+    .callsFake(({ FunctionName }) => cfg({ VpcConfig: vpcOf.get(FunctionName) }));
+  lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, VpcConfig }) => {
+    vpcOf.set(FunctionName, { VpcId: VPC_ID, ...VpcConfig });
+    return cfg({ LastUpdateStatus: 'InProgress' }).Configuration;
+  });
+}
+const attach = (...args: string[]) => runCli(['--region', 'us-east-1', 'attach', ...args]);
+const ec2Calls = (command: unknown) => ec2Mock.commandCalls(command as typeof DescribeSubnetsCommand).length;
+/** Calls per network-check read: each must be asked exactly once per command. */
+const networkReads = () =>
+  [
+    DescribeSubnetsCommand,
+    DescribeSecurityGroupsCommand,
+    DescribeVpcsCommand,
+    DescribeRouteTablesCommand,
+    DescribeVpcEndpointsCommand,
+    DescribeNatGatewaysCommand,
+    DescribeInternetGatewaysCommand,
+  ].map((command) => ec2Calls(command));
+const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).length;
+
+describe('attach: network preflight', () => {
+  it('stops on IDs that do not exist, naming each one and the region, before any Lambda call', async () => {
+    serveLambda();
+    const { code, stdout, stderr } = await attach(
+      'my-fn',
+      '--subnets',
+      `${PRIVATE_A},${MISSING_SUBNET}`,
+      '--sg',
+      `${SG_ALL},${MISSING_SG}`,
+      '--force',
+    );
+    expect(code).toBe(5);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `Error: Not found in region us-east-1: subnet ${MISSING_SUBNET}, security group ${MISSING_SG}.`,
+    );
+    expect(lambdaMock.calls()).toHaveLength(0);
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
+  });
+
+  it('stops on subnets from two VPCs (exit 2) unless --force is given', async () => {
+    serveLambda();
+    const refused = await attach('my-fn', '--subnets', `${PRIVATE_A},${OTHER_VPC_SUBNET}`, '--sg', SG_ALL);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Error: The subnets and security groups are in 2 VPCs/);
+    expect(refused.stderr).toContain('--force attaches anyway');
+    expect(updates()).toBe(0);
+
+    const forced = await attach(
+      'my-fn',
+      '--subnets',
+      `${PRIVATE_A},${OTHER_VPC_SUBNET}`,
+      '--sg',
+      SG_ALL,
+      '--force',
+    );
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain(
+      'Error (--force, continuing): The subnets and security groups are in 2 VPCs',
+    );
+    expect(updates()).toBe(1);
+  });
+
+  it('warns about a public subnet on stderr and still attaches', async () => {
+    serveLambda();
+    const { code, stdout, stderr } = await attach(
+      'my-fn',
+      '--subnets',
+      `${PRIVATE_A},${PUBLIC_A}`,
+      '--sg',
+      SG_ALL,
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain(`Warning: Subnet ${PUBLIC_A} is a public subnet`);
+    expect(stderr).toContain('[PUBLIC_SUBNET_NO_INTERNET]');
+    expect(stdout).not.toContain('public subnet');
+    expect(updates()).toBe(1);
+  });
+
+  it('--dry-run shows the verdict and the findings, and writes nothing', async () => {
+    serveLambda();
+    const { code, stderr } = await attach('my-fn', '--subnets', PRIVATE_A, '--sg', SG_ALL, '--dry-run');
+    expect(code).toBe(0);
+    expect(stderr).toContain(`Network check: ${VPC_ID} (10.0.0.0/16) · internet: yes via ${NAT}`);
+    expect(stderr).toContain('[SINGLE_AZ]');
+    expect(updates()).toBe(0);
+  });
+
+  it('--dry-run stops on a missing ID like a real run', async () => {
+    serveLambda();
+    const { code } = await attach('my-fn', '--subnets', MISSING_SUBNET, '--sg', SG_ALL, '--dry-run');
+    expect(code).toBe(5);
+    expect(lambdaMock.calls()).toHaveLength(0);
+  });
+
+  it('reports the check under the top-level "network" key of the JSON document', async () => {
+    serveLambda();
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'attach',
+      'my-fn',
+      '--subnets',
+      PUBLIC_A,
+      '--sg',
+      SG_ALL,
+      '--dry-run',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const doc = JSON.parse(stdout);
+    expect(doc.network).toMatchObject({ checked: true, skippedReason: null, forced: false, ok: true });
+    expect(doc.network.findings.map((f: { code: string }) => f.code)).toEqual([
+      'SINGLE_AZ',
+      'PUBLIC_SUBNET_NO_INTERNET',
+    ]);
+    expect(doc.network.verdict.internet).toBe('internet: no (public subnet)');
+  });
+
+  it('the JSON document of a stopped attach has the error and the findings', async () => {
+    serveLambda();
+    const { code, stdout } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'attach',
+      'my-fn',
+      '--subnets',
+      MISSING_SUBNET,
+      '--sg',
+      SG_ALL,
+    ]);
+    expect(code).toBe(5);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ command: 'attach', exitCode: 5, results: [], error: { code: 'NotFound' } });
+    expect(doc.network.findings[0]).toMatchObject({
+      severity: 'error',
+      code: 'SUBNET_NOT_FOUND',
+      subject: MISSING_SUBNET,
+    });
+  });
+
+  it('shares one lookup across all functions of the command', async () => {
+    serveLambda();
+    const { code } = await attach(
+      'fn-a',
+      'fn-b',
+      'fn-c',
+      '--subnets',
+      `${PRIVATE_A},${PRIVATE_B}`,
+      '--sg',
+      SG_ALL,
+    );
+    expect(code).toBe(0);
+    expect(updates()).toBe(3);
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
+    expect(ec2Calls(DescribeRouteTablesCommand)).toBe(1);
+    expect(networkReads()).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('warns and attaches when EC2 reads are denied', async () => {
+    serveLambda();
+    ec2Mock.on(DescribeSubnetsCommand).rejects(denied('DescribeSubnets'));
+    const { code, stderr } = await attach('my-fn', '--subnets', PRIVATE_A, '--sg', SG_ALL);
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'Warning: Network check skipped: no EC2 read permission (ec2:DescribeSubnets was denied)',
+    );
+    expect(updates()).toBe(1);
+  });
+
+  it('still catches a missing ID when only the routing reads are denied', async () => {
+    serveLambda();
+    ec2Mock.on(DescribeRouteTablesCommand).rejects(denied('DescribeRouteTables'));
+    const { code, stderr } = await attach('my-fn', '--subnets', MISSING_SUBNET, '--sg', SG_ALL);
+    expect(code).toBe(5);
+    expect(stderr).toContain('partial check: no EC2 read permission for ec2:DescribeRouteTables');
+    expect(updates()).toBe(0);
+  });
+
+  it('--skip-network-check makes no EC2 call', async () => {
+    serveLambda();
+    const { code } = await attach(
+      'my-fn',
+      '--subnets',
+      MISSING_SUBNET,
+      '--sg',
+      SG_ALL,
+      '--skip-network-check',
+    );
+    expect(code).toBe(0);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('detach does not check the network', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).resolves(cfg().Configuration);
+    await runCli(['--region', 'us-east-1', 'detach', 'my-fn', '--no-wait']);
+    expect(networkReads()).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('status: network section', () => {
+  const status = (...args: string[]) => runCli(['--region', 'us-east-1', ...args]);
+
+  it('shows the VPC, each subnet with its route verdict, the groups and the verdicts', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolves(cfg({ VpcConfig: { ...attached, SubnetIds: [PRIVATE_A, PUBLIC_A] } }));
+    const { code, stdout } = await status('status', 'my-fn');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`network          ${VPC_ID} · 10.0.0.0/16 · default tenancy`);
+    expect(stdout).toMatch(
+      new RegExp(`subnet +${PRIVATE_A} · us-east-1a · 10.0.1.0/24 · 250 free IPs · .* · internet via ${NAT}`),
+    );
+    expect(stdout).toMatch(new RegExp(`subnet +${PUBLIC_A} · .* · public subnet: no internet`));
+    expect(stdout).toContain(`security group   ${SG_ALL} (lambda) · egress all traffic`);
+    expect(stdout).toContain(`internet         depends on the subnet`);
+    expect(stdout).toContain('[PUBLIC_SUBNET_NO_INTERNET]');
+  });
+
+  it('puts the analysis in results[].network, null for a function outside a VPC', async () => {
+    lambdaMock
+      .on(GetFunctionCommand, { FunctionName: 'in-vpc' })
+      .resolves(cfg({ VpcConfig: attached }))
+      .on(GetFunctionCommand, { FunctionName: 'plain' })
+      .resolves(cfg());
+    const { code, stdout } = await status('-o', 'json', 'status', 'in-vpc', 'plain');
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.results[0].network).toMatchObject({
+      checked: true,
+      vpc: { id: VPC_ID, cidr: '10.0.0.0/16', tenancy: 'default' },
+      verdict: { internet: `internet: yes via ${NAT}`, awsServices: 'AWS services: all via NAT' },
+    });
+    expect(doc.results[0].network.subnets.map((s: { id: string }) => s.id)).toEqual([PRIVATE_A, PRIVATE_B]);
+    expect(doc.results[1].network).toBeNull();
+  });
+
+  it('looks the network up once for several functions', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    await status('status', 'fn-a', 'fn-b', 'fn-c');
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
+    expect(ec2Calls(DescribeVpcEndpointsCommand)).toBe(1);
+    expect(networkReads()).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('--no-network makes no EC2 call and prints no network rows', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    const { code, stdout } = await status('status', 'my-fn', '--no-network');
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('network');
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('says the section was skipped when EC2 reads are denied, and exits 0', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    ec2Mock.on(DescribeSubnetsCommand).rejects(denied('DescribeSubnets'));
+    const { code, stdout, stderr } = await status('status', 'my-fn');
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'network          skipped: no EC2 read permission (ec2:DescribeSubnets was denied)',
+    );
+    expect(stderr).toContain('Pass --no-network');
+    const json = await status('-o', 'json', 'status', 'my-fn');
+    expect(JSON.parse(json.stdout).results[0].network).toEqual({
+      checked: false,
+      skippedReason: 'no EC2 read permission (ec2:DescribeSubnets was denied)',
+    });
+  });
+
+  it('does not look the network up when no function is in a VPC', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    await status('status', 'my-fn');
+    expect(networkReads()).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+});
