@@ -1,0 +1,282 @@
+// Pure decisions for check-perms and the attach preflight: what the simulator's answers mean,
+// who the caller really is, the verdict, and the fix. No SDK import and no I/O, so every rule
+// here is testable with plain objects.
+import {
+  type ActionDecision,
+  EXECUTION_ROLE_ACTIONS,
+  minimalExecutionRolePolicy,
+  type PolicyDocument,
+  VPC_ACCESS_MANAGED_POLICY_ARN,
+} from './policy-eval.js';
+
+/** How an answer was obtained; the output says which, because their reliability differs. */
+export type CheckMethod = 'simulator' | 'policies' | 'dryRun' | 'observed' | 'none';
+/** denied: AWS refused a real or DryRun call, without saying whether explicitly. */
+export type CheckDecision =
+  | 'allowed'
+  | 'implicitDeny'
+  | 'explicitDeny'
+  | 'denied'
+  | 'conditional'
+  | 'unknown';
+/** hard: Lambda refuses the change without it. current: needed by Lambda since 2024. */
+export type Requirement = 'hard' | 'current';
+
+export interface ActionCheck {
+  action: string;
+  required: Requirement;
+  decision: CheckDecision;
+  method: CheckMethod;
+  /** The policy, statement, SCP or permissions boundary that decided, where known. */
+  decidedBy: string | null;
+  /** Why the answer is conditional or unknown. */
+  detail: string | null;
+}
+
+export interface PrincipalReport {
+  /** The role or caller ARN as AWS reported it. */
+  arn: string | null;
+  checks: ActionCheck[];
+  /** Why a method was not usable (e.g. the simulator was denied and the policies were read instead). */
+  notes: string[];
+}
+
+export interface CallerReport extends PrincipalReport {
+  kind: CallerPrincipal['kind'] | null;
+  /** The IAM ARN given to the simulator (a session maps to its role). */
+  simulatedAs: string | null;
+}
+
+export type Verdict = 'allowed' | 'denied' | 'undetermined';
+
+export const CALLER_EC2_ACTIONS = ['ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'];
+export const CALLER_LAMBDA_ACTIONS = ['lambda:GetFunction', 'lambda:UpdateFunctionConfiguration'];
+
+const requirementOf = (action: string): Requirement =>
+  EXECUTION_ROLE_ACTIONS.find((a) => a.action === action)?.required ?? 'hard';
+
+const check = (
+  action: string,
+  decision: CheckDecision,
+  method: CheckMethod,
+  decidedBy: string | null = null,
+  detail: string | null = null,
+): ActionCheck => ({ action, required: requirementOf(action), decision, method, decidedBy, detail });
+
+/** The simulator's EvaluationResult, structurally, so core stays free of the SDK. */
+export interface SimulatorResult {
+  EvalActionName?: string | undefined;
+  EvalDecision?: string | undefined;
+  MatchedStatements?: Array<{ SourcePolicyId?: string | undefined }> | undefined;
+  MissingContextValues?: string[] | undefined;
+  OrganizationsDecisionDetail?: { AllowedByOrganizations?: boolean | undefined } | undefined;
+  PermissionsBoundaryDecisionDetail?: { AllowedByPermissionsBoundary?: boolean | undefined } | undefined;
+}
+
+export function fromSimulation(results: SimulatorResult[], actions: readonly string[]): ActionCheck[] {
+  return actions.map((action) => {
+    const r = results.find((x) => x.EvalActionName?.toLowerCase() === action.toLowerCase());
+    if (!r) return check(action, 'unknown', 'simulator', null, 'the simulator gave no answer for it');
+    const decision: CheckDecision =
+      r.EvalDecision === 'allowed' || r.EvalDecision === 'explicitDeny' ? r.EvalDecision : 'implicitDeny';
+    const missing = r.MissingContextValues ?? [];
+    // An SCP or a boundary outranks the identity policies, so it is the one to name.
+    const decidedBy =
+      r.OrganizationsDecisionDetail?.AllowedByOrganizations === false
+        ? 'service control policy (SCP)'
+        : r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false
+          ? 'permissions boundary'
+          : uniqueJoin((r.MatchedStatements ?? []).map((m) => m.SourcePolicyId));
+    // A Condition on a key we could not supply evaluates to false in the simulator: the real
+    // request may well carry it, so this is not a denial we can vouch for.
+    if (decision !== 'allowed' && missing.length > 0) {
+      return check(action, 'conditional', 'simulator', decidedBy, `depends on ${missing.join(', ')}`);
+    }
+    return check(action, decision, 'simulator', decidedBy);
+  });
+}
+
+/** Maps the fallback evaluator's answer (identity policies only) to the report's shape. */
+export function fromPolicies(decisions: ActionDecision[]): ActionCheck[] {
+  return decisions.map((d) => {
+    const deciding = d.matched.filter((m) =>
+      d.decision === 'explicitDeny' ? m.effect === 'Deny' && !m.conditional : true,
+    );
+    const decidedBy = uniqueJoin(deciding.map((m) => (m.sid ? `${m.policy} (${m.sid})` : m.policy)));
+    const detail =
+      d.decision === 'conditional'
+        ? d.matched.some((m) => m.reason === 'condition')
+          ? 'only under a Condition'
+          : 'only on some resources, not "*"'
+        : null;
+    return check(d.action, d.decision, 'policies', decidedBy, detail);
+  });
+}
+
+/** A permissions boundary caps what identity policies allow: allowed there but not here is denied. */
+export function capByBoundary(identity: ActionCheck[], boundary: ActionDecision[]): ActionCheck[] {
+  return identity.map((c) => {
+    const b = boundary.find((x) => x.action === c.action);
+    if (!b || c.decision !== 'allowed' || b.decision === 'allowed') return c;
+    if (b.decision === 'conditional')
+      return { ...c, decision: 'conditional', decidedBy: 'permissions boundary', detail: 'conditional' };
+    return { ...c, decision: 'implicitDeny', decidedBy: 'permissions boundary' };
+  });
+}
+
+export const unknownChecks = (actions: readonly string[], reason: string): ActionCheck[] =>
+  actions.map((a) => check(a, 'unknown', 'none', null, reason));
+
+// Probes and single unknowns are about the caller, for whom every listed action is required.
+export const probeCheck = (action: string, allowed: boolean, method: CheckMethod): ActionCheck => ({
+  ...check(action, allowed ? 'allowed' : 'denied', method),
+  required: 'hard',
+});
+
+export const unknownCheck = (action: string, method: CheckMethod, reason: string): ActionCheck => ({
+  ...check(action, 'unknown', method, null, reason),
+  required: 'hard',
+});
+
+export type CallerPrincipal =
+  | { kind: 'user' | 'role'; arn: string; simulateAs: string }
+  | { kind: 'assumedRole'; arn: string; roleName: string }
+  | { kind: 'federated' | 'root' | 'other'; arn: string; reason: string };
+
+/**
+ * The simulator takes IAM user or role ARNs only. A session ARN names the role without its
+ * path, which the simulator needs, so the caller looks it up (iam:GetRole).
+ */
+export function callerPrincipal(arn: string): CallerPrincipal {
+  const m = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/.exec(arn);
+  const resource = m?.[4] ?? '';
+  if (m?.[2] === 'iam' && resource === 'root')
+    return {
+      kind: 'root',
+      arn,
+      reason: 'the root user cannot be simulated; it may do everything an SCP does not deny',
+    };
+  if (m?.[2] === 'iam' && resource.startsWith('user/')) return { kind: 'user', arn, simulateAs: arn };
+  if (m?.[2] === 'iam' && resource.startsWith('role/')) return { kind: 'role', arn, simulateAs: arn };
+  if (m?.[2] === 'sts' && resource.startsWith('assumed-role/')) {
+    const roleName = resource.split('/')[1];
+    if (roleName) return { kind: 'assumedRole', arn, roleName };
+  }
+  if (m?.[2] === 'sts' && resource.startsWith('federated-user/'))
+    return {
+      kind: 'federated',
+      arn,
+      reason:
+        'a federated user session cannot be simulated; it has what both the IAM user and the session policy allow',
+    };
+  return { kind: 'other', arn, reason: 'the simulator takes IAM user and role ARNs only' };
+}
+
+/** "arn:aws:iam::1:role/service-role/x" → "x": what `aws iam … --role-name` expects. */
+export function roleNameOf(roleArn: string): string | undefined {
+  const m = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  return m?.[1];
+}
+
+const isDenied = (c: ActionCheck) =>
+  c.decision === 'implicitDeny' || c.decision === 'explicitDeny' || c.decision === 'denied';
+const isUndetermined = (c: ActionCheck) => c.decision === 'conditional' || c.decision === 'unknown';
+
+/** Denied beats undetermined: a certain "no" is worth more to the user than an open question. */
+export function verdictOf(checks: ActionCheck[]): Verdict {
+  if (checks.some(isDenied)) return 'denied';
+  if (checks.some(isUndetermined)) return 'undetermined';
+  return 'allowed';
+}
+
+/** The attach preflight stops only where Lambda itself would refuse the update. */
+export const blocksAttach = (checks: ActionCheck[]) =>
+  checks.some((c) => c.required === 'hard' && isDenied(c));
+
+export const deniedActions = (checks: ActionCheck[]) => checks.filter(isDenied).map((c) => c.action);
+export const undeterminedActions = (checks: ActionCheck[]) =>
+  checks.filter(isUndetermined).map((c) => c.action);
+
+export interface RoleFix {
+  roleName: string;
+  policyArn: string;
+  attachCommand: string;
+  /** The same permissions as a policy of its own, for those who do not attach AWS managed policies. */
+  policy: PolicyDocument;
+  /**
+   * False when attaching cannot help: an explicit Deny, an SCP or a permissions boundary
+   * decided, and that outranks any Allow.
+   */
+  attachHelps: boolean;
+}
+
+const isOutranking = (c: ActionCheck) =>
+  c.decision === 'explicitDeny' ||
+  c.decidedBy === 'service control policy (SCP)' ||
+  c.decidedBy === 'permissions boundary';
+
+/** The fix for the execution role, or null when it lacks nothing. */
+export function executionRoleFix(roleArn: string, checks: ActionCheck[]): RoleFix | null {
+  const failing = checks.filter((c) => c.decision !== 'allowed');
+  const roleName = roleNameOf(roleArn);
+  if (failing.length === 0 || !roleName) return null;
+  return {
+    roleName,
+    policyArn: VPC_ACCESS_MANAGED_POLICY_ARN,
+    attachCommand: `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${VPC_ACCESS_MANAGED_POLICY_ARN}`,
+    policy: minimalExecutionRolePolicy(),
+    attachHelps: !failing.some(isOutranking),
+  };
+}
+
+/** The statements the caller is missing, scoped to the function where the action allows it. */
+export function callerFixPolicy(checks: ActionCheck[], functionArn: string | null): PolicyDocument | null {
+  const missing = checks.filter((c) => c.decision !== 'allowed').map((c) => c.action);
+  if (missing.length === 0) return null;
+  const lambda = missing.filter((a) => a.startsWith('lambda:'));
+  const ec2 = missing.filter((a) => a.startsWith('ec2:'));
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      ...(lambda.length > 0
+        ? [
+            {
+              Effect: 'Allow' as const,
+              Action: lambda,
+              Resource: functionArn ?? 'arn:aws:lambda:*:*:function:*',
+            },
+          ]
+        : []),
+      // EC2 Describe* actions support no resource-level permissions.
+      ...(ec2.length > 0 ? [{ Effect: 'Allow' as const, Action: ec2, Resource: '*' }] : []),
+    ],
+  };
+}
+
+export interface SimulationContext {
+  subnetIds: string[];
+  securityGroupIds: string[];
+  vpcIds: string[];
+}
+
+/** Condition keys organisations use to pin functions to approved VPCs (lambda:VpcIds etc.). */
+export function contextEntries(context: SimulationContext | null) {
+  if (!context) return [];
+  const entries: Array<[string, string[]]> = [
+    ['lambda:SubnetIds', context.subnetIds],
+    ['lambda:SecurityGroupIds', context.securityGroupIds],
+    ['lambda:VpcIds', context.vpcIds],
+  ];
+  return entries
+    .filter(([, values]) => values.length > 0)
+    .map(([ContextKeyName, ContextKeyValues]) => ({
+      ContextKeyName,
+      ContextKeyValues,
+      ContextKeyType: 'stringList' as const,
+    }));
+}
+
+function uniqueJoin(values: Array<string | undefined>): string | null {
+  const set = [...new Set(values.filter((v): v is string => Boolean(v)))];
+  return set.length > 0 ? set.join(', ') : null;
+}

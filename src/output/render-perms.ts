@@ -1,0 +1,129 @@
+import type { ChalkInstance } from 'chalk';
+import type { PermissionsReport, RoleSection } from '../core/permission-report.js';
+import type { ActionCheck, CheckDecision, CheckMethod, RoleFix, Verdict } from '../core/permissions.js';
+import type { PolicyDocument } from '../core/policy-eval.js';
+
+const DECISION_LABEL: Record<CheckDecision, string> = {
+  allowed: 'allowed',
+  implicitDeny: 'implicitly denied',
+  explicitDeny: 'explicitly denied',
+  denied: 'denied',
+  conditional: 'conditional',
+  unknown: 'unknown',
+};
+
+const METHOD_LABEL: Record<CheckMethod, string> = {
+  simulator: 'simulator',
+  policies: 'policies',
+  dryRun: 'DryRun',
+  observed: 'observed',
+  none: '-',
+};
+
+const CALLER_KIND: Record<string, string> = {
+  user: 'IAM user',
+  role: 'IAM role',
+  assumedRole: 'assumed role',
+  federated: 'federated user',
+  root: 'root user',
+  other: 'principal',
+};
+
+function colourFor(c: ChalkInstance, decision: CheckDecision) {
+  if (decision === 'allowed') return c.green;
+  if (decision === 'conditional' || decision === 'unknown') return c.yellow;
+  return c.red;
+}
+
+/** A table; long explanations become numbered notes under it so rows stay one line. */
+export function renderChecks(checks: ActionCheck[], c: ChalkInstance): string[] {
+  const label = (k: ActionCheck) => (k.required === 'current' ? `${k.action} (current Lambda)` : k.action);
+  const width = Math.max('ACTION'.length, ...checks.map((k) => label(k).length));
+  const footnotes: string[] = [];
+  const rows = checks.map((k) => {
+    let by = k.decidedBy ?? '';
+    if (k.detail) {
+      if (!footnotes.includes(k.detail)) footnotes.push(k.detail);
+      by = [by, `[${footnotes.indexOf(k.detail) + 1}]`].filter(Boolean).join(' ');
+    }
+    const decision = colourFor(c, k.decision)(DECISION_LABEL[k.decision].padEnd(17));
+    return `  ${label(k).padEnd(width)}  ${decision}  ${METHOD_LABEL[k.method].padEnd(9)}  ${by || '-'}`;
+  });
+  const header = `  ${'ACTION'.padEnd(width)}  ${'DECISION'.padEnd(17)}  ${'METHOD'.padEnd(9)}  DECIDED BY`;
+  return [c.dim(header), ...rows, ...footnotes.map((f, i) => c.dim(`  [${i + 1}] ${f}`))];
+}
+
+const indent = (text: string, by = '    ') =>
+  text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+
+const policyJson = (doc: PolicyDocument) => indent(JSON.stringify(doc, null, 2));
+
+/** The fix for the execution role; the attach preflight prints the same text. */
+export function renderRoleFix(fix: RoleFix, checkPermsFix: string | null): string[] {
+  if (!fix.attachHelps) {
+    return [
+      `  Adding permissions to ${fix.roleName} will not help: an explicit Deny, a service control policy or a`,
+      '  permissions boundary denies what is missing, and it outranks any Allow. Ask whoever manages it.',
+    ];
+  }
+  return [
+    `  Attach the AWS managed policy to the role ${fix.roleName}:`,
+    `    ${fix.attachCommand}`,
+    ...(checkPermsFix ? [`  or let lambda-vpc do it and check again: ${checkPermsFix}`] : []),
+    '  or add these permissions to one of its own policies:',
+    policyJson(fix.policy),
+  ];
+}
+
+export function renderRoleSection(role: RoleSection, c: ChalkInstance, title: string): string[] {
+  return [c.bold(`${title} ${role.arn ?? 'unknown'}`), ...renderChecks(role.checks, c)];
+}
+
+const VERDICT_MARK = (c: ChalkInstance, v: Verdict) =>
+  v === 'allowed' ? c.green('✔') : v === 'denied' ? c.red('✖') : c.yellow('?');
+
+export function renderPermissionsReport(r: PermissionsReport, c: ChalkInstance, cliPrefix: string): string {
+  const who = r.caller.kind ? ` (${CALLER_KIND[r.caller.kind] ?? r.caller.kind})` : '';
+  const simulated =
+    r.caller.simulatedAs && r.caller.simulatedAs !== r.caller.arn
+      ? `, simulated as ${r.caller.simulatedAs}`
+      : '';
+  const lines = [
+    ...(r.fixApplied
+      ? [`${c.green('✔')} Attached ${r.fixApplied.policyArn} to ${r.fixApplied.roleName}; checked again:`, '']
+      : []),
+    ...renderRoleSection(r.executionRole, c, `Execution role of ${r.function}:`),
+    '',
+    c.bold(`Caller ${r.caller.arn ?? 'unknown'}${who}${simulated}`),
+    ...renderChecks(r.caller.checks, c),
+  ];
+  if (r.context) {
+    const keys = [
+      `lambda:SubnetIds=${r.context.subnetIds.join(',')}`,
+      `lambda:SecurityGroupIds=${r.context.securityGroupIds.join(',')}`,
+      ...(r.context.vpcIds.length > 0 ? [`lambda:VpcIds=${r.context.vpcIds.join(',')}`] : []),
+    ];
+    lines.push(c.dim(`  simulated with ${keys.join(' ')}`));
+  }
+  lines.push('', `${VERDICT_MARK(c, r.verdict)} ${r.reason}`);
+  const fixCommand = `${cliPrefix} check-perms ${r.function} --fix`;
+  if (r.executionRole.fix && r.executionRole.verdict === 'denied' && !r.fixApplied) {
+    lines.push('', c.bold('Fix for the execution role:'), ...renderRoleFix(r.executionRole.fix, fixCommand));
+  }
+  if (r.caller.fix && r.caller.verdict === 'denied') {
+    lines.push(
+      '',
+      c.bold('Fix for the caller:'),
+      '  Add these permissions to the caller (or ask your administrator):',
+      policyJson(r.caller.fix),
+    );
+  }
+  if (r.verdict === 'undetermined') lines.push('', UNDETERMINED_HINT);
+  return lines.join('\n');
+}
+
+export const UNDETERMINED_HINT =
+  'For a definite answer, allow the caller iam:SimulatePrincipalPolicy, or at least read access to the role (docs/permissions.md).';

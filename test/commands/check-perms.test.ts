@@ -1,0 +1,354 @@
+import {
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { AttachRolePolicyCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli.js';
+import { serveAnyNetwork } from '../ec2-world.js';
+import { captureStream, fakeClock, runCli } from '../helpers.js';
+
+const lambdaMock = mockClient(LambdaClient);
+const iamMock = mockClient(IAMClient);
+const stsMock = mockClient(STSClient);
+const ec2Mock = mockClient(EC2Client);
+
+const ROLE = 'arn:aws:iam::123456789012:role/app-role';
+const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
+const S1 = 'subnet-0a1b2c3d4e5f60001';
+const SG = 'sg-0a1b2c3d4e5f60001';
+const VPC_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+const denied = (name: string) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: 403 } });
+const fn = (over: Partial<FunctionConfiguration> = {}) => ({
+  Configuration: {
+    FunctionName: 'my-fn',
+    FunctionArn: ARN,
+    Role: ROLE,
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    RevisionId: 'r1',
+    ...over,
+  } as FunctionConfiguration,
+});
+
+/** The simulator's answer: everything allowed except the given actions. */
+function simulator(deniedActions: string[] = []) {
+  iamMock.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
+    EvaluationResults: input.ActionNames.map((EvalActionName) => ({
+      EvalActionName,
+      EvalDecision: deniedActions.includes(EvalActionName) ? 'implicitDeny' : 'allowed',
+    })),
+  }));
+}
+
+beforeEach(() => {
+  for (const m of [lambdaMock, iamMock, stsMock, ec2Mock]) m.reset();
+  lambdaMock.on(GetFunctionCommand).resolves(fn());
+  stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/dev' });
+  for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
+    ec2Mock.on(command).rejects(denied('DryRunOperation'));
+  simulator();
+});
+
+const allCalls = () => [lambdaMock, iamMock, stsMock, ec2Mock].reduce((n, m) => n + m.calls().length, 0);
+const checkPerms = (...args: string[]) => runCli(['--region', 'us-east-1', 'check-perms', ...args]);
+
+/** run() with a terminal that answers the confirmation prompt. */
+async function runOnTerminal(argv: string[], answer: boolean) {
+  const stdout = captureStream();
+  const stderr = captureStream(true);
+  const questions: string[] = [];
+  const clock = fakeClock();
+  const code = await run(argv, {
+    stdout,
+    stderr,
+    env: { NO_COLOR: '1' },
+    sleep: clock.sleep,
+    now: clock.now,
+    confirm: async (question) => {
+      questions.push(question);
+      return answer;
+    },
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text, questions };
+}
+
+describe('check-perms', () => {
+  it('exits 0 when the role and the caller have everything, saying which method answered', async () => {
+    const { code, stdout, stderr } = await checkPerms('my-fn');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Execution role of my-fn: ${ROLE}`);
+    expect(stdout).toMatch(/ec2:CreateNetworkInterface\s+allowed\s+simulator/);
+    expect(stdout).toMatch(/ec2:DescribeVpcs\s+allowed\s+DryRun/);
+    expect(stdout).toMatch(/lambda:GetFunction\s+allowed\s+observed/);
+    expect(stdout).toContain('✔ Everything required is allowed.');
+    expect(stderr).toBe('');
+    // GetFunction, 2 simulations, 3 DryRun probes, GetCallerIdentity.
+    expect(allCalls()).toBe(7);
+  });
+
+  it('exits 4 with the attach-role-policy line and the policy JSON when the role lacks a hard requirement', async () => {
+    simulator(['ec2:CreateNetworkInterface']);
+    const { code, stdout } = await checkPerms('my-fn');
+    expect(code).toBe(4);
+    expect(stdout).toContain('✖ Denied: the execution role lacks ec2:CreateNetworkInterface.');
+    expect(stdout).toContain(`aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_POLICY}`);
+    expect(stdout).toContain('lambda-vpc --region us-east-1 check-perms my-fn --fix');
+    expect(stdout).toContain('"Sid": "LambdaVpcNetworkInterfaces"');
+  });
+
+  it('exits 9 with the reason when nothing about the role can be read', async () => {
+    iamMock.onAnyCommand().rejects(denied('AccessDenied'));
+    const { code, stdout, stderr } = await checkPerms('my-fn');
+    expect(code).toBe(9);
+    expect(stdout).toContain('? Could not determine the execution role: ec2:CreateNetworkInterface');
+    expect(stdout).toContain("neither the simulator nor the role's policies could be read");
+    expect(stdout).toContain('For a definite answer, allow the caller iam:SimulatePrincipalPolicy');
+    expect(stderr).toContain('Note: The policy simulator was not usable (AccessDenied');
+  });
+
+  it('prints one JSON document with the report, the fix and the error', async () => {
+    simulator(['ec2:DeleteNetworkInterface']);
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'check-perms',
+      'my-fn',
+      '--subnets',
+      S1,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(4);
+    expect(stderr).toBe('');
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion',
+      'command',
+      'exitCode',
+      'results',
+      'error',
+      'permissions',
+    ]);
+    expect(doc).toMatchObject({
+      command: 'check-perms',
+      exitCode: 4,
+      results: [],
+      error: { code: 'AccessDenied', exitCode: 4 },
+    });
+    expect(Object.keys(doc.permissions)).toEqual([
+      'function',
+      'functionArn',
+      'verdict',
+      'reason',
+      'executionRole',
+      'caller',
+      'context',
+      'fixApplied',
+    ]);
+    expect(doc.permissions.executionRole.checks[2]).toEqual({
+      action: 'ec2:DeleteNetworkInterface',
+      required: 'hard',
+      decision: 'implicitDeny',
+      method: 'simulator',
+      decidedBy: null,
+      detail: null,
+    });
+    expect(doc.permissions.executionRole.fix).toMatchObject({ roleName: 'app-role', policyArn: VPC_POLICY });
+    expect(doc.permissions.context).toEqual({ subnetIds: [S1], securityGroupIds: [SG], vpcIds: [] });
+  });
+
+  describe('--fix', () => {
+    it('--yes attaches the managed policy to the role, then checks again', async () => {
+      iamMock
+        .on(SimulatePrincipalPolicyCommand)
+        .resolvesOnce({
+          EvaluationResults: [{ EvalActionName: 'ec2:CreateNetworkInterface', EvalDecision: 'implicitDeny' }],
+        })
+        .callsFake((input: { ActionNames: string[] }) => ({
+          EvaluationResults: input.ActionNames.map((EvalActionName) => ({
+            EvalActionName,
+            EvalDecision: 'allowed',
+          })),
+        }));
+      const { code, stdout } = await runCli([
+        '--region',
+        'us-east-1',
+        '-o',
+        'json',
+        'check-perms',
+        'my-fn',
+        '--fix',
+        '--yes',
+      ]);
+      expect(code).toBe(0);
+      expect(iamMock.commandCalls(AttachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
+        { RoleName: 'app-role', PolicyArn: VPC_POLICY },
+      ]);
+      const doc = JSON.parse(stdout);
+      expect(doc.permissions).toMatchObject({
+        verdict: 'allowed',
+        fixApplied: { roleName: 'app-role', policyArn: VPC_POLICY },
+      });
+    });
+
+    it('asks on a terminal and writes nothing when the answer is no', async () => {
+      simulator(['ec2:CreateNetworkInterface']);
+      const r = await runOnTerminal(['--region', 'us-east-1', 'check-perms', 'my-fn', '--fix'], false);
+      expect(r.questions).toEqual([
+        `Denied: the execution role lacks ec2:CreateNetworkInterface.\nAttach ${VPC_POLICY} to the role app-role? [y/N] `,
+      ]);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain('Nothing changed.');
+      expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(0);
+    });
+
+    it('attaches after a yes on the terminal', async () => {
+      simulator(['ec2:CreateNetworkInterface']);
+      const r = await runOnTerminal(['--region', 'us-east-1', 'check-perms', 'my-fn', '--fix'], true);
+      expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(1);
+      // The mock still denies: the re-check says so, with a word about IAM's propagation delay.
+      expect(r.code).toBe(4);
+      expect(r.stdout).toContain(`✔ Attached ${VPC_POLICY} to app-role; checked again:`);
+      expect(r.stderr).toContain('IAM changes take a few seconds to reach the simulator');
+    });
+
+    it('refuses without a terminal and without --yes: exit 2, no AWS call', async () => {
+      const { code, stderr } = await checkPerms('my-fn', '--fix');
+      expect(code).toBe(2);
+      expect(stderr.split('\n')[0]).toBe(
+        'Error: --fix changes the execution role and needs confirmation, but this is not a terminal.',
+      );
+      expect(allCalls()).toBe(0);
+    });
+
+    it('does not ask, and writes nothing, when the role lacks nothing', async () => {
+      const r = await runOnTerminal(['--region', 'us-east-1', 'check-perms', 'my-fn', '--fix'], true);
+      expect(r.code).toBe(0);
+      expect(r.questions).toEqual([]);
+      expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(0);
+    });
+  });
+
+  it.each([
+    [
+      ['my-fn:3'],
+      "Error: check-perms checks $LATEST, the configuration attach changes, but 'my-fn:3' names a version or alias.",
+    ],
+    [['my-fn', '--subnets', S1], 'Error: Give both --subnets and --sg, or neither.'],
+    [
+      ['my-fn', '--subnets', 'subnet-x', '--sg', SG],
+      "Error: 'subnet-x' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).",
+    ],
+    [['my-fn', '--yes'], 'Error: --yes only applies to --fix.'],
+    [['bad name'], "Error: 'bad name' is not a Lambda function name or ARN."],
+  ])('bad input %j: exit 2, no AWS call', async (args, firstLine) => {
+    const { code, stdout, stderr } = await checkPerms(...args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toBe(firstLine);
+    expect(allCalls()).toBe(0);
+  });
+});
+
+describe('attach: execution-role preflight', () => {
+  const attach = (globals: string[], ...args: string[]) =>
+    runCli(['--region', 'us-east-1', ...globals, 'attach', ...args, '--subnets', S1, '--sg', SG]);
+
+  beforeEach(() => serveAnyNetwork(ec2Mock));
+
+  it('stops before any write when a hard requirement is denied: exit 4 and the fix', async () => {
+    simulator(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces']);
+    const { code, stdout, stderr } = await runCli([
+      '--region',
+      'us-east-1',
+      'attach',
+      'my-fn',
+      '--subnets',
+      S1,
+      '--sg',
+      SG,
+    ]);
+    expect(code).toBe(4);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      'Error: The execution role app-role of my-fn lacks ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces: Lambda would refuse the VPC configuration. Nothing was changed.',
+    );
+    expect(stderr).toContain(`aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_POLICY}`);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('checks each distinct role once and reuses its read, so it adds only the simulator call', async () => {
+    lambdaMock
+      .on(GetFunctionCommand, { FunctionName: 'other-fn' })
+      .resolves(fn({ FunctionName: 'other-fn' }));
+    const { code, stdout } = await runCli([
+      '--region',
+      'us-east-1',
+      '-o',
+      'json',
+      'attach',
+      'my-fn',
+      'other-fn',
+      '--subnets',
+      S1,
+      '--sg',
+      SG,
+      '--dry-run',
+    ]);
+    expect(code).toBe(0);
+    expect(iamMock.calls()).toHaveLength(1);
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(2);
+    const doc = JSON.parse(stdout);
+    expect(doc.permissions).toMatchObject({ checked: true, verdict: 'allowed', blocked: false });
+    expect(doc.permissions.roles).toHaveLength(1);
+    expect(doc.permissions.roles[0]).toMatchObject({ arn: ROLE, functions: ['my-fn', 'other-fn'] });
+  });
+
+  it('warns and goes on when IAM cannot tell', async () => {
+    iamMock.onAnyCommand().rejects(denied('AccessDenied'));
+    const { code, stderr } = await attach([], 'my-fn', '--dry-run');
+    expect(code).toBe(0);
+    expect(stderr).toContain('Warning: Could not check the EC2 permissions of the execution role app-role');
+    expect(stderr).toContain('attaching anyway. Details: lambda-vpc --region us-east-1 check-perms my-fn');
+  });
+
+  it('warns, but writes, when only a permission current Lambda needs is missing', async () => {
+    simulator(['ec2:AssignPrivateIpAddresses']);
+    const { code, stderr } = await attach([], 'my-fn', '--dry-run');
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'Warning: The execution role app-role lacks ec2:AssignPrivateIpAddresses, which Lambda needs since 2024; attaching anyway.',
+    );
+  });
+
+  it('makes no IAM call with --skip-perms-check, and none for a function already attached', async () => {
+    const skipped = await attach(['-o', 'json'], 'my-fn', '--dry-run', '--skip-perms-check');
+    expect(JSON.parse(skipped.stdout).permissions).toEqual({
+      checked: false,
+      skippedReason: '--skip-perms-check',
+      verdict: null,
+      blocked: false,
+      roles: [],
+    });
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolves(fn({ VpcConfig: { SubnetIds: [S1], SecurityGroupIds: [SG], VpcId: 'vpc-1' } }));
+    const unchanged = await attach([], 'my-fn');
+    expect(unchanged.code).toBe(0);
+    expect(unchanged.stdout).toContain('unchanged');
+    expect(iamMock.calls()).toHaveLength(0);
+  });
+});

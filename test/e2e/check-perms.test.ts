@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
+import { demo, DEMO_IDS as I, VPC_ACCESS_POLICY_ARN } from '../fixture/scenarios.js';
+import { cleanEnv, runBin } from './spawn.js';
+
+// The built binary against the local fake AWS: the SDK's real IAM, STS and EC2 wire protocols.
+const ENV = cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' });
+
+let fake: FakeAws | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function start(): Promise<FakeAws> {
+  const scenario = demo();
+  scenario.updateDelayMs = 20;
+  fake = await startFakeAws({ scenario });
+  return fake;
+}
+
+const cli = (f: FakeAws, args: string[]) =>
+  runBin(['--endpoint-url', f.url, '--region', 'us-east-1', ...args], {
+    ...ENV,
+    LAMBDA_VPC_POLL_INTERVAL_MS: '20',
+  });
+const operations = (f: FakeAws) =>
+  f.requests.map((r) => `${r.service}:${r.operation}${r.errorCode ? `!${r.errorCode}` : ''}`);
+
+describe('check-perms against the fake AWS', () => {
+  it('orders-api: everything allowed, exit 0, in seven calls', async () => {
+    const f = await start();
+    const r = await cli(f, ['check-perms', 'orders-api']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Execution role of orders-api: ${I.vpcRoleArn}`);
+    expect(r.stdout).toContain('✔ Everything required is allowed.');
+    expect(operations(f).sort()).toEqual(
+      [
+        'lambda:GetFunction',
+        'iam:SimulatePrincipalPolicy',
+        'iam:SimulatePrincipalPolicy',
+        'sts:GetCallerIdentity',
+        'ec2:DescribeSecurityGroups!DryRunOperation',
+        'ec2:DescribeSubnets!DryRunOperation',
+        'ec2:DescribeVpcs!DryRunOperation',
+      ].sort(),
+    );
+    expect(f.writes()).toHaveLength(0);
+  });
+
+  it('legacy-worker: the role lacks the VPC permissions, exit 4 with the fix', async () => {
+    const f = await start();
+    const r = await cli(f, ['check-perms', 'legacy-worker']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/ec2:CreateNetworkInterface\s+implicitly denied\s+simulator/);
+    expect(r.stdout).toContain(
+      `aws iam attach-role-policy --role-name ${I.basicRole} --policy-arn ${VPC_ACCESS_POLICY_ARN}`,
+    );
+  });
+
+  it('falls back to reading the role policies when the caller may not simulate', async () => {
+    const f = await start();
+    f.state.denyAction('iam:SimulatePrincipalPolicy');
+    const r = await cli(f, ['-o', 'json', 'check-perms', 'orders-api']);
+    const doc = JSON.parse(r.stdout);
+    const role = doc.permissions.executionRole;
+    expect(role.checks.map((c: { decision: string; method: string }) => `${c.decision}/${c.method}`)).toEqual(
+      Array(6).fill('allowed/policies'),
+    );
+    expect(role.checks[0].decidedBy).toBe(
+      'AWSLambdaVPCAccessExecutionRole (AWSLambdaVPCAccessExecutionPermissions)',
+    );
+    // An IAM user's own policies are not read: that one stays open, and the exit code says so.
+    expect(r.code).toBe(9);
+    expect(doc.permissions.caller.checks.at(-1)).toMatchObject({
+      action: 'lambda:UpdateFunctionConfiguration',
+      decision: 'unknown',
+    });
+    expect(operations(f)).toEqual(
+      expect.arrayContaining([
+        'iam:SimulatePrincipalPolicy!AccessDenied',
+        'iam:GetRole',
+        'iam:ListAttachedRolePolicies',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:ListRolePolicies',
+        'iam:GetRolePolicy',
+      ]),
+    );
+  });
+
+  it('says unknown, exit 9, without any IAM access', async () => {
+    const f = await start();
+    f.state.denyAction('iam:*');
+    const r = await cli(f, ['check-perms', 'orders-api']);
+    expect(r.code).toBe(9);
+    expect(r.stdout).toContain('? Could not determine the execution role');
+    expect(r.stdout).not.toContain('✔');
+  });
+
+  it('maps an assumed-role caller to its role, path included, for the simulator', async () => {
+    const f = await start();
+    f.state.caller = {
+      Arn: 'arn:aws:sts::123456789012:assumed-role/orders-api-role/session-1',
+      UserId: 'AROAEXAMPLE:session-1',
+      Account: '123456789012',
+    };
+    const r = await cli(f, ['-o', 'json', 'check-perms', 'orders-api']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.permissions.caller).toMatchObject({ kind: 'assumedRole', simulatedAs: I.vpcRoleArn });
+    const simulated = f.requests.filter((q) => q.operation === 'SimulatePrincipalPolicy');
+    expect(simulated.map((q) => q.params.PolicySourceArn)).toContain(I.vpcRoleArn);
+  });
+
+  it('--fix --yes attaches the managed policy, re-checks and exits 0', async () => {
+    const f = await start();
+    const r = await cli(f, ['check-perms', 'legacy-worker', '--fix', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`✔ Attached ${VPC_ACCESS_POLICY_ARN} to ${I.basicRole}; checked again:`);
+    expect(f.writes().map((w) => [w.operation, w.params.RoleName, w.params.PolicyArn])).toEqual([
+      ['AttachRolePolicy', I.basicRole, VPC_ACCESS_POLICY_ARN],
+    ]);
+  });
+
+  it('--fix without a terminal and without --yes: exit 2 and not a single request', async () => {
+    const f = await start();
+    const r = await cli(f, ['check-perms', 'legacy-worker', '--fix']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Hint: Add --yes');
+    expect(f.requests).toHaveLength(0);
+  });
+});
+
+describe('attach preflight against the fake AWS', () => {
+  const NETWORK = ['--subnets', `${I.privateSubnetA},${I.privateSubnetB}`, '--sg', I.sgAllEgress];
+
+  it('refuses legacy-worker before writing: exit 4 and the fix', async () => {
+    const f = await start();
+    const r = await cli(f, ['attach', 'legacy-worker', ...NETWORK]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`aws iam attach-role-policy --role-name ${I.basicRole}`);
+    expect(f.writes()).toHaveLength(0);
+  });
+
+  it('costs one SimulatePrincipalPolicy per role and no extra GetFunction', async () => {
+    const f = await start();
+    const r = await cli(f, ['attach', 'orders-api', ...NETWORK, '--skip-network-check']);
+    expect(r.code).toBe(0);
+    const withCheck = operations(f);
+    const f2 = await startFakeAws({ scenario: { ...demo(), updateDelayMs: 20 } });
+    try {
+      const skipped = await cli(f2, [
+        'attach',
+        'orders-api',
+        ...NETWORK,
+        '--skip-network-check',
+        '--skip-perms-check',
+      ]);
+      expect(skipped.code).toBe(0);
+      const without = operations(f2);
+      expect(withCheck.filter((o) => o.startsWith('iam:'))).toEqual(['iam:SimulatePrincipalPolicy']);
+      expect(withCheck.filter((o) => o === 'lambda:GetFunction').length).toBe(
+        without.filter((o) => o === 'lambda:GetFunction').length,
+      );
+      expect(without.filter((o) => o.startsWith('iam:'))).toEqual([]);
+    } finally {
+      await f2.close();
+    }
+  });
+});
