@@ -1,10 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { attachCommand } from './commands/attach.js';
+import { checkPermsCommand } from './commands/check-perms.js';
 import { detachCommand } from './commands/detach.js';
+import { enisCommand } from './commands/enis.js';
 import type { Ctx } from './commands/session.js';
 import { statusCommand } from './commands/status.js';
 import { CliError, ExitCode, toCliError } from './errors.js';
-import { jsonDocument } from './output/render.js';
+import { type CommandName, jsonDocument } from './output/render.js';
 import { Ui } from './output/ui.js';
 import { VERSION } from './version.js';
 
@@ -19,6 +21,7 @@ Exit codes:
   6    update failed (LastUpdateStatus Failed; the reason code and a remedy are printed)
   7    timed out waiting; the update continues on AWS's side
   8    conflict: the function kept changing concurrently; nothing was overwritten
+  9    check-perms could not determine whether something required is allowed
   130  interrupted (Ctrl-C); an update already sent continues on AWS's side
 
 Docs: the README and docs/ of the lambda-vpc package.`;
@@ -50,9 +53,12 @@ Examples:
   $ lambda-vpc status my-fn --wait --timeout 10m
   $ lambda-vpc detach my-fn
   $ lambda-vpc --profile prod --region eu-west-1 status my-fn --output json
+  $ lambda-vpc check-perms my-fn
+  $ lambda-vpc enis my-fn                 # Lambda's network interfaces and what keeps them alive
 ${EXIT_CODES_HELP}`,
     );
-  for (const make of [attachCommand, detachCommand, statusCommand]) program.addCommand(make(ctx, done));
+  for (const make of [attachCommand, detachCommand, statusCommand, checkPermsCommand, enisCommand])
+    program.addCommand(make(ctx, done));
   const configure = (cmd: Command) => {
     cmd
       .configureHelp({ showGlobalOptions: true })
@@ -118,9 +124,12 @@ function report(argv: string[], ctx: Ctx, error: CliError): number {
   });
   ui.error(error);
   if (format === 'json') {
-    const command = argv.find((a) => a === 'attach' || a === 'detach' || a === 'status') ?? null;
+    const command =
+      argv.find(
+        (a) => a === 'attach' || a === 'detach' || a === 'status' || a === 'check-perms' || a === 'enis',
+      ) ?? null;
     ui.result(
-      jsonDocument(command as 'attach' | null, error.exitCode, [], {
+      jsonDocument(command as CommandName | null, error.exitCode, [], {
         code: error.code,
         exitCode: error.exitCode,
         message: error.message,
@@ -157,6 +166,11 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     signal: controller.signal,
+    confirm:
+      process.stdin.isTTY && process.stderr.isTTY
+        ? async (question) =>
+            (await import('./output/prompt.js')).confirmOnTerminal(question, controller.signal)
+        : undefined,
   });
   process.off('SIGINT', onSigint);
   process.exitCode = controller.signal.aborted ? ExitCode.Interrupted : code;

@@ -8,6 +8,9 @@ interface AttachOptions extends ChangeOptions {
   subnets?: string[];
   securityGroups?: string[];
   ipv6DualStack?: boolean;
+  force?: boolean;
+  skipNetworkCheck?: boolean;
+  skipPermsCheck?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -28,6 +31,21 @@ export const attachCommand = (ctx: Ctx, done: (code: number) => void) =>
     .option('--no-wait', 'send the update and return without waiting for it to settle')
     .option(...timeoutOption)
     .option('--dry-run', 'show what would change; write nothing', false)
+    .option(
+      '--force',
+      'attach even when the network check finds subnets and groups in several VPCs or a dedicated-tenancy VPC',
+      false,
+    )
+    .option(
+      '--skip-network-check',
+      'do not describe the subnets, groups and routes first (no EC2 read)',
+      false,
+    )
+    .option(
+      '--skip-perms-check',
+      "do not check the execution role's EC2 permissions first (no IAM call)",
+      false,
+    )
     .addHelpText(
       'after',
       `
@@ -39,7 +57,17 @@ Examples:
 attach sends only VpcConfig, guarded by the function's RevisionId, so it never overwrites a
 concurrent change. It waits for an update already in progress before writing, does nothing
 when the function already has this configuration, and prints the previous configuration
-with the command that restores it.`,
+with the command that restores it.
+
+Before writing (and with --dry-run), attach describes the subnets, security groups, route
+tables, NAT gateways and VPC endpoints, and says what the function will reach (docs/network.md).
+Unknown IDs stop it (exit 5), so do several VPCs or a dedicated-tenancy VPC (exit 2, --force
+overrides); warnings such as "public subnet: no internet" never stop it.
+
+It also checks, once per execution role, that the role has the EC2 permissions Lambda needs
+to create the network interfaces: if not, it stops before writing (exit 4) and prints the
+fix. When IAM cannot tell (no iam:SimulatePrincipalPolicy or read access), it warns and goes
+on. lambda-vpc check-perms shows the details (docs/permissions.md).`,
     )
     .action(async (functions: string[], options: AttachOptions, cmd: Command) => {
       if (!options.subnets)
@@ -63,6 +91,8 @@ with the command that restores it.`,
           notes: [...subnets.notes, ...groups.notes],
           wait: options.wait,
           dryRun: Boolean(options.dryRun),
+          network: { force: Boolean(options.force), skip: Boolean(options.skipNetworkCheck) },
+          permissions: { skip: Boolean(options.skipPermsCheck) },
         }),
       );
     });

@@ -1,10 +1,12 @@
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import type { DesiredVpc } from '../core/plan.js';
-import type { FunctionResult } from '../core/result.js';
+import { errorJson, type FunctionResult } from '../core/result.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
 import { type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderChange } from '../output/render.js';
+import type { EniWaitRequest } from './detach-enis.js';
 import type { Ctx } from './session.js';
 import { Session } from './session.js';
 
@@ -32,12 +34,25 @@ export function parseTargets(
   return { targets, timeoutMs: parseDuration(options.timeout) };
 }
 
+export type ChangeInput = ParsedTargets & {
+  desired: DesiredVpc;
+  notes: string[];
+  wait: boolean;
+  dryRun: boolean;
+  /** attach only: the network preflight (--force, --skip-network-check). */
+  network?: { force: boolean; skip: boolean };
+  /** attach only: the execution-role preflight (--skip-perms-check). */
+  permissions?: { skip: boolean };
+  /** detach only: published versions still in a VPC, and --wait-enis. */
+  enis?: EniWaitRequest;
+};
+
 /** The attach/detach protocol for each function in turn, then the results on stdout. */
 export async function runChange(
   command: 'attach' | 'detach',
   cmd: Command,
   ctx: Ctx,
-  input: ParsedTargets & { desired: DesiredVpc; notes: string[]; wait: boolean; dryRun: boolean },
+  input: ChangeInput,
 ): Promise<ExitCode> {
   const session = Session.open(cmd, ctx);
   try {
@@ -50,7 +65,7 @@ export async function runChange(
 async function changeEach(
   command: 'attach' | 'detach',
   session: Session,
-  input: ParsedTargets & { desired: DesiredVpc; notes: string[]; wait: boolean; dryRun: boolean },
+  input: ChangeInput,
 ): Promise<ExitCode> {
   const { ui, ctx } = session;
   const region = await session.region(input.targets);
@@ -59,6 +74,39 @@ async function changeEach(
   const preflight: Record<string, unknown> = {};
   // Preflight checks go here, before the first write and once per command (not per function):
   // they add to `preflight`, print findings on stderr, and return an exit code to stop before writing.
+  if (command === 'attach' && input.network) {
+    const { checkNetworkBeforeAttach } = await import('./network-check.js');
+    const stop = await checkNetworkBeforeAttach(session, region, input.desired, input.network, preflight);
+    if (stop) {
+      ui.error(stop);
+      if (ui.format === 'json')
+        ui.result(jsonDocument(command, stop.exitCode, [], errorJson(stop), preflight));
+      return stop.exitCode;
+    }
+  }
+  let freshRead: (functionId: string) => FunctionConfiguration | undefined = () => undefined;
+  if (command === 'attach' && input.permissions) {
+    const { checkPermissionsBeforeAttach } = await import('./perms-preflight.js');
+    const perms = await checkPermissionsBeforeAttach(
+      session,
+      input.targets,
+      input.desired,
+      input.permissions,
+      preflight,
+    );
+    freshRead = perms.freshRead;
+    const { stop } = perms;
+    if (stop) {
+      ui.error(stop);
+      if (ui.format === 'json')
+        ui.result(jsonDocument(command, stop.exitCode, [], errorJson(stop), preflight));
+      return stop.exitCode;
+    }
+  }
+  const detachEnis =
+    command === 'detach' && input.enis
+      ? await (await import('./detach-enis.js')).checkPublishedVersions(session, input.targets, input.enis)
+      : undefined;
   const { applyVpcConfig } = await import('../services/vpc-update.js');
   const lambda = await session.aws.lambda();
   const progress = await createProgress(ui, session.now);
@@ -83,6 +131,7 @@ async function changeEach(
           dryRun: input.dryRun,
           timeoutMs: input.timeoutMs,
           resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
+          firstRead: freshRead(ref.id),
         },
       );
       progress.done(fn, !error);
@@ -99,7 +148,12 @@ async function changeEach(
   } finally {
     progress.stop();
   }
-  const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
+  const exitCodes = results.map((r) => r.error?.exitCode ?? 0);
+  if (detachEnis)
+    exitCodes.push(
+      await (await import('./detach-enis.js')).afterDetach(session, detachEnis, results, preflight),
+    );
+  const exitCode = worstExitCode(exitCodes);
   if (ui.format === 'json') ui.result(jsonDocument(command, exitCode, results, null, preflight));
   return exitCode;
 }

@@ -1,6 +1,10 @@
 import { Command } from 'commander';
+import { DEFAULT_ENI_WAIT_MS } from '../core/enis.js';
 import { DETACHED } from '../core/plan.js';
+import { parseDuration } from '../core/validate.js';
+import { usageError } from '../errors.js';
 import { type ChangeOptions, parseTargets, runChange, timeoutOption } from './change.js';
+import type { EniWaitRequest } from './detach-enis.js';
 import type { Ctx } from './session.js';
 
 export const detachCommand = (ctx: Ctx, done: (code: number) => void) =>
@@ -12,6 +16,12 @@ export const detachCommand = (ctx: Ctx, done: (code: number) => void) =>
     .option('--no-wait', 'send the update and return without waiting for it to settle')
     .option(...timeoutOption)
     .option('--dry-run', 'show what would change; write nothing', false)
+    .option(
+      '--wait-enis',
+      'after the update settles, wait until Lambda has deleted the network interfaces only these functions used',
+      false,
+    )
+    .option('--eni-timeout <duration>', 'with --wait-enis: how long to wait (default 45m)')
     .addHelpText(
       'after',
       `
@@ -19,14 +29,18 @@ Examples:
   $ lambda-vpc detach my-fn
   $ lambda-vpc detach my-fn other-fn --dry-run
   $ lambda-vpc detach my-fn --no-wait && lambda-vpc status my-fn --wait --timeout 10m
+  $ lambda-vpc detach my-fn --wait-enis --eni-timeout 45m   # before deleting the subnets or groups
 
 detach sets empty subnet and security-group lists with IPv6 dual-stack off (the service
 refuses empty lists with it on). A function that is not in a VPC is left alone. Lambda then
 deletes the network interfaces within about 20 minutes if no other function or published
-version uses them: keep the execution role's EC2 permissions until it has.`,
+version uses them: keep the execution role's EC2 permissions until it has. detach warns
+when published versions still use a VPC: they keep the interfaces until they are deleted.
+With --wait-enis it follows those interfaces until Lambda has deleted them (docs/enis.md).`,
     )
-    .action(async (functions: string[], options: ChangeOptions, cmd: Command) => {
+    .action(async (functions: string[], options: DetachOptions, cmd: Command) => {
       const targets = parseTargets(functions, options, 'detach');
+      const enis = parseEniWait(options);
       done(
         await runChange('detach', cmd, ctx, {
           ...targets,
@@ -34,6 +48,32 @@ version uses them: keep the execution role's EC2 permissions until it has.`,
           notes: [],
           wait: options.wait,
           dryRun: Boolean(options.dryRun),
+          enis,
         }),
       );
     });
+
+interface DetachOptions extends ChangeOptions {
+  waitEnis: boolean;
+  eniTimeout?: string;
+}
+
+function parseEniWait(options: DetachOptions): EniWaitRequest {
+  if (!options.waitEnis) {
+    if (options.eniTimeout !== undefined) throw usageError('--eni-timeout needs --wait-enis.');
+    return { wait: false, timeoutMs: DEFAULT_ENI_WAIT_MS };
+  }
+  if (!options.wait)
+    throw usageError(
+      '--wait-enis needs the update to settle first: drop --no-wait.',
+      'Lambda starts deleting the interfaces only once the detach has settled.',
+    );
+  return {
+    // A dry run writes nothing, so there is nothing to wait for.
+    wait: !options.dryRun,
+    timeoutMs:
+      options.eniTimeout === undefined
+        ? DEFAULT_ENI_WAIT_MS
+        : parseDuration(options.eniTimeout, '--eni-timeout'),
+  };
+}

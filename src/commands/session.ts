@@ -13,6 +13,8 @@ export interface Ctx {
   signal?: AbortSignal | undefined;
   sleep?: Sleep | undefined;
   now?: (() => number) | undefined;
+  /** Asks the user yes/no; absent when nobody can answer (stdin or stderr not a terminal). */
+  confirm?: ((question: string) => Promise<boolean>) | undefined;
 }
 
 export interface GlobalOptions {

@@ -6,12 +6,16 @@ import { type FunctionRef, parseDuration, parseFunctionRef } from '../core/valid
 import { stopsTheBatch, toCliError, usageError, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderStatus } from '../output/render.js';
+import { renderEniCountRow } from '../output/render-enis.js';
+import { renderNetworkSection } from '../output/render-network.js';
 import { type Ctx, Session } from './session.js';
 
 interface StatusOptions {
   qualifier?: string;
   wait: boolean;
   timeout: string;
+  /** false with --no-network. */
+  network: boolean;
 }
 
 function parseStatusTarget(
@@ -42,13 +46,19 @@ export const statusCommand = (ctx: Ctx, done: (code: number) => void) =>
     .option('--qualifier <version-or-alias>', 'a published version or alias (default $LATEST)')
     .option('--wait', 'wait until State is not Pending and LastUpdateStatus is not InProgress', false)
     .option('--timeout <duration>', 'with --wait: how long to wait (e.g. 90s, 15m, 1h)', '15m')
+    .option('--no-network', 'skip the network section (no EC2 read: subnets, routes, security groups)')
     .addHelpText(
       'after',
       `
 Examples:
   $ lambda-vpc status my-fn
   $ lambda-vpc status my-fn --wait --timeout 10m      # in CI: exit 0 once settled, 6 if the update failed
-  $ lambda-vpc status my-fn --qualifier 3 --output json`,
+  $ lambda-vpc status my-fn --qualifier 3 --output json
+  $ lambda-vpc status my-fn other-fn --no-network      # without EC2 read permissions
+
+For a function in a VPC, status also shows the VPC, each subnet's route verdict (internet via
+NAT, public subnet without internet, isolated), the security groups' egress, the VPC
+endpoints, and what the function can reach (docs/network.md).`,
     )
     .action(async (functions: string[], options: StatusOptions, cmd: Command) => {
       const targets = functions.map((fn) => parseStatusTarget(fn, options.qualifier));
@@ -73,6 +83,15 @@ async function statusEach(
   const lambda = await session.aws.lambda();
   const progress = await createProgress(ui, session.now);
   const results: FunctionResult[] = [];
+  // The network section needs every function's subnets first (one EC2 lookup for all), so
+  // human results are held back until then.
+  const held: FunctionResult[] = [];
+  const show = (r: FunctionResult) => {
+    if (ui.format !== 'human') return;
+    if (options.network) held.push(r);
+    else ui.result(renderStatus(r, ui.out));
+  };
+  let stopped = false;
   try {
     for (const { ref, input } of targets) {
       const started = session.now();
@@ -106,17 +125,37 @@ async function statusEach(
         const error = toCliError(thrown, { region });
         if (result.outcome !== 'status') result.outcome = 'failed';
         result.error = errorJson(error);
-        if (ui.format === 'human' && result.outcome === 'status') ui.result(renderStatus(result, ui.out));
+        if (result.outcome === 'status') show(result);
         ui.error(error, error.message.includes(input) ? '' : `${input}: `);
         result.elapsedMs = session.now() - started;
-        if (stopsTheBatch(error)) break;
+        stopped = stopsTheBatch(error);
+        if (stopped) break;
         continue;
       }
       result.elapsedMs = session.now() - started;
-      if (ui.format === 'human') ui.result(renderStatus(result, ui.out));
+      show(result);
     }
   } finally {
     progress.stop();
+  }
+  if (options.network) {
+    if (!stopped) {
+      const { addNetworkSections } = await import('./network-check.js');
+      await addNetworkSections(
+        session,
+        region,
+        results.filter((r) => r.outcome === 'status'),
+      );
+      await (await import('./status-enis.js')).addEniCounts(session, region, results);
+    }
+    for (const r of held)
+      ui.result(
+        [
+          renderStatus(r, ui.out),
+          ...renderNetworkSection(r.network, ui.out),
+          ...renderEniCountRow(r.enis, ui.out),
+        ].join('\n'),
+      );
   }
   const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
   if (ui.format === 'json') ui.result(jsonDocument('status', exitCode, results));

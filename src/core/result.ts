@@ -1,5 +1,7 @@
 import type { CliError, ErrorCode, ExitCode } from '../errors.js';
+import type { EniCount } from './enis.js';
 import type { VpcSettings } from './plan.js';
+import type { NetworkAnalysis } from './reachability.js';
 import type { FunctionStatus } from './settle.js';
 
 /**
@@ -28,7 +30,16 @@ export interface FunctionResult {
   elapsedMs: number;
   notes: string[];
   error: ErrorJson | null;
+  /** status: the network check of the function's VPC; null when not in a VPC, absent with --no-network. */
+  network?: NetworkReport | null;
+  /** status: Lambda's network interfaces serving the configuration; null when not in a VPC, absent with --no-network. */
+  enis?: EniCount | null;
 }
+
+/** A network check as JSON: the analysis (skippedReason says what was left out of a partial one), or why it was skipped. */
+export type NetworkReport =
+  | ({ checked: true; skippedReason: string | null } & NetworkAnalysis)
+  | { checked: false; skippedReason: string };
 
 export interface StatusFields {
   state: string | null;

@@ -5,7 +5,7 @@ import type { ExitCode } from '../errors.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-export type CommandName = 'attach' | 'detach' | 'status';
+export type CommandName = 'attach' | 'detach' | 'status' | 'check-perms' | 'enis';
 
 /** The one JSON document a command prints on stdout (docs/json-output.md). */
 export function jsonDocument(

@@ -41,6 +41,11 @@ export interface ApplyRequest {
   dryRun: boolean;
   timeoutMs: number;
   resumeCommand: string;
+  /**
+   * A read made moments before (attach's permissions preflight), used instead of the first
+   * GetFunction. The RevisionId it carries still guards the write.
+   */
+  firstRead?: FunctionConfiguration | undefined;
 }
 
 export interface Applied {
@@ -79,6 +84,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
   };
   let plan: VpcPlan | undefined;
   let role: string | undefined;
+  let firstRead = request.firstRead;
   const finish = (outcome: FunctionResult['outcome'], c: FunctionConfiguration): Applied => {
     result.outcome = outcome;
     result.functionArn = c.FunctionArn ?? result.functionArn;
@@ -92,7 +98,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     let conflictRetries = 0;
     for (;;) {
       progress('reading');
-      let current = await readFunction(lambda, ref.id, { signal });
+      let current = firstRead ?? (await readFunction(lambda, ref.id, { signal }));
+      firstRead = undefined;
       role = current.Role;
       result.functionArn = current.FunctionArn ?? null;
       if (!isSettled(current)) {

@@ -1,3 +1,5 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
@@ -6,10 +8,26 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { serveAnyNetwork } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
 
 const lambdaMock = mockClient(LambdaClient);
-beforeEach(() => lambdaMock.reset());
+// attach checks the network first; these tests are about Lambda, so every ID exists.
+const ec2Mock = mockClient(EC2Client);
+const iamMock = mockClient(IAMClient);
+beforeEach(() => {
+  lambdaMock.reset();
+  ec2Mock.reset();
+  serveAnyNetwork(ec2Mock);
+  // ...and the execution role's permissions: every role may do everything.
+  iamMock.reset();
+  iamMock.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
+    EvaluationResults: input.ActionNames.map((EvalActionName) => ({
+      EvalActionName,
+      EvalDecision: 'allowed',
+    })),
+  }));
+});
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
 const S1 = 'subnet-0a1b2c3d4e5f60001';
@@ -91,7 +109,14 @@ describe('attach', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const doc = JSON.parse(stdout);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'command', 'exitCode', 'results', 'error']);
+    // Preflight checks add their own top-level keys after these (additive to the schema).
+    expect(Object.keys(doc).slice(0, 5)).toEqual([
+      'schemaVersion',
+      'command',
+      'exitCode',
+      'results',
+      'error',
+    ]);
     expect(doc).toMatchObject({ schemaVersion: 1, command: 'attach', exitCode: 0, error: null });
     expect(doc.results).toHaveLength(1);
     expect(Object.keys(doc.results[0]).sort()).toEqual(
