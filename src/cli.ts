@@ -161,6 +161,11 @@ export async function main(): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  // `lambda-vpc status fn | head` closes stdout early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

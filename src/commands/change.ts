@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { DesiredVpc } from '../core/plan.js';
 import { errorJson, type FunctionResult } from '../core/result.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
-import { type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
+import { type CliError, type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderChange } from '../output/render.js';
 import type { EniWaitRequest } from './detach-enis.js';
@@ -72,17 +72,17 @@ async function changeEach(
   if (ui.format === 'human') for (const note of input.notes) ui.note(note);
   /** Extra top-level JSON fields from checks that run before any write (additive to the schema). */
   const preflight: Record<string, unknown> = {};
+  const stopBeforeWriting = (stop: CliError): ExitCode => {
+    ui.error(stop);
+    if (ui.format === 'json') ui.result(jsonDocument(command, stop.exitCode, [], errorJson(stop), preflight));
+    return stop.exitCode;
+  };
   // Preflight checks go here, before the first write and once per command (not per function):
   // they add to `preflight`, print findings on stderr, and return an exit code to stop before writing.
   if (command === 'attach' && input.network) {
     const { checkNetworkBeforeAttach } = await import('./network-check.js');
     const stop = await checkNetworkBeforeAttach(session, region, input.desired, input.network, preflight);
-    if (stop) {
-      ui.error(stop);
-      if (ui.format === 'json')
-        ui.result(jsonDocument(command, stop.exitCode, [], errorJson(stop), preflight));
-      return stop.exitCode;
-    }
+    if (stop) return stopBeforeWriting(stop);
   }
   let freshRead: (functionId: string) => FunctionConfiguration | undefined = () => undefined;
   if (command === 'attach' && input.permissions) {
@@ -96,12 +96,7 @@ async function changeEach(
     );
     freshRead = perms.freshRead;
     const { stop } = perms;
-    if (stop) {
-      ui.error(stop);
-      if (ui.format === 'json')
-        ui.result(jsonDocument(command, stop.exitCode, [], errorJson(stop), preflight));
-      return stop.exitCode;
-    }
+    if (stop) return stopBeforeWriting(stop);
   }
   const detachEnis =
     command === 'detach' && input.enis

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, runBin } from './spawn.js';
+import { BIN, cleanEnv, runBin } from './spawn.js';
 
 describe('the built binary', () => {
   it('--help teaches: commands, examples, exit codes', async () => {
@@ -70,5 +71,21 @@ describe('the built binary', () => {
     expect(stderr).toMatch(/\n\[debug\] .*\n\s+at /);
     expect(stderr).not.toContain('very-secret-value');
     expect(stderr).not.toContain('AKIASECRETKEYID00000');
+  });
+
+  it('a reader that closes stdout early (| head) is not a crash', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed before the CLI has started, so its first write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 });
