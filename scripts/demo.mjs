@@ -39,6 +39,15 @@ function step(title, args, expectedExit = 0) {
 try {
   console.log(`Local fake AWS at ${url} (no AWS account is used). Updates take about 2.5 s here.`);
   step('Where do the functions stand?', ['status', 'orders-api', 'reports-job']);
+  step('Can the execution role and I do this? (both principals, before anything changes)', [
+    'check-perms',
+    'orders-api',
+  ]);
+  step(
+    'A role without the VPC permissions: what is missing and the exact fix',
+    ['check-perms', 'legacy-worker'],
+    4,
+  );
   step('See what attach would change, without writing', [
     'attach',
     'orders-api',
@@ -65,7 +74,7 @@ try {
     SG,
   ]);
   step(
-    'An execution role without the VPC permissions: the update is refused, with the fix',
+    'attach checks the role first and stops before writing',
     ['attach', 'legacy-worker', '--subnets', PRIVATE_A, '--sg', SG],
     4,
   );

@@ -32,5 +32,7 @@ describe('npm run demo', () => {
     expect(out).toContain('orders-api: unchanged, already attached as requested');
     expect(out).toContain('aws iam attach-role-policy --role-name legacy-worker-role');
     expect(out).toContain('✔ reports-job: detached from the VPC');
+    expect(out).toContain('$ lambda-vpc check-perms legacy-worker');
+    expect(out).toMatch(/PUBLIC_SUBNET_NO_INTERNET/);
   }, 60_000);
 });
