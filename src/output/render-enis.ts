@@ -4,6 +4,7 @@ import {
   type EniCount,
   type FunctionVersionNetwork,
   LAMBDA_ENI_RELEASE_MS,
+  type NetworkInterfaceInfo,
   versionLabel,
 } from '../core/enis.js';
 
@@ -33,17 +34,7 @@ export interface VersionJson {
   version: string;
 }
 
-export interface EniJson {
-  id: string;
-  subnetId: string;
-  availabilityZone: string | null;
-  vpcId: string | null;
-  privateIp: string | null;
-  status: string | null;
-  securityGroupIds: string[];
-  description: string;
-  interfaceType: string | null;
-  createdAt: string | null;
+export interface EniJson extends NetworkInterfaceInfo {
   ageMs: number | null;
   usedBy: VersionJson[];
   verdict: EniAssessment['verdict'];

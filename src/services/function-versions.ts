@@ -1,8 +1,8 @@
 import {
   type FunctionConfiguration,
   type LambdaClient,
-  ListFunctionsCommand,
-  ListVersionsByFunctionCommand,
+  paginateListFunctions,
+  paginateListVersionsByFunction,
 } from '@aws-sdk/client-lambda';
 import type { FunctionVersionNetwork } from '../core/enis.js';
 
@@ -19,15 +19,12 @@ export async function listAllFunctionVersions(
   signal?: AbortSignal,
 ): Promise<FunctionVersionNetwork[]> {
   const found: FunctionVersionNetwork[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await lambda.send(
-      new ListFunctionsCommand({ FunctionVersion: 'ALL', ...(marker ? { Marker: marker } : {}) }),
-      signal ? { abortSignal: signal } : {},
-    );
-    found.push(...(out?.Functions ?? []).map(toNetwork));
-    marker = out?.NextMarker || undefined;
-  } while (marker);
+  const pages = paginateListFunctions(
+    { client: lambda },
+    { FunctionVersion: 'ALL' },
+    signal ? { abortSignal: signal } : {},
+  );
+  for await (const page of pages) found.push(...(page.Functions ?? []).map(toNetwork));
   return found;
 }
 
@@ -38,15 +35,12 @@ export async function listVersionsOf(
   signal?: AbortSignal,
 ): Promise<FunctionVersionNetwork[]> {
   const found: FunctionVersionNetwork[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await lambda.send(
-      new ListVersionsByFunctionCommand({ FunctionName: functionId, ...(marker ? { Marker: marker } : {}) }),
-      signal ? { abortSignal: signal } : {},
-    );
-    found.push(...(out?.Versions ?? []).map(toNetwork));
-    marker = out?.NextMarker || undefined;
-  } while (marker);
+  const pages = paginateListVersionsByFunction(
+    { client: lambda },
+    { FunctionName: functionId },
+    signal ? { abortSignal: signal } : {},
+  );
+  for await (const page of pages) found.push(...(page.Versions ?? []).map(toNetwork));
   return found;
 }
 

@@ -28,11 +28,17 @@ const item = (FunctionName: string, Version: string, inVpc = true): FunctionConf
 
 describe('listAllFunctionVersions', () => {
   it('asks for every version and follows NextMarker over several pages', async () => {
-    lambdaMock
-      .on(ListFunctionsCommand)
-      .resolvesOnce({ Functions: [item('a', '$LATEST'), item('a', '1')], NextMarker: 'm1' })
-      .resolvesOnce({ Functions: [item('a', '2', false), item('b', '$LATEST', false)], NextMarker: 'm2' })
-      .resolvesOnce({ Functions: [item('c', '$LATEST'), item('c', '7')] });
+    const pages = [
+      { Functions: [item('a', '$LATEST'), item('a', '1')], NextMarker: 'm1' },
+      { Functions: [item('a', '2', false), item('b', '$LATEST', false)], NextMarker: 'm2' },
+      { Functions: [item('c', '$LATEST'), item('c', '7')] },
+    ];
+    // Inputs are copied when sent: the SDK's paginator reuses one input object between pages.
+    const calls: unknown[] = [];
+    lambdaMock.on(ListFunctionsCommand).callsFake((input) => {
+      calls.push({ ...input });
+      return pages.shift();
+    });
     const versions = await listAllFunctionVersions(new LambdaClient({ region: 'us-east-1' }));
     expect(versions.map((v) => `${v.functionName}:${v.version}`)).toEqual([
       'a:$LATEST',
@@ -44,7 +50,6 @@ describe('listAllFunctionVersions', () => {
     ]);
     expect(versions[2]).toEqual({ functionName: 'a', version: '2', subnetIds: [], securityGroupIds: [] });
     expect(versions[5]).toEqual({ functionName: 'c', version: '7', subnetIds: [S1], securityGroupIds: [SG] });
-    const calls = lambdaMock.commandCalls(ListFunctionsCommand).map((c) => c.args[0].input);
     expect(calls).toEqual([
       { FunctionVersion: 'ALL' },
       { FunctionVersion: 'ALL', Marker: 'm1' },
@@ -56,16 +61,15 @@ describe('listAllFunctionVersions', () => {
 
 describe('listVersionsOf', () => {
   it('lists one function’s versions, every page', async () => {
-    lambdaMock
-      .on(ListVersionsByFunctionCommand)
-      .resolvesOnce({ Versions: [item('a', '$LATEST')], NextMarker: 'x' })
-      .resolvesOnce({ Versions: [item('a', '1')] });
+    const pages = [{ Versions: [item('a', '$LATEST')], NextMarker: 'x' }, { Versions: [item('a', '1')] }];
+    const calls: unknown[] = [];
+    lambdaMock.on(ListVersionsByFunctionCommand).callsFake((input) => {
+      calls.push({ ...input });
+      return pages.shift();
+    });
     const versions = await listVersionsOf(new LambdaClient({ region: 'us-east-1' }), 'a');
     expect(versions.map((v) => v.version)).toEqual(['$LATEST', '1']);
-    expect(lambdaMock.commandCalls(ListVersionsByFunctionCommand).map((c) => c.args[0].input)).toEqual([
-      { FunctionName: 'a' },
-      { FunctionName: 'a', Marker: 'x' },
-    ]);
+    expect(calls).toEqual([{ FunctionName: 'a' }, { FunctionName: 'a', Marker: 'x' }]);
   });
 });
 
