@@ -177,6 +177,6 @@ export async function main(): Promise<void> {
             (await import('./output/prompt.js')).confirmOnTerminal(question, controller.signal)
         : undefined,
   });
-  process.off('SIGINT', onSigint);
+  // The handler stays: a second Ctrl-C while the process winds down must still exit 130.
   process.exitCode = controller.signal.aborted ? ExitCode.Interrupted : code;
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
 import { DEMO_IDS, demo, MINIMAL_IDS as I, minimal } from '../fixture/scenarios.js';
 import type { Scenario } from '../fixture/types.js';
@@ -14,17 +14,18 @@ const CREDENTIALS = {
 const FAST_POLL = { LAMBDA_VPC_POLL_INTERVAL_MS: '20' };
 const SUBNETS = `${I.subnetA},${I.subnetB}`;
 
-let fake: FakeAws | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
+// Every test has its own endpoint, so the tests run concurrently.
+const started: FakeAws[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((f) => f.close()));
 });
 
 async function start(edit: (s: Scenario) => void = () => {}): Promise<FakeAws> {
   const scenario = minimal();
   scenario.updateDelayMs = 60;
   edit(scenario);
-  fake = await startFakeAws({ scenario });
+  const fake = await startFakeAws({ scenario });
+  started.push(fake);
   return fake;
 }
 
@@ -32,9 +33,22 @@ const cli = (f: FakeAws, args: string[], env: NodeJS.ProcessEnv = {}) =>
   runBin(['--endpoint-url', f.url, ...args], cleanEnv({ ...CREDENTIALS, ...FAST_POLL, ...env }));
 
 const json = (r: Spawned) => JSON.parse(r.stdout);
+const LONG = 600_000;
+
+/**
+ * Someone else's update runs until the CLI has made `reads` GetFunction calls during it, then
+ * settles: the test does not depend on how fast the CLI starts.
+ */
+function settleAfterReads(f: FakeAws, reads: number): void {
+  let seen = 0;
+  f.afterRequest((entry) => {
+    const fn = f.state.findFunction(I.fn);
+    if (entry.operation === 'GetFunction' && fn?.update && ++seen >= reads) fn.update.endsAt = f.state.now();
+  });
+}
 const calls = (f: FakeAws, operation: string) => f.requests.filter((r) => r.operation === operation);
 
-describe('happy paths', () => {
+describe.concurrent('happy paths', () => {
   it('attach → status → detach, human output', async () => {
     const f = await start();
     const attach = await cli(f, ['attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg]);
@@ -107,23 +121,28 @@ describe('happy paths', () => {
 
   it('status --wait blocks while an update is in progress, then exits 0', async () => {
     const f = await start();
-    f.state.beginUpdate(I.fn, { durationMs: 300 });
+    f.state.beginUpdate(I.fn, { durationMs: LONG });
+    settleAfterReads(f, 3);
     const r = await cli(f, ['status', I.fn, '--wait']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/last update\s+Successful/);
-    expect(calls(f, 'GetFunction').length).toBeGreaterThan(1);
+    expect(calls(f, 'GetFunction')).toHaveLength(4);
   });
 
   it('attach waits for an update already in progress instead of colliding with it', async () => {
     const f = await start();
-    f.state.beginUpdate(I.fn, { durationMs: 250 });
+    f.state.beginUpdate(I.fn, { durationMs: LONG });
+    settleAfterReads(f, 2);
     const r = await cli(f, ['attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg]);
     expect(r.code).toBe(0);
     expect(calls(f, 'UpdateFunctionConfiguration').map((c) => c.status)).toEqual([200]);
+    // The write came only after the other update had settled.
+    const write = f.requests.findIndex((e) => e.operation === 'UpdateFunctionConfiguration');
+    expect(f.requests.slice(0, write).filter((e) => e.operation === 'GetFunction')).toHaveLength(3);
   });
 });
 
-describe('a failed update, for each VPC reason code', () => {
+describe.concurrent('a failed update, for each VPC reason code', () => {
   it.each([
     'SubnetOutOfIPAddresses',
     'InvalidSubnet',
@@ -149,7 +168,7 @@ describe('a failed update, for each VPC reason code', () => {
   });
 });
 
-describe('faults on the wire', () => {
+describe.concurrent('faults on the wire', () => {
   it('throttling on reads and a burst on the write are retried and the command succeeds', async () => {
     const f = await start();
     f.faults.add({
@@ -220,9 +239,10 @@ describe('faults on the wire', () => {
     f.afterRequest((entry) => {
       if (!started && entry.operation === 'GetFunction') {
         started = true;
-        f.state.beginUpdate(I.fn, { durationMs: 150 });
+        f.state.beginUpdate(I.fn, { durationMs: LONG });
       }
     });
+    settleAfterReads(f, 3);
     const r = await cli(f, ['attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg]);
     expect(r.code).toBe(0);
     const statuses = calls(f, 'UpdateFunctionConfiguration').map((c) => c.status);
@@ -240,10 +260,11 @@ describe('faults on the wire', () => {
       if (!collided && entry.operation === 'GetFunction') {
         collided = true;
         const revision = f.state.getFunction(I.fn).RevisionId;
-        f.state.beginUpdate(I.fn, { durationMs: 150 });
+        f.state.beginUpdate(I.fn, { durationMs: LONG });
         f.state.getFunction(I.fn).RevisionId = revision;
       }
     });
+    settleAfterReads(f, 3);
     const r = await cli(f, ['-o', 'json', 'attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg]);
     expect(r.code).toBe(0);
     expect(calls(f, 'UpdateFunctionConfiguration').map((c) => c.status)).toEqual([409, 200]);
@@ -256,11 +277,15 @@ describe('faults on the wire', () => {
     const f = await start((s) => {
       s.updateDelayMs = 60_000;
     });
+    let interrupted = false;
     const r = await runBin(
       ['--endpoint-url', f.url, 'attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg],
       cleanEnv({ ...CREDENTIALS, ...FAST_POLL }),
       (stderr, kill) => {
-        if (stderr.includes('Active / InProgress')) kill('SIGINT');
+        if (!interrupted && stderr.includes('Active / InProgress')) {
+          interrupted = true;
+          kill('SIGINT');
+        }
       },
     );
     expect(r.code).toBe(130);
