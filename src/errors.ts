@@ -144,6 +144,10 @@ const NETWORK_ERRORS = new Set([
   'EPIPE',
 ]);
 
+/** Access denied, whatever the service calls it (matched by name, as the SDK's classes differ per client). */
+export const isAccessDenied = (error: unknown) =>
+  ACCESS_DENIED_ERRORS.has((error as { name?: string })?.name ?? '');
+
 /** Maps anything thrown by the SDK (matched by `name`, not instanceof) to a CliError. */
 export function toCliError(error: unknown, context: { region?: string | undefined } = {}): CliError {
   if (error instanceof CliError) return error;

@@ -3,6 +3,7 @@
 // here is testable with plain objects.
 import {
   type ActionDecision,
+  attachVpcAccessPolicyCommand,
   EXECUTION_ROLE_ACTIONS,
   minimalExecutionRolePolicy,
   type PolicyDocument,
@@ -223,7 +224,7 @@ export function executionRoleFix(roleArn: string, checks: ActionCheck[]): RoleFi
   return {
     roleName,
     policyArn: VPC_ACCESS_MANAGED_POLICY_ARN,
-    attachCommand: `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${VPC_ACCESS_MANAGED_POLICY_ARN}`,
+    attachCommand: attachVpcAccessPolicyCommand(roleName),
     policy: minimalExecutionRolePolicy(),
     attachHelps: !failing.some(isOutranking),
   };

@@ -64,6 +64,10 @@ export const EXECUTION_ROLE_ACTIONS: readonly ExecutionRoleAction[] = Object.fre
 export const VPC_ACCESS_MANAGED_POLICY_ARN =
   'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
+/** The one-line fix printed wherever a role lacks the VPC permissions. */
+export const attachVpcAccessPolicyCommand = (roleName: string) =>
+  `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${VPC_ACCESS_MANAGED_POLICY_ARN}`;
+
 // Resource "*" is not optional: ec2:DescribeNetworkInterfaces supports no resource-level permissions.
 export function minimalExecutionRolePolicy(): PolicyDocument {
   return {

@@ -1,4 +1,5 @@
 import { CliError } from '../errors.js';
+import { attachVpcAccessPolicyCommand } from './policy-eval.js';
 
 /** The status fields of a FunctionConfiguration that decide whether an update has settled. */
 export interface FunctionStatus {
@@ -39,7 +40,7 @@ export function remedyFor(reasonCode: string | undefined, c: FunctionStatus): st
     case 'EniLimitExceeded':
       return 'The account reached its quota of network interfaces for Lambda in this VPC. Reuse a subnet and security-group combination other functions already use, delete unused interfaces, or request a higher "Network interfaces per Region" quota in Service Quotas.';
     case 'InsufficientRolePermissions':
-      return `The execution role cannot manage network interfaces. Grant it the VPC permissions: aws iam attach-role-policy --role-name ${roleName(c.Role)} --policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole, then run attach again.`;
+      return `The execution role cannot manage network interfaces. Grant it the VPC permissions: ${attachVpcAccessPolicyCommand(roleName(c.Role))}, then run attach again.`;
     case 'EC2RequestLimitExceeded':
       return 'EC2 throttled Lambda while it created the network interfaces. Wait a minute and run the command again; attach many functions in smaller batches.';
     case 'DisallowedByVpcEncryptionControl':

@@ -18,7 +18,7 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import { CliError } from '../errors.js';
+import { CliError, isAccessDenied } from '../errors.js';
 
 /** What one command asks about: the union over all its functions, so EC2 is asked once per type. */
 export interface NetworkQuery {
@@ -62,7 +62,6 @@ export class Ec2ReadDenied extends CliError {
   }
 }
 
-const DENIED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
 /** EC2 documents at most 200 values per filter. */
 const MAX_FILTER_VALUES = 200;
 
@@ -73,7 +72,7 @@ async function collect<P, T>(action: string, pages: Page<P>, items: (page: P) =>
   try {
     for await (const page of pages) out.push(...(items(page) ?? []));
   } catch (error) {
-    if (DENIED.has((error as { name?: string }).name ?? '')) throw new Ec2ReadDenied(action, error);
+    if (isAccessDenied(error)) throw new Ec2ReadDenied(action, error);
     throw error;
   }
   return out;
