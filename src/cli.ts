@@ -1,4 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
+import {
+  AWS_CONTROL_PLANE_LIMIT,
+  AWS_GET_FUNCTION_LIMIT,
+  DEFAULT_CONTROL_PLANE_RATE,
+  DEFAULT_GET_FUNCTION_RATE,
+} from './aws/rate-budget.js';
 import { attachCommand } from './commands/attach.js';
 import { checkPermsCommand } from './commands/check-perms.js';
 import { detachCommand } from './commands/detach.js';
@@ -37,6 +44,14 @@ export function buildProgram(ctx: Ctx, done: (code: number) => void): Command {
       new Option('-o, --output <format>', 'result format on stdout')
         .choices(['human', 'json'])
         .default('human'),
+    )
+    .option(
+      '--lambda-rate <per-second>',
+      `Lambda control-plane calls per second for the whole run (default ${DEFAULT_CONTROL_PLANE_RATE}; AWS allows ${AWS_CONTROL_PLANE_LIMIT} per account and region)`,
+    )
+    .option(
+      '--get-function-rate <per-second>',
+      `GetFunction calls (reads and polls) per second (default ${DEFAULT_GET_FUNCTION_RATE}; AWS allows ${AWS_GET_FUNCTION_LIMIT})`,
     )
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .option(
@@ -150,12 +165,22 @@ function outputFormatOf(argv: string[]): 'human' | 'json' {
   return 'human';
 }
 
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
+
 /** The process entry point used by bin/lambda-vpc.js. */
 export async function main(): Promise<void> {
   // The SDK is bundled and pinned, so its notice about future SDK releases needing Node 22
   // is not for our users, and it would break the one-line error contract on stderr.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
+  // Every call and wait in flight listens for Ctrl-C: with --concurrency that is many more
+  // than Node's default warning threshold of 10.
+  setMaxListeners(0, controller.signal);
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
     controller.abort();
@@ -171,6 +196,7 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     signal: controller.signal,
+    readStdin: process.stdin.isTTY ? undefined : () => readAll(process.stdin),
     confirm:
       process.stdin.isTTY && process.stderr.isTTY
         ? async (question) =>

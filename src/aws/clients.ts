@@ -3,6 +3,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { CliError, toCliError } from '../errors.js';
+import { type LambdaBudgets, rateBudgetMiddleware } from './rate-budget.js';
 
 export interface AwsOptions {
   region?: string | undefined;
@@ -11,11 +12,15 @@ export interface AwsOptions {
   /** With --debug: one line per AWS call (operation, status, attempts, request id). Never headers. */
   debugLog?: ((line: string) => void) | undefined;
   env: NodeJS.ProcessEnv;
+  /** Shared by every Lambda call of the run (docs/performance.md); none: no client-side limit. */
+  lambdaBudgets?: LambdaBudgets | undefined;
+  /** Aborts a call still waiting for its budget (Ctrl-C). */
+  signal?: AbortSignal | undefined;
 }
 
 /** The part of every SDK client we touch here: the middleware stack, config and destroy. */
 interface AnyClient {
-  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void };
+  middlewareStack: { add: (mw: never, opts: { step: 'initialize' | 'deserialize'; name: string }) => void };
   config: { region: () => Promise<string> };
   destroy: () => void;
 }
@@ -36,9 +41,16 @@ export class AwsClients {
   constructor(private readonly options: AwsOptions) {}
 
   lambda(): Promise<LambdaClient> {
-    this.lambdaClient ??= import('@aws-sdk/client-lambda').then(({ LambdaClient }) =>
-      this.track(new LambdaClient(this.clientConfig())),
-    );
+    this.lambdaClient ??= import('@aws-sdk/client-lambda').then(({ LambdaClient }) => {
+      const client = this.track(new LambdaClient(this.clientConfig()));
+      const { lambdaBudgets, signal } = this.options;
+      if (lambdaBudgets)
+        (client as unknown as AnyClient).middlewareStack.add(
+          rateBudgetMiddleware(lambdaBudgets, signal) as never,
+          { step: 'deserialize', name: 'lambdaVpcRateBudget' },
+        );
+      return client;
+    });
     return this.lambdaClient;
   }
 

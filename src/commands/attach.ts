@@ -3,6 +3,7 @@ import { parseIdList } from '../core/validate.js';
 import { usageError } from '../errors.js';
 import { type ChangeOptions, parseTargets, runChange, timeoutOption } from './change.js';
 import type { Ctx } from './session.js';
+import { functionNames, withFleetOptions } from './targets.js';
 
 interface AttachOptions extends ChangeOptions {
   subnets?: string[];
@@ -16,36 +17,38 @@ interface AttachOptions extends ChangeOptions {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export const attachCommand = (ctx: Ctx, done: (code: number) => void) =>
-  new Command('attach')
-    .description(
-      'put functions into a VPC: set their subnets and security groups, then wait until Lambda has settled',
-    )
-    .argument('<function...>', 'function names, full ARNs or partial ARNs ($LATEST only)')
-    .option('--subnets <ids>', 'comma-separated subnet IDs, 1 to 16, all in one VPC (repeatable)', collect)
-    .option(
-      '--sg, --security-groups <ids>',
-      'comma-separated security group IDs, 1 to 5 (repeatable)',
-      collect,
-    )
-    .option('--ipv6-dual-stack', 'allow IPv6 traffic for dual-stack subnets', false)
-    .option('--no-wait', 'send the update and return without waiting for it to settle')
-    .option(...timeoutOption)
-    .option('--dry-run', 'show what would change; write nothing', false)
-    .option(
-      '--force',
-      'attach even when the network check finds subnets and groups in several VPCs or a dedicated-tenancy VPC',
-      false,
-    )
-    .option(
-      '--skip-network-check',
-      'do not describe the subnets, groups and routes first (no EC2 read)',
-      false,
-    )
-    .option(
-      '--skip-perms-check',
-      "do not check the execution role's EC2 permissions first (no IAM call)",
-      false,
-    )
+  withFleetOptions(
+    new Command('attach')
+      .description(
+        'put functions into a VPC: set their subnets and security groups, then wait until Lambda has settled',
+      )
+      .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
+      .option('--subnets <ids>', 'comma-separated subnet IDs, 1 to 16, all in one VPC (repeatable)', collect)
+      .option(
+        '--sg, --security-groups <ids>',
+        'comma-separated security group IDs, 1 to 5 (repeatable)',
+        collect,
+      )
+      .option('--ipv6-dual-stack', 'allow IPv6 traffic for dual-stack subnets', false)
+      .option('--no-wait', 'send the update and return without waiting for it to settle')
+      .option(...timeoutOption)
+      .option('--dry-run', 'show what would change; write nothing', false)
+      .option(
+        '--force',
+        'attach even when the network check finds subnets and groups in several VPCs or a dedicated-tenancy VPC',
+        false,
+      )
+      .option(
+        '--skip-network-check',
+        'do not describe the subnets, groups and routes first (no EC2 read)',
+        false,
+      )
+      .option(
+        '--skip-perms-check',
+        "do not check the execution role's EC2 permissions first (no IAM call)",
+        false,
+      ),
+  )
     .addHelpText(
       'after',
       `
@@ -70,6 +73,7 @@ fix. When IAM cannot tell (no iam:SimulatePrincipalPolicy or read access), it wa
 on. lambda-vpc check-perms shows the details (docs/permissions.md).`,
     )
     .action(async (functions: string[], options: AttachOptions, cmd: Command) => {
+      const names = await functionNames(functions, options, ctx);
       if (!options.subnets)
         throw usageError(
           'attach needs --subnets.',
@@ -79,7 +83,7 @@ on. lambda-vpc check-perms shows the details (docs/permissions.md).`,
         throw usageError('attach needs --sg (security groups).', 'Example: --sg sg-0a1b2c3d4e5f60001');
       const subnets = parseIdList(options.subnets, 'subnet');
       const groups = parseIdList(options.securityGroups, 'securityGroup');
-      const targets = parseTargets(functions, options, 'attach');
+      const targets = parseTargets(names, options, 'attach');
       done(
         await runChange('attach', cmd, ctx, {
           ...targets,

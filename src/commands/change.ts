@@ -1,24 +1,30 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import type { DesiredVpc } from '../core/plan.js';
-import { errorJson, type FunctionResult } from '../core/result.js';
+import { runPool } from '../core/pool.js';
+import { errorJson, type FunctionResult, skippedResult, summarize } from '../core/result.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
 import { type CliError, type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
-import { jsonDocument, renderChange } from '../output/render.js';
+import { jsonDocument, renderChange, renderChangeSummary } from '../output/render.js';
 import type { EniWaitRequest } from './detach-enis.js';
 import type { Ctx } from './session.js';
 import { Session } from './session.js';
+import { concurrencyOf, type FleetOptions } from './targets.js';
 
-export interface ChangeOptions {
+export interface ChangeOptions extends FleetOptions {
   wait: boolean;
   timeout: string;
   dryRun?: boolean;
 }
 
+type Target = { ref: FunctionRef; input: string };
+
 export interface ParsedTargets {
-  targets: Array<{ ref: FunctionRef; input: string }>;
+  targets: Target[];
   timeoutMs: number;
+  concurrency: number;
+  failFast: boolean;
 }
 
 /** Flags → typed input, before any AWS call; throws a usage CliError on bad input. */
@@ -31,7 +37,12 @@ export function parseTargets(
   const targets = functions
     .map((input) => ({ input, ref: requireUnqualified(parseFunctionRef(input), command) }))
     .filter(({ ref }) => !seen.has(ref.id) && Boolean(seen.add(ref.id)));
-  return { targets, timeoutMs: parseDuration(options.timeout) };
+  return {
+    targets,
+    timeoutMs: parseDuration(options.timeout),
+    concurrency: concurrencyOf(options),
+    failFast: Boolean(options.failFast),
+  };
 }
 
 export type ChangeInput = ParsedTargets & {
@@ -91,7 +102,7 @@ async function changeEach(
       session,
       input.targets,
       input.desired,
-      input.permissions,
+      { ...input.permissions, concurrency: input.concurrency },
       preflight,
     );
     freshRead = perms.freshRead;
@@ -104,45 +115,67 @@ async function changeEach(
       : undefined;
   const { applyVpcConfig } = await import('../services/vpc-update.js');
   const lambda = await session.aws.lambda();
-  const progress = await createProgress(ui, session.now);
-  const results: FunctionResult[] = [];
-  try {
-    for (const { ref, input: fn } of input.targets) {
-      const { result, error } = await applyVpcConfig(
-        {
-          lambda,
-          region,
-          signal: ctx.signal,
-          ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
-          now: session.now,
-          ...session.pollDelays(),
-          onProgress: (event) => progress.update(event.fn, event.text),
-        },
-        {
-          ref,
-          input: fn,
-          desired: input.desired,
-          wait: input.wait,
-          dryRun: input.dryRun,
-          timeoutMs: input.timeoutMs,
-          resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
-          firstRead: freshRead(ref.id),
-        },
-      );
-      progress.done(fn, !error);
-      result.notes.unshift(...input.notes);
-      if (command === 'detach' && result.written) result.notes.push(DETACH_NOTE);
-      results.push(result);
+  const progress = await createProgress(ui, session.now, input.targets.length);
+  const printedNotes = new Set(input.notes);
+  let stoppedBy: string | undefined;
+  const changeOne = async ({ ref, input: fn }: Target): Promise<FunctionResult> => {
+    const { result, error } = await applyVpcConfig(
+      {
+        lambda,
+        region,
+        signal: ctx.signal,
+        ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+        now: session.now,
+        ...session.pollDelays(),
+        onProgress: (event) => progress.update(event.fn, event.text),
+      },
+      {
+        ref,
+        input: fn,
+        desired: input.desired,
+        wait: input.wait,
+        dryRun: input.dryRun,
+        timeoutMs: input.timeoutMs,
+        resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
+        firstRead: freshRead(ref.id),
+      },
+    );
+    progress.done(fn, !error);
+    result.notes.unshift(...input.notes);
+    if (command === 'detach' && result.written) result.notes.push(DETACH_NOTE);
+    progress.print(() => {
       if (ui.format === 'human') {
         ui.result(renderChange(result, command, ui.out, session.cliPrefix));
-        for (const note of result.notes.slice(input.notes.length)) ui.note(note);
+        // Notes every function shares (the detach note) are printed once per run.
+        for (const note of result.notes.filter((n) => !printedNotes.has(n))) {
+          ui.note(note);
+          if (note === DETACH_NOTE) printedNotes.add(note);
+        }
       }
       if (error) ui.error(error, error.message.includes(fn) ? '' : `${fn}: `);
-      if (error && stopsTheBatch(error)) break;
-    }
+    });
+    if (error && !stoppedBy && (input.failFast || stopsTheBatch(error)))
+      stoppedBy = stopsTheBatch(error)
+        ? `the run stopped at ${fn} (${error.code})`
+        : `--fail-fast stopped the run after ${fn} failed`;
+    return result;
+  };
+  let results: FunctionResult[];
+  try {
+    const finished = await runPool(
+      input.targets,
+      input.concurrency,
+      changeOne,
+      () => stoppedBy !== undefined,
+    );
+    results = input.targets.map(
+      (t, i) => finished[i] ?? skippedResult(t.input, `Not started: ${stoppedBy}.`),
+    );
   } finally {
     progress.stop();
   }
+  if (ui.format === 'human' && results.length > 1)
+    ui.result(renderChangeSummary(summarize(results), command, ui.out));
   const exitCodes = results.map((r) => r.error?.exitCode ?? 0);
   if (detachEnis)
     exitCodes.push(

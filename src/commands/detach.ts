@@ -6,22 +6,25 @@ import { usageError } from '../errors.js';
 import { type ChangeOptions, parseTargets, runChange, timeoutOption } from './change.js';
 import type { EniWaitRequest } from './detach-enis.js';
 import type { Ctx } from './session.js';
+import { functionNames, withFleetOptions } from './targets.js';
 
 export const detachCommand = (ctx: Ctx, done: (code: number) => void) =>
-  new Command('detach')
-    .description(
-      'take functions out of their VPC: empty their subnets and security groups, then wait until settled',
-    )
-    .argument('<function...>', 'function names, full ARNs or partial ARNs ($LATEST only)')
-    .option('--no-wait', 'send the update and return without waiting for it to settle')
-    .option(...timeoutOption)
-    .option('--dry-run', 'show what would change; write nothing', false)
-    .option(
-      '--wait-enis',
-      'after the update settles, wait until Lambda has deleted the network interfaces only these functions used',
-      false,
-    )
-    .option('--eni-timeout <duration>', 'with --wait-enis: how long to wait (default 45m)')
+  withFleetOptions(
+    new Command('detach')
+      .description(
+        'take functions out of their VPC: empty their subnets and security groups, then wait until settled',
+      )
+      .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
+      .option('--no-wait', 'send the update and return without waiting for it to settle')
+      .option(...timeoutOption)
+      .option('--dry-run', 'show what would change; write nothing', false)
+      .option(
+        '--wait-enis',
+        'after the update settles, wait until Lambda has deleted the network interfaces only these functions used',
+        false,
+      )
+      .option('--eni-timeout <duration>', 'with --wait-enis: how long to wait (default 45m)'),
+  )
     .addHelpText(
       'after',
       `
@@ -39,7 +42,7 @@ when published versions still use a VPC: they keep the interfaces until they are
 With --wait-enis it follows those interfaces until Lambda has deleted them (docs/enis.md).`,
     )
     .action(async (functions: string[], options: DetachOptions, cmd: Command) => {
-      const targets = parseTargets(functions, options, 'detach');
+      const targets = parseTargets(await functionNames(functions, options, ctx), options, 'detach');
       const enis = parseEniWait(options);
       done(
         await runChange('detach', cmd, ctx, {

@@ -7,6 +7,7 @@ import {
 } from '../core/permission-report.js';
 import { blocksAttach, deniedActions, type PrincipalReport, unknownChecks } from '../core/permissions.js';
 import { type DesiredVpc, planVpcChange, vpcSettingsOf } from '../core/plan.js';
+import { runPool } from '../core/pool.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, firstLine } from '../errors.js';
 import { renderRoleFix, renderRoleSection } from '../output/render-perms.js';
@@ -38,21 +39,25 @@ async function rolesToCheck(
   targets: Array<{ ref: FunctionRef; input: string }>,
   desired: DesiredVpc,
   reads: Map<string, Read>,
+  concurrency: number,
 ): Promise<Map<string, string[]>> {
   const { readFunction } = await import('../services/lambda.js');
   const lambda = await session.aws.lambda();
-  const functionsByRole = new Map<string, string[]>();
-  for (const { ref, input } of targets) {
-    let c: FunctionConfiguration;
+  const configs = await runPool(targets, concurrency, async ({ ref }) => {
     try {
-      c = await readFunction(lambda, ref.id, { signal: session.ctx.signal });
+      const config = await readFunction(lambda, ref.id, { signal: session.ctx.signal });
+      reads.set(ref.id, { config, at: session.now() });
+      return config;
     } catch {
-      continue;
+      return undefined;
     }
-    reads.set(ref.id, { config: c, at: session.now() });
-    if (!c.Role || !planVpcChange(vpcSettingsOf(c.VpcConfig), desired).changes) continue;
+  });
+  const functionsByRole = new Map<string, string[]>();
+  targets.forEach(({ input }, i) => {
+    const c = configs[i];
+    if (!c?.Role || !planVpcChange(vpcSettingsOf(c.VpcConfig), desired).changes) return;
     functionsByRole.set(c.Role, [...(functionsByRole.get(c.Role) ?? []), input]);
-  }
+  });
   return functionsByRole;
 }
 
@@ -66,7 +71,7 @@ export async function checkPermissionsBeforeAttach(
   session: Session,
   targets: Array<{ ref: FunctionRef; input: string }>,
   desired: DesiredVpc,
-  options: { skip: boolean },
+  options: { skip: boolean; concurrency: number },
   preflight: Record<string, unknown>,
 ): Promise<PermsPreflight> {
   const reads = new Map<string, Read>();
@@ -79,7 +84,7 @@ export async function checkPermissionsBeforeAttach(
     preflight.permissions = skippedPreflight('--skip-perms-check');
     return { stop: undefined, freshRead };
   }
-  const functionsByRole = await rolesToCheck(session, targets, desired, reads);
+  const functionsByRole = await rolesToCheck(session, targets, desired, reads, options.concurrency);
   const { checkExecutionRole, ROLE_ACTIONS } = await import('../services/permission-checks.js');
   const roles: RoleEntry[] = [];
   for (const [roleArn, functions] of functionsByRole) {

@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { AwsClients, assertSameRegion } from '../aws/clients.js';
-import { type FunctionRef, validateEndpointUrl, validateRegion } from '../core/validate.js';
+import {
+  AWS_CONTROL_PLANE_LIMIT,
+  AWS_GET_FUNCTION_LIMIT,
+  DEFAULT_CONTROL_PLANE_RATE,
+  DEFAULT_GET_FUNCTION_RATE,
+  lambdaBudgets,
+} from '../aws/rate-budget.js';
+import { realSleep, type Sleep } from '../aws/sleep.js';
+import { type FunctionRef, parseCount, validateEndpointUrl, validateRegion } from '../core/validate.js';
 import { type OutputFormat, type TextStream, Ui } from '../output/ui.js';
-import type { Sleep } from '../services/lambda.js';
 
 /** Everything a run needs from the outside world; tests pass their own. */
 export interface Ctx {
@@ -13,6 +20,8 @@ export interface Ctx {
   signal?: AbortSignal | undefined;
   sleep?: Sleep | undefined;
   now?: (() => number) | undefined;
+  /** Reads all of stdin (--functions-file -); absent when stdin is a terminal. */
+  readStdin?: (() => Promise<string>) | undefined;
   /** Asks the user yes/no; absent when nobody can answer (stdin or stderr not a terminal). */
   confirm?: ((question: string) => Promise<boolean>) | undefined;
 }
@@ -24,6 +33,14 @@ export interface GlobalOptions {
   output: OutputFormat;
   color: boolean;
   debug: boolean;
+  lambdaRate?: string;
+  getFunctionRate?: string;
+}
+
+/** Requests per second for each Lambda budget, validated. */
+export interface Rates {
+  controlPlane: number;
+  getFunction: number;
 }
 
 /** One command invocation: validated global options, output, and lazily created AWS clients. */
@@ -37,6 +54,7 @@ export class Session {
   constructor(
     readonly ctx: Ctx,
     readonly globals: GlobalOptions,
+    rates: Rates = { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: DEFAULT_GET_FUNCTION_RATE },
   ) {
     this.ui = new Ui({
       stdout: ctx.stdout,
@@ -52,6 +70,8 @@ export class Session {
       endpointUrl: globals.endpointUrl,
       env: ctx.env,
       debugLog: globals.debug ? (line) => this.ui.debugLine(line) : undefined,
+      lambdaBudgets: lambdaBudgets(rates, { now: ctx.now ?? Date.now, sleep: ctx.sleep ?? realSleep }),
+      signal: ctx.signal,
     });
     this.now = ctx.now ?? Date.now;
     this.cliPrefix = [
@@ -80,7 +100,24 @@ export class Session {
     const o = cmd.optsWithGlobals<GlobalOptions>();
     if (o.region !== undefined) validateRegion(o.region);
     if (o.endpointUrl !== undefined) validateEndpointUrl(o.endpointUrl);
-    return new Session(ctx, o);
+    const rate = (raw: string | undefined, flag: string, fallback: number, limit: number) =>
+      raw === undefined
+        ? fallback
+        : parseCount(
+            raw,
+            flag,
+            limit,
+            `AWS allows ${limit} per second per account and region; more would only be throttled.`,
+          );
+    return new Session(ctx, o, {
+      controlPlane: rate(o.lambdaRate, '--lambda-rate', DEFAULT_CONTROL_PLANE_RATE, AWS_CONTROL_PLANE_LIMIT),
+      getFunction: rate(
+        o.getFunctionRate,
+        '--get-function-rate',
+        DEFAULT_GET_FUNCTION_RATE,
+        AWS_GET_FUNCTION_LIMIT,
+      ),
+    });
   }
 
   /**

@@ -15,9 +15,10 @@ export interface FunctionResult {
   /**
    * updated: written and settled; started: written, not waited for (--no-wait);
    * unchanged: already as requested, nothing written; planned: --dry-run;
-   * failed: see error; status: the status command.
+   * failed: see error; status: the status command; skipped: never started, because
+   * --fail-fast or an error that ends the run (credentials, Ctrl-C) stopped the batch first.
    */
-  outcome: 'updated' | 'started' | 'unchanged' | 'planned' | 'failed' | 'status';
+  outcome: Outcome;
   /** Whether an UpdateFunctionConfiguration call was accepted by AWS. */
   written: boolean;
   /** attach/detach: the configuration before the change, to undo it by hand. status: null. */
@@ -34,6 +35,25 @@ export interface FunctionResult {
   network?: NetworkReport | null;
   /** status: Lambda's network interfaces serving the configuration; null when not in a VPC, absent with --no-network. */
   enis?: EniCount | null;
+}
+
+export type Outcome = 'updated' | 'started' | 'unchanged' | 'planned' | 'failed' | 'status' | 'skipped';
+
+/** The JSON document's `summary`: how many functions ended each way (outcomes with none are left out). */
+export interface Summary {
+  total: number;
+  outcomes: Partial<Record<Outcome, number>>;
+}
+
+export function summarize(results: readonly FunctionResult[]): Summary {
+  const outcomes: Partial<Record<Outcome, number>> = {};
+  for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  return { total: results.length, outcomes };
+}
+
+/** A function the batch stopped before it started: nothing was read or written. */
+export function skippedResult(fn: string, reason: string): FunctionResult {
+  return { ...emptyResult(fn), outcome: 'skipped', notes: [reason] };
 }
 
 /** A network check as JSON: the analysis (skippedReason says what was left out of a partial one), or why it was skipped. */

@@ -73,6 +73,17 @@ export const SUBNET_LIMIT = 16;
 export const SECURITY_GROUP_LIMIT = 5;
 const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** One VPC or subnet ID, as a filter flag takes it. */
+export function parseResourceId(raw: string, kind: 'vpc' | 'subnet', flag: string): string {
+  const id = raw.trim();
+  const [pattern, example] =
+    kind === 'vpc' ? [VPC_ID, 'vpc-0123456789abcdef0'] : [SUBNET_ID, 'subnet-0123456789abcdef0'];
+  if (!pattern.test(id))
+    throw usageError(`${flag} '${raw}' is not a valid ${kind} ID (expected e.g. ${example}).`);
+  return id;
+}
 
 export interface IdList {
   ids: string[];
@@ -172,4 +183,20 @@ export function validateEndpointUrl(raw: string): string {
     throw usageError(`--endpoint-url must use http or https, got '${url.protocol}'.`);
   }
   return raw;
+}
+
+/** A whole number in [1, max] for flags such as --concurrency; throws a usage error otherwise. */
+export function parseCount(raw: string, flag: string, max: number, why = ''): number {
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max)
+    throw usageError(`${flag} must be a whole number from 1 to ${max}, got '${raw}'.`, why || undefined);
+  return n;
+}
+
+/** The functions of a --functions-file: one name or ARN a line; blank lines and `#` comments are skipped. */
+export function parseFunctionList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((name) => name !== '');
 }

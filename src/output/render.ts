@@ -1,6 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import type { VpcSettings } from '../core/plan.js';
-import type { ErrorJson, FunctionResult, StatusFields } from '../core/result.js';
+import {
+  type ErrorJson,
+  type FunctionResult,
+  type StatusFields,
+  type Summary,
+  summarize,
+} from '../core/result.js';
 import type { ExitCode } from '../errors.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -15,7 +21,16 @@ export function jsonDocument(
   error: ErrorJson | null = null,
   extra: Record<string, unknown> = {},
 ): string {
-  const doc = { schemaVersion: JSON_SCHEMA_VERSION, command, exitCode, results, error, ...extra };
+  const perFunction = command === 'attach' || command === 'detach' || command === 'status';
+  const doc = {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    command,
+    exitCode,
+    results,
+    ...(perFunction ? { summary: summarize(results) } : {}),
+    error,
+    ...extra,
+  };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -55,6 +70,7 @@ export function renderChange(
     planned: `${c.cyan('○')} ${r.function}: would ${command === 'attach' ? 'attach' : 'detach'} (dry run, nothing written)`,
     failed: `${c.red('✖')} ${r.function}: ${r.error?.code === 'UpdateFailed' ? 'update failed' : 'failed'}${r.written ? '' : ', nothing written'}`,
     status: r.function,
+    skipped: `${c.dim('-')} ${r.function}: not started`,
   };
   const lines = [headline[r.outcome]];
   if (r.before) {
@@ -68,6 +84,31 @@ export function renderChange(
   if (r.written && r.before)
     lines.push(`  ${c.dim('undo'.padEnd(7))} ${undoCommand(cliPrefix, r.function, r.before)}`);
   return lines.join('\n');
+}
+
+const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
+  updated: '{verb}',
+  started: 'sent, not waited for',
+  unchanged: 'unchanged',
+  planned: 'would change (dry run)',
+  failed: 'failed',
+  status: 'read',
+  skipped: 'not started',
+};
+
+/** One line after a batch of several functions: how many ended each way. */
+export function renderChangeSummary(
+  summary: Summary,
+  command: 'attach' | 'detach',
+  c: ChalkInstance,
+): string {
+  const verb = command === 'attach' ? 'attached' : 'detached';
+  const parts = Object.entries(summary.outcomes).map(([outcome, count]) => {
+    const words = CHANGE_WORDS[outcome as FunctionResult['outcome']].replace('{verb}', verb);
+    const text = `${count} ${words}`;
+    return outcome === 'failed' ? c.red(text) : outcome === 'skipped' ? c.yellow(text) : text;
+  });
+  return `${c.bold(`${summary.total} functions:`)} ${parts.join(', ')}`;
 }
 
 function withReason(value: string | null, reason: string | null, code: string | null): string {
@@ -101,4 +142,52 @@ export function renderStatus(r: FunctionResult, c: ChalkInstance): string {
     ],
   ];
   return [c.bold(r.function), ...rows.map(([k, val]) => `  ${c.dim(k.padEnd(16))} ${val}`)].join('\n');
+}
+
+/** status --all / --brief: one line per function, then how many are in a VPC and settled. */
+export function renderStatusTable(results: readonly FunctionResult[], c: ChalkInstance): string {
+  const header = ['FUNCTION', 'VPC', 'STATE', 'LAST UPDATE', 'INTERNET', 'ENIs'];
+  const rows = results.map((r) => {
+    const s = r.status;
+    const inVpc = Boolean(r.vpc && r.vpc.subnetIds.length > 0);
+    const network = r.network?.checked ? r.network.verdict.internet.replace(/^internet: /, '') : '';
+    const enis = r.enis?.checked ? String(r.enis.count) : '';
+    if (!s)
+      return [r.function, '', r.outcome === 'skipped' ? 'not started' : 'error', r.error?.code ?? '', '', ''];
+    const update = s.lastUpdateStatusReasonCode
+      ? `${s.lastUpdateStatus} (${s.lastUpdateStatusReasonCode})`
+      : (s.lastUpdateStatus ?? '');
+    return [
+      r.function,
+      inVpc ? (r.vpc?.vpcId ?? 'unknown') : '-',
+      s.state ?? '',
+      update,
+      inVpc ? network : '',
+      inVpc ? enis : '',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const pad = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const paint = (line: string, cells: string[]) => {
+    const bad = cells[2] === 'Failed' || cells[2] === 'error' || cells[3]?.startsWith('Failed');
+    const busy = cells[2] === 'Pending' || cells[3] === 'InProgress' || cells[2] === 'not started';
+    return bad ? c.red(line) : busy ? c.yellow(line) : line;
+  };
+  const inVpc = results.filter((r) => r.vpc && r.vpc.subnetIds.length > 0).length;
+  const settled = results.filter(
+    (r) =>
+      r.status &&
+      r.status.state === 'Active' &&
+      r.status.lastUpdateStatus !== 'InProgress' &&
+      r.status.lastUpdateStatus !== 'Failed',
+  ).length;
+  const failed = results.filter(
+    (r) => r.error || r.status?.lastUpdateStatus === 'Failed' || r.status?.state === 'Failed',
+  ).length;
+  const totals = `${results.length} function${results.length === 1 ? '' : 's'}: ${inVpc} in a VPC, ${settled} Active and settled${failed ? `, ${c.red(`${failed} failed`)}` : ''}`;
+  return [c.dim(pad(header)), ...rows.map((row) => paint(pad(row), row)), c.bold(totals)].join('\n');
 }

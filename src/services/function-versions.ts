@@ -52,3 +52,17 @@ function toNetwork(c: FunctionConfiguration): FunctionVersionNetwork {
     securityGroupIds: [...(c.VpcConfig?.SecurityGroupIds ?? [])],
   };
 }
+
+/**
+ * The name and network of every function ($LATEST) in the region, paginated (50 a page).
+ * ListFunctions leaves out State and LastUpdateStatus: status reads those with GetFunction.
+ */
+export async function listFunctionNetworks(
+  lambda: LambdaClient,
+  signal?: AbortSignal,
+): Promise<Array<Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'VpcConfig'>>> {
+  const found: FunctionConfiguration[] = [];
+  const pages = paginateListFunctions({ client: lambda }, {}, signal ? { abortSignal: signal } : {});
+  for await (const page of pages) found.push(...(page.Functions ?? []));
+  return found;
+}

@@ -1,16 +1,15 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
   type LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { realSleep, type Sleep } from '../aws/sleep.js';
 import { type DesiredVpc, toVpcConfigRequest } from '../core/plan.js';
 import { isSettled, statusLabel } from '../core/settle.js';
 import { CliError } from '../errors.js';
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : {});
+export { realSleep, type Sleep };
 
 /**
  * Reads with GetFunction rather than GetFunctionConfiguration: it has its own 100 requests/s

@@ -110,11 +110,12 @@ describe('attach', () => {
     expect(stderr).toBe('');
     const doc = JSON.parse(stdout);
     // Preflight checks add their own top-level keys after these (additive to the schema).
-    expect(Object.keys(doc).slice(0, 5)).toEqual([
+    expect(Object.keys(doc).slice(0, 6)).toEqual([
       'schemaVersion',
       'command',
       'exitCode',
       'results',
+      'summary',
       'error',
     ]);
     expect(doc).toMatchObject({ schemaVersion: 1, command: 'attach', exitCode: 0, error: null });
@@ -404,7 +405,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
     ],
     [['detach', 'my-fn', '--timeout', 'soon'], "Error: --timeout 'soon' is not a duration."],
     [['status', 'my-fn', '--frobnicate'], "Error: Unknown option '--frobnicate'"],
-    [['attach'], "Error: Missing required argument 'function'"],
+    [['attach'], 'Error: Name at least one function, or use --functions-file.'],
     [['explode'], "Error: Unknown command 'explode'"],
     [['--region', 'mars', 'status', 'my-fn'], "Error: 'mars' is not an AWS region name."],
     [
@@ -448,6 +449,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
       command: 'attach',
       exitCode: 2,
       results: [],
+      summary: { total: 0, outcomes: {} },
       error: {
         code: 'Usage',
         exitCode: 2,

@@ -28,16 +28,18 @@ export interface Spawned {
   stderr: string;
 }
 
-/** Runs the built binary as a user would. */
+/** Runs the built binary as a user would; `stdin`, when given, is piped in. */
 export function runBin(
   args: string[],
   env: NodeJS.ProcessEnv = cleanEnv(),
   onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void,
+  stdin?: string,
 ): Promise<Spawned> {
   if (!existsSync(new URL('../../dist/cli.js', import.meta.url)))
     throw new Error('dist/ is missing: run `npm run build` (npm test does it).');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'pipe' });
+    child.stdin.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
