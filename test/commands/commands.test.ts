@@ -406,6 +406,24 @@ describe('bad input: one line, exit 2, no AWS call', () => {
     [['detach', 'my-fn', '--timeout', 'soon'], "Error: --timeout 'soon' is not a duration."],
     [['status', 'my-fn', '--frobnicate'], "Error: Unknown option '--frobnicate'"],
     [['attach'], 'Error: Name at least one function, or use --functions-file.'],
+    [['status'], 'Error: Name at least one function, or use --all or --functions-file.'],
+    [
+      ['detach', '--functions-file', '-'],
+      'Error: --functions-file - reads the list from stdin, but stdin is a terminal.',
+    ],
+    [
+      ['detach', 'my-fn', '--concurrency', '0'],
+      "Error: --concurrency must be a whole number from 1 to 500, got '0'.",
+    ],
+    [
+      ['--get-function-rate', '101', 'status', 'my-fn'],
+      "Error: --get-function-rate must be a whole number from 1 to 100, got '101'.",
+    ],
+    [['status', '--subnet', S1], 'Error: --subnet filters --all: add --all.'],
+    [
+      ['status', '--all', '--qualifier', '3'],
+      'Error: --qualifier works with named functions, not with --all.',
+    ],
     [['explode'], "Error: Unknown command 'explode'"],
     [['--region', 'mars', 'status', 'my-fn'], "Error: 'mars' is not an AWS region name."],
     [
