@@ -1,8 +1,8 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
-import type { DesiredVpc } from '../core/plan.js';
+import { type DesiredVpc, planVpcChange, vpcSettingsOf } from '../core/plan.js';
 import { runPool } from '../core/pool.js';
-import { errorJson, type FunctionResult, skippedResult, summarize } from '../core/result.js';
+import { emptyResult, errorJson, type FunctionResult, skippedResult, summarize } from '../core/result.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
 import { type CliError, type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
@@ -96,6 +96,7 @@ async function changeEach(
     if (stop) return stopBeforeWriting(stop);
   }
   let freshRead: (functionId: string) => FunctionConfiguration | undefined = () => undefined;
+  let refused = new Map<string, CliError>();
   if (command === 'attach' && input.permissions) {
     const { checkPermissionsBeforeAttach } = await import('./perms-preflight.js');
     const perms = await checkPermissionsBeforeAttach(
@@ -105,9 +106,7 @@ async function changeEach(
       { ...input.permissions, concurrency: input.concurrency },
       preflight,
     );
-    freshRead = perms.freshRead;
-    const { stop } = perms;
-    if (stop) return stopBeforeWriting(stop);
+    ({ freshRead, refused } = perms);
   }
   const detachEnis =
     command === 'detach' && input.enis
@@ -119,27 +118,30 @@ async function changeEach(
   const printedNotes = new Set(input.notes);
   let stoppedBy: string | undefined;
   const changeOne = async ({ ref, input: fn }: Target): Promise<FunctionResult> => {
-    const { result, error } = await applyVpcConfig(
-      {
-        lambda,
-        region,
-        signal: ctx.signal,
-        ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
-        now: session.now,
-        ...session.pollDelays(),
-        onProgress: (event) => progress.update(event.fn, event.text),
-      },
-      {
-        ref,
-        input: fn,
-        desired: input.desired,
-        wait: input.wait,
-        dryRun: input.dryRun,
-        timeoutMs: input.timeoutMs,
-        resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
-        firstRead: freshRead(ref.id),
-      },
-    );
+    const refusal = refused.get(fn);
+    const { result, error } = refusal
+      ? refusedResult(fn, refusal, freshRead(ref.id), input.desired)
+      : await applyVpcConfig(
+          {
+            lambda,
+            region,
+            signal: ctx.signal,
+            ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+            now: session.now,
+            ...session.pollDelays(),
+            onProgress: (event) => progress.update(event.fn, event.text),
+          },
+          {
+            ref,
+            input: fn,
+            desired: input.desired,
+            wait: input.wait,
+            dryRun: input.dryRun,
+            timeoutMs: input.timeoutMs,
+            resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
+            firstRead: freshRead(ref.id),
+          },
+        );
     progress.done(fn, !error);
     result.notes.unshift(...input.notes);
     if (command === 'detach' && result.written) result.notes.push(DETACH_NOTE);
@@ -184,6 +186,22 @@ async function changeEach(
   const exitCode = worstExitCode(exitCodes);
   if (ui.format === 'json') ui.result(jsonDocument(command, exitCode, results, null, preflight));
   return exitCode;
+}
+
+/** A function the permissions preflight refused: never written, with what it has and what was wanted. */
+function refusedResult(
+  fn: string,
+  error: CliError,
+  read: FunctionConfiguration | undefined,
+  desired: DesiredVpc,
+): { result: FunctionResult; error: CliError } {
+  const result = emptyResult(fn);
+  if (read) {
+    const plan = planVpcChange(vpcSettingsOf(read.VpcConfig), desired);
+    Object.assign(result, { functionArn: read.FunctionArn ?? null, before: plan.before, after: plan.after });
+  }
+  result.error = errorJson(error);
+  return { result, error };
 }
 
 export const DETACH_NOTE =

@@ -23,8 +23,11 @@ type Read = { config: FunctionConfiguration; at: number };
 export const FRESH_READ_MS = 10_000;
 
 export interface PermsPreflight {
-  /** Stops attach before any write: a hard requirement is denied. */
-  stop: CliError | undefined;
+  /**
+   * Functions (by the name the user gave) whose execution role lacks a hard requirement: each
+   * fails without a write, while functions with other roles go on.
+   */
+  refused: Map<string, CliError>;
   /** The preflight's read of a function while it is fresh, once; saves attach a GetFunction. */
   freshRead: (functionId: string) => FunctionConfiguration | undefined;
 }
@@ -63,8 +66,8 @@ async function rolesToCheck(
 
 /**
  * attach's execution-role preflight: once per distinct role, records `preflight.permissions`,
- * warns on stderr, and returns the error that must stop attach before any write: a hard
- * requirement denied, which Lambda would refuse anyway. Undetermined never stops it.
+ * warns on stderr, and names the functions attach must not write because their role lacks a
+ * hard requirement, which Lambda would refuse anyway. Undetermined never refuses.
  * Its reads are handed on to attach, so the check costs no extra GetFunction.
  */
 export async function checkPermissionsBeforeAttach(
@@ -82,7 +85,7 @@ export async function checkPermissionsBeforeAttach(
   };
   if (options.skip) {
     preflight.permissions = skippedPreflight('--skip-perms-check');
-    return { stop: undefined, freshRead };
+    return { refused: new Map(), freshRead };
   }
   const functionsByRole = await rolesToCheck(session, targets, desired, reads, options.concurrency);
   const { checkExecutionRole, ROLE_ACTIONS } = await import('../services/permission-checks.js');
@@ -99,12 +102,6 @@ export async function checkPermissionsBeforeAttach(
   }
   preflight.permissions = preflightSummary(roles);
   const blocked = roles.filter((r) => blocksAttach(r.checks));
-  if (blocked.length > 0) return { stop: refuse(session, blocked), freshRead };
-  if (session.ui.format === 'human') for (const role of roles) warn(session, role);
-  return { stop: undefined, freshRead };
-}
-
-function refuse(session: Session, blocked: RoleEntry[]): CliError {
   const { ui } = session;
   if (ui.format === 'human') {
     for (const role of blocked) {
@@ -113,20 +110,25 @@ function refuse(session: Session, blocked: RoleEntry[]): CliError {
       if (role.fix)
         ui.note(renderRoleFix(role.fix, `${session.cliPrefix} check-perms ${fn} --fix`).join('\n'));
     }
+    for (const role of roles) if (!blocked.includes(role)) warn(session, role);
   }
-  const [first] = blocked;
-  const hard = first ? deniedActions(first.checks.filter((c) => c.required === 'hard')) : [];
-  const roleName = first?.fix?.roleName ?? first?.arn ?? 'the execution role';
-  const more =
-    blocked.length > 1 ? ` (and ${blocked.length - 1} more role${blocked.length > 2 ? 's' : ''})` : '';
+  const refused = new Map(
+    blocked.flatMap((role) => role.functions.map((fn) => [fn, refusal(role, fn)] as const)),
+  );
+  return { refused, freshRead };
+}
+
+/** Lambda would refuse this function's VPC configuration: its role lacks a hard requirement. */
+function refusal(role: RoleEntry, fn: string): CliError {
+  const hard = deniedActions(role.checks.filter((c) => c.required === 'hard'));
   return new CliError(
     'AccessDenied',
-    `The execution role ${roleName} of ${first?.functions.join(', ')} lacks ${hard.join(', ')}${more}: Lambda would refuse the VPC configuration. Nothing was changed.`,
+    `The execution role ${role.fix?.roleName ?? role.arn} of ${fn} lacks ${hard.join(', ')}: Lambda would refuse the VPC configuration. Nothing was changed.`,
     {
       hint:
-        first?.fix?.attachHelps === false
+        role.fix?.attachHelps === false
           ? 'An explicit Deny, an SCP or a permissions boundary denies it; ask whoever manages it. --skip-perms-check attaches anyway.'
-          : `${first?.fix?.attachCommand ?? 'Attach AWSLambdaVPCAccessExecutionRole to the role.'}  (or --skip-perms-check to attach anyway)`,
+          : `${role.fix?.attachCommand ?? 'Attach AWSLambdaVPCAccessExecutionRole to the role.'}  (or --skip-perms-check to attach anyway)`,
     },
   );
 }

@@ -282,7 +282,7 @@ describe('attach: execution-role preflight', () => {
       SG,
     ]);
     expect(code).toBe(4);
-    expect(stdout).toBe('');
+    expect(stdout).toMatch(/^✖ my-fn: failed, nothing written\n {2}before {2}not in a VPC\n {2}wanted /);
     expect(stderr).toContain(
       'Error: The execution role app-role of my-fn lacks ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces: Lambda would refuse the VPC configuration. Nothing was changed.',
     );

@@ -143,6 +143,20 @@ describe('attach preflight against the fake AWS', () => {
     expect(f.writes()).toHaveLength(0);
   });
 
+  it('refuses only the functions whose role lacks them; the others are attached', async () => {
+    const f = await start();
+    const r = await cli(f, ['-o', 'json', 'attach', 'legacy-worker', 'orders-api', ...NETWORK]);
+    expect(r.code).toBe(4);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { outcome: string }) => x.outcome)).toEqual(['failed', 'updated']);
+    expect(doc.results[0].error).toMatchObject({ code: 'AccessDenied', exitCode: 4 });
+    expect(doc.results[0].error.message).toContain(
+      `The execution role ${I.basicRole} of legacy-worker lacks`,
+    );
+    expect(doc.permissions).toMatchObject({ blocked: true });
+    expect(f.writes().map((w) => w.params.FunctionName)).toEqual(['orders-api']);
+  });
+
   it('costs one SimulatePrincipalPolicy per role and no extra GetFunction', async () => {
     const f = await start();
     const r = await cli(f, ['attach', 'orders-api', ...NETWORK, '--skip-network-check']);
