@@ -70,6 +70,8 @@ Examples:
   $ lambda-vpc --profile prod --region eu-west-1 status my-fn --output json
   $ lambda-vpc check-perms my-fn
   $ lambda-vpc enis my-fn                 # Lambda's network interfaces and what keeps them alive
+  $ lambda-vpc attach --functions-file fns.txt --subnets ... --sg ...   # a fleet, within AWS's rate limits
+  $ lambda-vpc status --all --vpc vpc-0a1b2c3d4e5f60001               # every function in a VPC
 ${EXIT_CODES_HELP}`,
     );
   for (const make of [attachCommand, detachCommand, statusCommand, checkPermsCommand, enisCommand])

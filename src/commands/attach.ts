@@ -56,6 +56,7 @@ Examples:
   $ lambda-vpc attach my-fn --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002 --sg sg-0a1b2c3d4e5f60001
   $ lambda-vpc attach my-fn other-fn --subnets subnet-0a1b2c3d4e5f60001 --sg sg-0a1b2c3d4e5f60001 --dry-run
   $ lambda-vpc attach arn:aws:lambda:eu-west-1:123456789012:function:my-fn --subnets ... --sg ... --timeout 30m
+  $ lambda-vpc attach --functions-file payments.txt --subnets ... --sg ... --fail-fast   # a fleet
 
 attach sends only VpcConfig, guarded by the function's RevisionId, so it never overwrites a
 concurrent change. It waits for an update already in progress before writing, does nothing
@@ -68,9 +69,13 @@ Unknown IDs stop it (exit 5), so do several VPCs or a dedicated-tenancy VPC (exi
 overrides); warnings such as "public subnet: no internet" never stop it.
 
 It also checks, once per execution role, that the role has the EC2 permissions Lambda needs
-to create the network interfaces: if not, it stops before writing (exit 4) and prints the
-fix. When IAM cannot tell (no iam:SimulatePrincipalPolicy or read access), it warns and goes
-on. lambda-vpc check-perms shows the details (docs/permissions.md).`,
+to create the network interfaces: if not, that role's functions are not written (exit 4) and
+the fix is printed. When IAM cannot tell (no iam:SimulatePrincipalPolicy or read access), it warns and goes
+on. lambda-vpc check-perms shows the details (docs/permissions.md).
+
+With many functions, up to --concurrency are worked on at once, and all Lambda calls share
+budgets under AWS's per-account limits (--lambda-rate, --get-function-rate). Each result is
+printed as it finishes, then a summary; the exit code is the worst one.`,
     )
     .action(async (functions: string[], options: AttachOptions, cmd: Command) => {
       const names = await functionNames(functions, options, ctx);

@@ -33,6 +33,7 @@ Examples:
   $ lambda-vpc detach my-fn other-fn --dry-run
   $ lambda-vpc detach my-fn --no-wait && lambda-vpc status my-fn --wait --timeout 10m
   $ lambda-vpc detach my-fn --wait-enis --eni-timeout 45m   # before deleting the subnets or groups
+  $ grep -v legacy fns.txt | lambda-vpc detach --functions-file - --output json
 
 detach sets empty subnet and security-group lists with IPv6 dual-stack off (the service
 refuses empty lists with it on). A function that is not in a VPC is left alone. Lambda then
