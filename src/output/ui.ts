@@ -4,6 +4,8 @@ import type { CliError } from '../errors.js';
 export interface TextStream {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
+  /** A terminal's width; 0 when it reports none (a pty without a size, as under `script`). */
+  columns?: number | undefined;
 }
 
 export type OutputFormat = 'human' | 'json';
@@ -36,7 +38,9 @@ export class Ui {
     this.out = new Chalk({ level: colorLevel(o, o.stdout) });
     this.err = new Chalk({ level: colorLevel(o, o.stderr) });
     const ci = Boolean(o.env.CI) && o.env.CI !== 'false';
-    this.progressMode = o.format === 'json' ? 'none' : o.stderr.isTTY && !ci ? 'spinner' : 'lines';
+    // A spinner must know the width to redraw its line; a terminal of width 0 gets plain lines.
+    const redrawable = o.stderr.isTTY && o.stderr.columns !== 0;
+    this.progressMode = o.format === 'json' ? 'none' : redrawable && !ci ? 'spinner' : 'lines';
   }
 
   get stderr(): TextStream {
