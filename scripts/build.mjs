@@ -1,6 +1,7 @@
 // Bundles src/cli.ts into dist/ with code splitting, so the SDK clients are only
 // loaded by the commands that `await import()` them and `--help` stays near bare-node speed.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(await readFile('package.json', 'utf8'));
@@ -26,3 +27,10 @@ await build({
   define: { __LAMBDA_VPC_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });
+
+// bin/lambda-vpc.cjs prints this for a bare `--help` without loading the bundle.
+let help = '';
+const { run } = await import(pathToFileURL('dist/cli.js').href);
+const collect = { write: (text) => (help += text) };
+await run(['--help'], { stdout: collect, stderr: process.stderr, env: {} });
+await writeFile('dist/help.txt', help);

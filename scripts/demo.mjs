@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startFakeAwsProcess } from './fake-aws.mjs';
 
-const bin = fileURLToPath(new URL('../bin/lambda-vpc.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/lambda-vpc.cjs', import.meta.url));
 const PRIVATE_A = 'subnet-0a1b2c3d4e5f60011';
 const PRIVATE_B = 'subnet-0a1b2c3d4e5f60012';
 const PUBLIC = 'subnet-0a1b2c3d4e5f60021';

@@ -3,17 +3,21 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundles the TypeScript fixture into one ESM file Node can run (no TypeScript loader needed). */
-export async function bundleFakeAws() {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-fake-aws-')), 'serve.mjs');
+/**
+ * Bundles the TypeScript fixture into one ESM file Node can run (no TypeScript loader needed).
+ * `entry` is relative to the repository root: the standalone server by default, or a module
+ * that re-exports the parts a script drives in-process (bench/fixture.ts).
+ */
+export async function bundleFakeAws(entry = 'test/fixture/serve.ts') {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-fake-aws-')), `${basename(entry, '.ts')}.mjs`);
   await build({
-    entryPoints: [join(root, 'test/fixture/serve.ts')],
+    entryPoints: [join(root, entry)],
     outfile,
     bundle: true,
     format: 'esm',
@@ -46,7 +50,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(
     `  export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_ENDPOINT_URL=${url}`,
   );
-  console.log('  node bin/lambda-vpc.js status orders-api reports-job');
+  console.log('  node bin/lambda-vpc.cjs status orders-api reports-job');
   console.log('Ctrl-C stops it.');
   process.once('SIGINT', () => {
     stop();

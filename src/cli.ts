@@ -33,6 +33,8 @@ Exit codes:
 
 Docs: the README and docs/ of the lambda-vpc package.`;
 
+const HELP_WIDTH = 80;
+
 export function buildProgram(ctx: Ctx, done: (code: number) => void): Command {
   const program = new Command('lambda-vpc')
     .description('Put AWS Lambda functions into a VPC, take them out, and wait until Lambda has settled.')
@@ -81,6 +83,10 @@ ${EXIT_CODES_HELP}`,
       .configureHelp({ showGlobalOptions: true })
       .exitOverride()
       .configureOutput({
+        // The same width everywhere, so the help bin/lambda-vpc.cjs prints without loading
+        // the program (written at build time) is exactly the program's own.
+        getOutHelpWidth: () => HELP_WIDTH,
+        getErrHelpWidth: () => HELP_WIDTH,
         writeOut: (text) => ctx.stdout.write(text),
         writeErr: (text) => ctx.stderr.write(text),
         // Usage errors are printed by run() in the same one-line form as every other error.
@@ -174,7 +180,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
-/** The process entry point used by bin/lambda-vpc.js. */
+/** The process entry point used by bin/lambda-vpc.cjs. */
 export async function main(): Promise<void> {
   // The SDK is bundled and pinned, so its notice about future SDK releases needing Node 22
   // is not for our users, and it would break the one-line error contract on stderr.

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.js';
 import { BIN, cleanEnv, runBin } from './spawn.js';
 
 describe('the built binary', () => {
@@ -12,11 +13,22 @@ describe('the built binary', () => {
     expect(stdout).toContain('130  interrupted');
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version, as the program itself would', async () => {
     const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
-    const { code, stdout } = await runBin(['--version']);
-    expect(code).toBe(0);
-    expect(stdout.trim()).toBe(version);
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout } = await runBin([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${version}\n`);
+    }
+    expect((await runCli(['--version'])).stdout).toBe(`${version}\n`);
+  });
+
+  it('answers a bare --help without loading the program, with exactly the help the program gives', async () => {
+    const program = await runCli(['--help']);
+    for (const flag of ['--help', '-h']) expect((await runBin([flag])).stdout).toBe(program.stdout);
+    // The same text when the program itself answers (here: with a global option before it).
+    const slow = await runBin(['--no-color', '--help']);
+    expect(slow.stdout).toBe(program.stdout);
   });
 
   it('a usage error is one line and exit 2', async () => {
@@ -73,19 +85,22 @@ describe('the built binary', () => {
     expect(stderr).not.toContain('AKIASECRETKEYID00000');
   });
 
-  it('a reader that closes stdout early (| head) is not a crash', async () => {
-    const child = spawn(process.execPath, [BIN, '--help'], {
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Closed before the CLI has started, so its first write meets a closed pipe.
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).not.toContain('EPIPE');
-    expect(code).toBe(0);
-  });
+  it.each([[['--help']], [['--no-color', '--help']]])(
+    'a reader that closes stdout early (| head) is not a crash: %j',
+    async (args) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // Closed before the CLI has started, so its first write meets a closed pipe.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).not.toContain('EPIPE');
+      expect(code).toBe(0);
+    },
+  );
 });

@@ -26,12 +26,13 @@ describe('the published package', () => {
       files: Array<{ path: string }>;
     }>;
     const files = (pack?.files ?? []).map((f) => f.path).sort();
-    expect(files).toContain('bin/lambda-vpc.js');
+    expect(files).toContain('bin/lambda-vpc.cjs');
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
     const outside = files.filter(
-      (f) => !/^(bin\/lambda-vpc\.js|dist\/.+\.js|package\.json|README\.md|LICENSE)$/.test(f),
+      (f) =>
+        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/help\.txt|package\.json|README\.md|LICENSE)$/.test(f),
     );
     expect(outside).toEqual([]);
   });

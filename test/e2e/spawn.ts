@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../bin/lambda-vpc.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/lambda-vpc.cjs', import.meta.url));
 
 /** An environment with no AWS settings from the machine running the tests. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
