@@ -63,6 +63,11 @@ export interface WaitOptions {
   maxDelayMs?: number;
   onPoll?: (configuration: FunctionConfiguration) => void;
   onTransientError?: (error: unknown) => void;
+  /**
+   * An update was just accepted: its answer already said InProgress, so the first read waits
+   * one poll interval instead of spending a GetFunction on what is already known.
+   */
+  justWritten?: boolean;
 }
 
 export const POLL_FIRST_DELAY_MS = 1_000;
@@ -85,6 +90,18 @@ export async function waitUntilSettled(
   const maxDelay = options.maxDelayMs ?? POLL_MAX_DELAY_MS;
   let nextDelay = options.firstDelayMs ?? POLL_FIRST_DELAY_MS;
   let last: FunctionConfiguration | undefined;
+  const pause = async () => {
+    const remaining = options.deadline - now();
+    if (remaining <= 0) throw timedOut(functionId, last, options.resumeCommand);
+    try {
+      await sleep(Math.min(nextDelay, remaining), signal);
+    } catch (error) {
+      if (signal?.aborted) throw interrupted(functionId, last, options.resumeCommand);
+      throw error;
+    }
+    nextDelay = Math.min(nextDelay * POLL_BACKOFF, maxDelay);
+  };
+  if (options.justWritten) await pause();
   for (;;) {
     if (signal?.aborted) throw interrupted(functionId, last, options.resumeCommand);
     try {
@@ -96,15 +113,7 @@ export async function waitUntilSettled(
       if (!isTransient(error)) throw error;
       options.onTransientError?.(error);
     }
-    const remaining = options.deadline - now();
-    if (remaining <= 0) throw timedOut(functionId, last, options.resumeCommand);
-    try {
-      await sleep(Math.min(nextDelay, remaining), signal);
-    } catch (error) {
-      if (signal?.aborted) throw interrupted(functionId, last, options.resumeCommand);
-      throw error;
-    }
-    nextDelay = Math.min(nextDelay * POLL_BACKOFF, maxDelay);
+    await pause();
   }
 }
 

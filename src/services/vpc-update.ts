@@ -153,7 +153,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         result.notes.push(`Not waiting (--no-wait). Follow the update with: ${request.resumeCommand}`);
         return finish('started', updated);
       }
-      const settled = await waitUntilSettled(lambda, ref.id, waitOptions);
+      const settled = await waitUntilSettled(lambda, ref.id, { ...waitOptions, justWritten: true });
       result.after = vpcSettingsOf(settled.VpcConfig);
       if (isFailed(settled)) {
         finish('failed', settled);

@@ -74,6 +74,18 @@ describe('waitUntilSettled', () => {
     expect(clock.sleeps).toEqual([1000, 1250, 1562.5]);
   });
 
+  it('right after a write, waits one interval before the first read: the write said InProgress', async () => {
+    const clock = fakeClock();
+    const started = clock.now();
+    const readAt: number[] = [];
+    lambdaMock.on(GetFunctionCommand).callsFake(() => {
+      readAt.push(clock.now() - started);
+      return readAt.length === 1 ? cfg({ LastUpdateStatus: 'InProgress' }) : cfg();
+    });
+    await wait(clock, { justWritten: true });
+    expect(readAt).toEqual([1000, 2250]);
+  });
+
   it('waits through Pending, not only LastUpdateStatus', async () => {
     lambdaMock
       .on(GetFunctionCommand)
