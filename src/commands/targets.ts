@@ -4,8 +4,12 @@ import { parseCount, parseFunctionList } from '../core/validate.js';
 import { usageError } from '../errors.js';
 import type { Ctx } from './session.js';
 
-/** Functions in flight at once, by default; the rate budgets, not this, keep AWS from throttling. */
-export const DEFAULT_CONCURRENCY = 50;
+/**
+ * Functions in flight at once, by default. The rate budgets, not this, keep AWS from
+ * throttling; with real updates taking 30–90 s, this is what bounds a fleet's throughput,
+ * while 100 functions polling stay well within the GetFunction budget.
+ */
+export const DEFAULT_CONCURRENCY = 100;
 export const MAX_CONCURRENCY = 500;
 
 export interface FleetOptions {
