@@ -1,0 +1,543 @@
+// `npm run bench`: the four measurements of docs/performance.md (start-up, one call against
+// the AWS CLI, a fleet of 100 functions under AWS's rate limits, wait latency), printed as the
+// markdown block that docs/performance.md carries. Progress goes to stderr, the report to
+// stdout. `node bench/run.mjs --help` lists the options.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundleFakeAws } from '../scripts/fake-aws.mjs';
+import {
+  awsEnv,
+  bareEnv,
+  countByOperation,
+  describeCalls,
+  describeCheckout,
+  describeMachine,
+  findAwsCli,
+  formatMs,
+  formatRatio,
+  formatRss,
+  GNU_TIME,
+  median,
+  note,
+  percentile,
+  plural,
+  runProcess,
+  snapshotCli,
+  table,
+  yesNo,
+} from './harness.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DOC = join(ROOT, 'docs/performance.md');
+const DOC_BEGIN = '<!-- bench:begin -->';
+const DOC_END = '<!-- bench:end -->';
+const DEFAULT_CLI = join(ROOT, 'bin/lambda-vpc.cjs');
+const SECTIONS = ['startup', 'one-call', 'fleet', 'wait'];
+
+// ---------------------------------------------------------------- targets (issue 7)
+
+const STARTUP_TARGET_RATIO = 1.3;
+const ONE_CALL_TARGET_RATIO = 0.35;
+const FLEET_TARGET_MS = 20_000;
+/** AWS's per-account limits, which the fixture enforces over a sliding 1 s window. */
+const FLEET_RATE_LIMITS = { lambdaControlPlane: 15, lambdaGetFunction: 100 };
+/** The CLI's polling after a write (src/services/lambda.ts): first after 1 s, then ×1.25, at most 5 s apart. */
+const POLL_FIRST_DELAY_MS = 1_000;
+const POLL_BACKOFF = 1.25;
+const POLL_MAX_DELAY_MS = 5_000;
+/** On top of the poll gap: the GetFunction that sees the change, printing the result, exiting. */
+const FINISH_ALLOWANCE_MS = 250;
+
+// ---------------------------------------------------------------- options
+
+const USAGE = `Usage: node bench/run.mjs [options]     (npm run bench -- [options] builds first)
+
+  --only <list>           some of ${SECTIONS.join(',')} (default: all)
+  --quick                 fewer repetitions (a smoke test, not numbers to publish)
+  --fleet-size <n>        functions in the fleet run (default 100)
+  --fleet-update-ms <ms>  how long each update takes on the fixture (default 5000)
+  --fleet-timeout <s>     stop a fleet run after this many seconds (default 45)
+  --cli <path>            the lambda-vpc launcher to measure (default bin/lambda-vpc.cjs)
+  --write-doc             also put the report into docs/performance.md (full default run only)`;
+
+function fail(message) {
+  console.error(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function positiveInteger(raw, flag) {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) fail(`${flag} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+function parseOptions(argv) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: 'string', default: SECTIONS.join(',') },
+        quick: { type: 'boolean', default: false },
+        'fleet-size': { type: 'string', default: '100' },
+        'fleet-update-ms': { type: 'string', default: '5000' },
+        'fleet-timeout': { type: 'string', default: '45' },
+        cli: { type: 'string', default: DEFAULT_CLI },
+        'write-doc': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    fail(error.message);
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = flags.only.split(',').map((s) => s.trim());
+  const unknown = only.find((s) => !SECTIONS.includes(s));
+  if (unknown) fail(`unknown section '${unknown}' in --only (${SECTIONS.join(', ')})`);
+  const options = {
+    only,
+    quick: flags.quick,
+    fleetSize: positiveInteger(flags['fleet-size'], '--fleet-size'),
+    fleetUpdateMs: positiveInteger(flags['fleet-update-ms'], '--fleet-update-ms'),
+    fleetTimeoutMs: positiveInteger(flags['fleet-timeout'], '--fleet-timeout') * 1000,
+    cli: flags.cli,
+    writeDoc: flags['write-doc'],
+  };
+  const publishable =
+    only.length === SECTIONS.length &&
+    !options.quick &&
+    options.fleetSize === 100 &&
+    options.fleetUpdateMs === 5000 &&
+    options.cli === DEFAULT_CLI;
+  if (options.writeDoc && !publishable)
+    fail(
+      '--write-doc records the published numbers: run it without --only, --quick, --fleet-size/-update-ms or --cli',
+    );
+  return options;
+}
+
+const options = parseOptions(process.argv.slice(2));
+const launcher = snapshotCli(options.cli);
+// Described as it was copied: the checkout may move on while the bench runs.
+const measuredCli = options.cli === DEFAULT_CLI ? describeCheckout(ROOT) : `lambda-vpc from ${options.cli}`;
+
+const lambdaVpc = (...args) => [process.execPath, [launcher, ...args]];
+
+/** `attach` against a fixture, into minimal()'s network: its two private subnets and its group. */
+function attachCommand(fixture, url, functionArgs) {
+  const I = fixture.MINIMAL_IDS;
+  const network = ['--subnets', `${I.subnetA},${I.subnetB}`, '--sg', I.sg];
+  return lambdaVpc('--endpoint-url', url, 'attach', ...functionArgs, ...network, '--output', 'json');
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function measureStartup() {
+  const rounds = options.quick ? 8 : 30;
+  const warmUpRounds = 3;
+  const rssRuns = 5;
+  const commands = [
+    { label: '`node -e 0` (bare node)', args: ['-e', '0'], times: [] },
+    { label: '`lambda-vpc --help`', args: [launcher, '--help'], times: [] },
+    { label: '`lambda-vpc --version`', args: [launcher, '--version'], times: [] },
+  ];
+  const env = bareEnv();
+  note(`start-up: ${warmUpRounds} warm-up rounds, then ${rounds} interleaved rounds of ${commands.length}`);
+  for (let round = 0; round < warmUpRounds + rounds; round++) {
+    // Rotate the order so no command always runs first, or always right after another.
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[(round + i) % commands.length];
+      const run = await runProcess(process.execPath, c.args, { env });
+      if (run.code !== 0) throw new Error(`${c.label} exited with ${run.code}: ${run.stderr}`);
+      if (round >= warmUpRounds) c.times.push(run.ms);
+    }
+  }
+  for (const c of commands) {
+    const rss = [];
+    for (let i = 0; i < rssRuns; i++)
+      rss.push((await runProcess(process.execPath, c.args, { env, peakRss: true })).rssKb);
+    c.rssKb = rss.includes(undefined) ? undefined : median(rss);
+  }
+
+  const [bare, help, version] = commands;
+  const ratio = (c) => median(c.times) / median(bare.times);
+  return {
+    summary: [help, version].map((c) => [
+      `Start-up: ${c.label}`,
+      `${formatRatio(ratio(c))} bare node (${formatMs(median(c.times))} vs ${formatMs(median(bare.times))}); peak RSS ${formatRss(c.rssKb)} vs ${formatRss(bare.rssKb)}`,
+      `≤ ${STARTUP_TARGET_RATIO}× bare node`,
+      yesNo(ratio(c) <= STARTUP_TARGET_RATIO),
+    ]),
+    details: `### Start-up
+Wall time from spawn to exit, ${rounds} interleaved rounds after ${warmUpRounds} warm-up rounds, with an environment of only \`PATH\`, \`HOME\` and \`LANG\` (no \`NODE_OPTIONS\`, no \`NODE_EXTRA_CA_CERTS\`: they slow every Node process down alike and would flatter the ratio). Peak RSS: median of ${rssRuns} runs under GNU time${GNU_TIME ? '' : ' (not installed here)'}.
+
+${table(
+  ['command', 'median', '90th percentile', 'ratio to bare node', 'peak RSS'],
+  commands.map((c) => [
+    c.label,
+    formatMs(median(c.times)),
+    formatMs(percentile(c.times, 90)),
+    formatRatio(ratio(c)),
+    formatRss(c.rssKb),
+  ]),
+)}`,
+  };
+}
+
+// ---------------------------------------------------------------- one call
+
+async function measureOneCall(fixture) {
+  const measurement = 'One call: `status my-fn --output json`';
+  const target = `≤ ${ONE_CALL_TARGET_RATIO}× the AWS CLI`;
+  const awsCli = findAwsCli();
+  if (!awsCli) return { summary: [[measurement, 'skipped: aws not installed', target, 'n/a']], details: '' };
+
+  const fake = await fixture.startFakeAws({ scenario: fixture.minimal() });
+  try {
+    const env = awsEnv(fake.url);
+    const tools = [
+      {
+        label: '`lambda-vpc status my-fn --output json`',
+        command: lambdaVpc('--endpoint-url', fake.url, 'status', 'my-fn', '--output', 'json'),
+      },
+      {
+        label: '`aws lambda get-function-configuration --function-name my-fn`',
+        // Debian's AWS CLI (2.9) predates AWS_ENDPOINT_URL: without the flag it would call AWS.
+        command: [
+          awsCli,
+          ['--endpoint-url', fake.url, 'lambda', 'get-function-configuration', '--function-name', 'my-fn'],
+        ],
+      },
+    ];
+    for (const t of tools) {
+      t.times = [];
+      t.calls = new Set();
+    }
+    const rounds = options.quick ? 3 : 10;
+    note(`one call: 1 warm-up round, then ${rounds} interleaved rounds against ${fake.url}`);
+    for (let round = 0; round <= rounds; round++) {
+      for (const t of round % 2 ? tools : [...tools].reverse()) {
+        const logged = fake.requests.length;
+        // The warm-up round runs under GNU time for the peak RSS, and is not timed.
+        const run = await runProcess(...t.command, { env, peakRss: round === 0 });
+        if (run.code !== 0) throw new Error(`${t.label} exited with ${run.code}: ${run.stderr}`);
+        if (round === 0) t.rssKb = run.rssKb;
+        else t.times.push(run.ms);
+        t.calls.add(describeCalls(fake.requests.slice(logged)));
+      }
+    }
+
+    const [ours, aws] = tools;
+    const ratio = median(ours.times) / median(aws.times);
+    const calls = (t) => [...t.calls].join(' or ');
+    return {
+      summary: [
+        [
+          measurement,
+          `${formatRatio(ratio)} the AWS CLI's \`get-function-configuration\` (${formatMs(median(ours.times))} vs ${formatMs(median(aws.times))}); requests: ${calls(ours)} vs ${calls(aws)}`,
+          target,
+          yesNo(ratio <= ONE_CALL_TARGET_RATIO),
+        ],
+      ],
+      details: `### One call
+Both tools against the same local fixture (\`minimal()\`: \`my-fn\` is not in a VPC, so \`status\` needs no EC2 call), with the same credentials and region from the environment and no profile files. ${rounds} interleaved rounds after a warm-up round, which also measures the peak RSS. Requests are counted in the fixture's log.
+
+${table(
+  ['tool', 'median', '90th percentile', 'requests per run', 'peak RSS'],
+  tools.map((t) => [
+    t.label,
+    formatMs(median(t.times)),
+    formatMs(percentile(t.times, 90)),
+    calls(t),
+    formatRss(t.rssKb),
+  ]),
+)}`,
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
+// ---------------------------------------------------------------- fleet
+
+async function measureFleet(fixture) {
+  const size = options.fleetSize;
+  const smallSize = Math.max(1, Math.round(size / 10));
+  const viaStdin = await attachReadsFunctionsFile();
+  const big = await attachFleet(fixture, size, viaStdin);
+  const small = await attachFleet(fixture, smallSize, viaStdin);
+
+  const throttled = (e) => e.status === 429;
+  const served429 = big.requests.filter(throttled).length;
+  const calls = (run, service) => run.requests.filter((e) => e.service === service).length;
+  const sharedLookupsConstant =
+    calls(big, 'ec2') === calls(small, 'ec2') && calls(big, 'iam') === calls(small, 'iam');
+  const met =
+    !big.run.timedOut &&
+    big.run.ms <= FLEET_TARGET_MS &&
+    big.run.code === 0 &&
+    big.attached === size &&
+    big.throttlingErrors.length === 0;
+  const ended = (r) =>
+    r.run.timedOut
+      ? `stopped after ${formatMs(options.fleetTimeoutMs)} (--fleet-timeout)`
+      : `exit ${r.run.code} after ${formatMs(r.run.ms)}`;
+  const firstErrorLine = (r) => r.run.stderr.trim().split('\n')[0];
+  const reachedUser = big.throttlingErrors.length
+    ? `throttling errors reached the user (${big.throttlingErrors.slice(0, 3).join(', ')}${big.throttlingErrors.length > 3 ? ', …' : ''})`
+    : 'none reached the user';
+  const perFunction = (n) => (n / size).toFixed(2);
+
+  const bigCounts = countByOperation(big.requests);
+  const big429 = countByOperation(big.requests.filter(throttled));
+  const smallCounts = countByOperation(small.requests);
+  const operations = [...new Set([...bigCounts.keys(), ...smallCounts.keys()])].sort();
+  const callRows = operations.map((op) => [
+    op.replace(/ (.*)/, ' `$1`'),
+    String(bigCounts.get(op) ?? 0),
+    String(big429.get(op) ?? 0),
+    perFunction(bigCounts.get(op) ?? 0),
+    String(smallCounts.get(op) ?? 0),
+  ]);
+  callRows.push([
+    '**all**',
+    String(big.requests.length),
+    String(served429),
+    perFunction(big.requests.length),
+    String(small.requests.length),
+  ]);
+  const limits = `${FLEET_RATE_LIMITS.lambdaControlPlane}/s control plane, ${FLEET_RATE_LIMITS.lambdaGetFunction}/s GetFunction`;
+  const runLine = (r) =>
+    `${plural(r.size, 'function')}: ${ended(r)}, ${r.attached}/${r.size} attached and \`Successful\`, peak RSS ${formatRss(r.run.rssKb)}${r.run.code && !r.run.timedOut ? `; stderr: ${firstErrorLine(r)}` : ''}`;
+
+  return {
+    summary: [
+      [
+        `Fleet: \`attach\` ${plural(size, 'function')}, ${formatMs(options.fleetUpdateMs)} updates, ${limits}`,
+        `${ended(big)}; ${big.attached}/${size} attached and \`Successful\`; ${served429} × 429 served by the fixture, ${reachedUser}; ${perFunction(big.requests.length)} API calls per function`,
+        `≤ ${formatMs(FLEET_TARGET_MS)}, all succeed, no throttling error`,
+        yesNo(met),
+      ],
+      [
+        `Fleet: EC2 and IAM calls, ${smallSize} vs ${plural(size, 'function')}`,
+        `EC2 ${calls(small, 'ec2')} vs ${calls(big, 'ec2')}, IAM ${calls(small, 'iam')} vs ${calls(big, 'iam')}`,
+        'equal (shared lookups)',
+        yesNo(sharedLookupsConstant),
+      ],
+    ],
+    details: `### Fleet
+\`lambda-vpc attach\` with the function names ${viaStdin ? 'on stdin (`--functions-file -`)' : 'as arguments'}, the fixture's two private subnets and its security group, \`--output json\`, default concurrency and rates, against the fixture's \`fleet(${size}, ${options.fleetUpdateMs})\` with its rate limits on: ${FLEET_RATE_LIMITS.lambdaControlPlane} requests/s shared by the Lambda control plane and ${FLEET_RATE_LIMITS.lambdaGetFunction}/s for \`GetFunction\`, over a sliding 1 s window, answered with 429 \`TooManyRequestsException\` beyond. "Attached and \`Successful\`" is read from the fixture's state as the CLI exits. Then the same with ${plural(smallSize, 'function')}, to show which calls grow with the fleet.
+
+- ${runLine(big)}
+- ${runLine(small)}
+- throttling errors that reached the user (\`results[].error\`, the top-level \`error\`, stderr): ${big.throttlingErrors.length ? big.throttlingErrors.join(', ') : 'none'}
+
+${table(
+  [
+    'API call',
+    `calls, ${plural(size, 'function')}`,
+    'of which 429',
+    'per function',
+    `calls, ${plural(smallSize, 'function')}`,
+  ],
+  callRows,
+)}`,
+  };
+}
+
+/** Whether the CLI under test reads function names from stdin (fleet mode's `--functions-file -`). */
+async function attachReadsFunctionsFile() {
+  const run = await runProcess(...lambdaVpc('attach', '--help'), { env: bareEnv() });
+  return run.stdout.includes('--functions-file');
+}
+
+async function attachFleet(fixture, size, viaStdin) {
+  const scenario = fixture.fleet(size, options.fleetUpdateMs);
+  scenario.rateLimits = FLEET_RATE_LIMITS;
+  const fake = await fixture.startFakeAws({ scenario });
+  try {
+    const names = fixture.fleetNames(size);
+    note(`fleet: attach ${plural(size, 'function')}, for ${formatMs(options.fleetTimeoutMs)} at most`);
+    const run = await runProcess(
+      ...attachCommand(fixture, fake.url, viaStdin ? ['--functions-file', '-'] : names),
+      {
+        env: awsEnv(fake.url),
+        input: viaStdin ? `${names.join('\n')}\n` : undefined,
+        timeoutMs: options.fleetTimeoutMs,
+        peakRss: true,
+      },
+    );
+    note(
+      `fleet: ${plural(size, 'function')}: ${run.timedOut ? 'stopped' : `exit ${run.code}`} after ${formatMs(run.ms)}`,
+    );
+    const attached = names.filter((name) => {
+      const c = fake.state.getFunction(name);
+      return c.LastUpdateStatus === 'Successful' && c.VpcConfig?.VpcId === fixture.MINIMAL_IDS.vpc;
+    }).length;
+    return { size, run, attached, requests: [...fake.requests], throttlingErrors: throttlingErrors(run) };
+  } finally {
+    await fake.close();
+  }
+}
+
+const THROTTLING = /TooManyRequests|Throttl|Rate exceeded/i;
+
+/** Where a throttling error reached the user: stderr, or an error in the JSON document. */
+function throttlingErrors(run) {
+  const found = THROTTLING.test(run.stderr) ? ['stderr'] : [];
+  let doc;
+  try {
+    doc = JSON.parse(run.stdout);
+  } catch {
+    return found;
+  }
+  const isThrottling = (error) =>
+    error && (error.code === 'Throttled' || THROTTLING.test(error.message ?? ''));
+  if (isThrottling(doc.error)) found.push('top-level error');
+  for (const r of doc.results ?? []) if (isThrottling(r.error)) found.push(r.function);
+  return found;
+}
+
+// ---------------------------------------------------------------- wait latency
+
+/** The poll gap in effect `ms` after a write: the longest the CLI can take to notice a change then. */
+function pollGapAt(ms) {
+  let pollAt = 0;
+  let gap = POLL_FIRST_DELAY_MS;
+  while (pollAt + gap <= ms) {
+    pollAt += gap;
+    gap = Math.min(gap * POLL_BACKOFF, POLL_MAX_DELAY_MS);
+  }
+  return gap;
+}
+
+async function measureWaitLatency(fixture) {
+  const count = options.quick ? 4 : 8;
+  const names = fixture.fleetNames(count);
+  // Spread evenly from 1 s to 6 s, so the updates end at different points of the poll schedule.
+  const delays = names.map((_, i) => Math.round(1000 + (5000 * i) / Math.max(1, count - 1)));
+  const fake = await fixture.startFakeAws({ scenario: fixture.fleet(count) });
+  try {
+    for (const [i, name] of names.entries()) fake.state.setUpdateDelay(delays[i], name);
+    note(`wait latency: ${count} single-function attaches at once, updates of 1 s to 6 s`);
+    const runs = await Promise.all(
+      names.map((name) => runProcess(...attachCommand(fixture, fake.url, [name]), { env: awsEnv(fake.url) })),
+    );
+
+    const measured = names.map((name, i) => {
+      const run = runs[i];
+      const ofThis = (e) => e.service === 'lambda' && e.params.FunctionName === name && e.status === 200;
+      const write = fake.requests.find((e) => ofThis(e) && e.operation === 'UpdateFunctionConfiguration');
+      if (run.code !== 0 || !write)
+        throw new Error(
+          `attach ${name}: exit ${run.code}, ${write ? 'written' : 'nothing written'}: ${run.stderr}`,
+        );
+      const flippedAt = write.at + delays[i];
+      const seenAt = fake.requests.find(
+        (e) => ofThis(e) && e.operation === 'GetFunction' && e.at >= flippedAt,
+      )?.at;
+      const latency = run.exitedAt - flippedAt;
+      const budget = pollGapAt(delays[i]) + FINISH_ALLOWANCE_MS;
+      return {
+        name,
+        delay: delays[i],
+        latency,
+        seen: seenAt === undefined ? undefined : seenAt - flippedAt,
+        exit: seenAt === undefined ? undefined : run.exitedAt - seenAt,
+        budget,
+        // Returning before the flip would be a worse bug than returning late.
+        within: latency >= 0 && latency <= budget,
+      };
+    });
+    const latencies = measured.map((m) => m.latency);
+    const closest = measured.reduce((a, b) => (b.latency / b.budget > a.latency / a.budget ? b : a));
+    const within = measured.filter((m) => m.within).length;
+    return {
+      summary: [
+        [
+          `Wait latency: ${count} updates of 1–6 s`,
+          `median ${formatMs(median(latencies))}, worst ${formatMs(Math.max(...latencies))}; ${within}/${count} within budget (closest: ${Math.round((100 * closest.latency) / closest.budget)} % of its budget)`,
+          `each within the poll gap in effect + ${FINISH_ALLOWANCE_MS} ms`,
+          yesNo(within === count),
+        ],
+      ],
+      details: `### Wait latency
+${count} \`lambda-vpc attach fleet-NNN …\` at once against one fixture, each function's update taking a different time. Latency: from the moment the fixture flips the update to \`Successful\` (the time of the \`UpdateFunctionConfiguration\` request + the update's duration) until the process has exited; "seen after" is the part until the CLI's next \`GetFunction\` of that function, "exit after" the rest (printing the result and exiting). Budget: the poll gap in effect at that moment (the CLI first polls 1 s after the write, then 1.25× longer each time, at most 5 s apart) + ${FINISH_ALLOWANCE_MS} ms for that last request, the output and the exit.
+
+${table(
+  ['function', 'update takes', 'latency', 'seen after', 'exit after', 'budget', 'within'],
+  measured.map((m) => [
+    m.name,
+    formatMs(m.delay),
+    formatMs(m.latency),
+    formatMs(m.seen),
+    formatMs(m.exit),
+    formatMs(m.budget),
+    yesNo(m.within),
+  ]),
+)}`,
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function report(machine, results) {
+  return `${DOC_BEGIN}
+Measured ${machine.date} with ${measuredCli} on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}, AWS CLI ${machine.awsCli ?? 'not installed'}. Command: \`npm run bench\`.
+
+${table(
+  ['measurement', 'result', 'target', 'met'],
+  results.flatMap((r) => r.summary),
+)}
+
+${results
+  .map((r) => r.details)
+  .filter(Boolean)
+  .join('\n\n')}
+${DOC_END}
+`;
+}
+
+function writeDoc(markdown) {
+  const doc = readFileSync(DOC, 'utf8');
+  const begin = doc.indexOf(DOC_BEGIN);
+  const end = doc.indexOf(DOC_END);
+  if (begin < 0 || end < begin) fail(`${DOC} has no ${DOC_BEGIN} … ${DOC_END} block to replace`);
+  writeFileSync(DOC, doc.slice(0, begin) + markdown.trimEnd() + doc.slice(end + DOC_END.length));
+  note(`wrote the results into ${DOC}`);
+}
+
+const machine = describeMachine();
+note(`${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.os}`);
+if (!GNU_TIME) note('GNU time (/usr/bin/time) not found: peak RSS is n/a (Debian: apt-get install time)');
+const fixtureBundle = await bundleFakeAws('bench/fixture.ts');
+process.once('exit', () => rmSync(dirname(fixtureBundle), { recursive: true, force: true }));
+const fixture = await import(pathToFileURL(fixtureBundle).href);
+const measurements = {
+  startup: measureStartup,
+  'one-call': measureOneCall,
+  fleet: measureFleet,
+  wait: measureWaitLatency,
+};
+const results = [];
+for (const section of SECTIONS.filter((s) => options.only.includes(s))) {
+  try {
+    results.push(await measurements[section](fixture));
+  } catch (error) {
+    // One broken measurement (say, a CLI mid-change that exits 1) must not cost the others.
+    note(`${section} failed: ${error.stack}`);
+    const firstLine = String(error.message).split('\n')[0];
+    results.push({ summary: [[section, `failed: ${firstLine}`, '', '**no**']], details: '' });
+  }
+}
+const markdown = report(machine, results);
+process.stdout.write(markdown);
+if (options.writeDoc) writeDoc(markdown);
