@@ -40,18 +40,18 @@ const throttled = (f: FakeAws) => f.requests.filter((r) => r.status === 429).len
 const lines = (names: string[]) => `${names.join('\n')}\n`;
 
 describe.concurrent('attach and detach a fleet', () => {
-  it('attaches 40 functions from stdin under the account limit: none throttled, EC2 and IAM read once', async () => {
-    const names = fleetNames(40);
-    const f = await start(40);
+  it('attaches 30 functions from stdin under the account limit: none throttled, EC2 and IAM read once', async () => {
+    const names = fleetNames(30);
+    const f = await start(30);
     const r = await cli(f, ['-o', 'json', 'attach', '--functions-file', '-', ...NETWORK], lines(names));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.results.map((x: { function: string }) => x.function)).toEqual(names);
-    expect(doc.summary).toEqual({ total: 40, outcomes: { updated: 40 } });
+    expect(doc.summary).toEqual({ total: 30, outcomes: { updated: 30 } });
     for (const name of names) expect(f.state.getFunction(name).LastUpdateStatus).toBe('Successful');
     expect(throttled(f)).toBe(0);
-    expect(f.writes()).toHaveLength(40);
+    expect(f.writes()).toHaveLength(30);
 
     // The same command for one function makes exactly the same EC2 and IAM calls.
     const one = await start(1);
@@ -62,15 +62,15 @@ describe.concurrent('attach and detach a fleet', () => {
   });
 
   it('--lambda-rate keeps a stricter account limit from throttling at all', async () => {
-    const f = await start(8, (s) => {
+    const f = await start(6, (s) => {
       s.rateLimits = { lambdaControlPlane: 3 };
     });
-    const r = await cli(f, ['--lambda-rate', '2', 'detach', ...fleetNames(8)]);
+    const r = await cli(f, ['--lambda-rate', '2', 'detach', ...fleetNames(6)]);
     expect(r.code).toBe(0);
     expect(throttled(f)).toBe(0);
     // Not in a VPC: detach reads, lists each function's versions, and writes nothing.
     expect(f.writes()).toHaveLength(0);
-    expect(r.stdout).toContain('8 functions: 8 unchanged');
+    expect(r.stdout).toContain('6 functions: 6 unchanged');
   });
 
   it('one failure does not stop the others; the exit code is the worst; a line per function as it finishes', async () => {
