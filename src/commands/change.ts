@@ -1,16 +1,15 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { type DesiredVpc, planVpcChange, vpcSettingsOf } from '../core/plan.js';
-import { runPool } from '../core/pool.js';
-import { emptyResult, errorJson, type FunctionResult, skippedResult, summarize } from '../core/result.js';
+import { emptyResult, errorJson, type FunctionResult, summarize } from '../core/result.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
-import { type CliError, type ExitCode, stopsTheBatch, worstExitCode } from '../errors.js';
+import { type CliError, type ExitCode, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderChange, renderChangeSummary } from '../output/render.js';
 import type { EniWaitRequest } from './detach-enis.js';
 import type { Ctx } from './session.js';
 import { Session } from './session.js';
-import { concurrencyOf, type FleetOptions } from './targets.js';
+import { concurrencyOf, type FleetOptions, runBatch } from './targets.js';
 
 export interface ChangeOptions extends FleetOptions {
   wait: boolean;
@@ -58,7 +57,10 @@ export type ChangeInput = ParsedTargets & {
   enis?: EniWaitRequest;
 };
 
-/** The attach/detach protocol for each function in turn, then the results on stdout. */
+/**
+ * The attach/detach protocol for every function, up to --concurrency at once, each result on
+ * stdout as it finishes, then a summary (human) or the one JSON document.
+ */
 export async function runChange(
   command: 'attach' | 'detach',
   cmd: Command,
@@ -116,8 +118,7 @@ async function changeEach(
   const lambda = await session.aws.lambda();
   const progress = await createProgress(ui, session.now, input.targets.length);
   const printedNotes = new Set(input.notes);
-  let stoppedBy: string | undefined;
-  const changeOne = async ({ ref, input: fn }: Target): Promise<FunctionResult> => {
+  const changeOne = async ({ ref, input: fn }: Target) => {
     const refusal = refused.get(fn);
     const { result, error } = refusal
       ? refusedResult(fn, refusal, freshRead(ref.id), input.desired)
@@ -156,23 +157,11 @@ async function changeEach(
       }
       if (error) ui.error(error, error.message.includes(fn) ? '' : `${fn}: `);
     });
-    if (error && !stoppedBy && (input.failFast || stopsTheBatch(error)))
-      stoppedBy = stopsTheBatch(error)
-        ? `the run stopped at ${fn} (${error.code})`
-        : `--fail-fast stopped the run after ${fn} failed`;
-    return result;
+    return { result, error };
   };
   let results: FunctionResult[];
   try {
-    const finished = await runPool(
-      input.targets,
-      input.concurrency,
-      changeOne,
-      () => stoppedBy !== undefined,
-    );
-    results = input.targets.map(
-      (t, i) => finished[i] ?? skippedResult(t.input, `Not started: ${stoppedBy}.`),
-    );
+    ({ results } = await runBatch(input.targets, input, changeOne));
   } finally {
     progress.stop();
   }

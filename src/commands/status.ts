@@ -1,17 +1,16 @@
 import { Command } from 'commander';
 import { matchesNetworkFilter, type NetworkFilter } from '../core/fleet-filter.js';
 import { vpcSettingsOf } from '../core/plan.js';
-import { runPool } from '../core/pool.js';
-import { emptyResult, errorJson, type FunctionResult, skippedResult, statusFields } from '../core/result.js';
+import { emptyResult, errorJson, statusFields } from '../core/result.js';
 import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, parseResourceId } from '../core/validate.js';
-import { stopsTheBatch, toCliError, usageError, worstExitCode } from '../errors.js';
+import { type CliError, toCliError, usageError, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderStatus, renderStatusTable } from '../output/render.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
 import { type Ctx, Session } from './session.js';
-import { concurrencyOf, type FleetOptions, functionNames, withFleetOptions } from './targets.js';
+import { concurrencyOf, type FleetOptions, functionNames, runBatch, withFleetOptions } from './targets.js';
 
 interface StatusOptions extends FleetOptions {
   qualifier?: string;
@@ -152,11 +151,10 @@ async function statusEach(
   const { readFunction, waitUntilSettled } = await import('../services/lambda.js');
   const lambda = await session.aws.lambda();
   const progress = await createProgress(ui, session.now, targets.length);
-  let stoppedBy: string | undefined;
-  let runEnded = false;
-  const readOne = async ({ ref, input }: Target): Promise<FunctionResult> => {
+  const readOne = async ({ ref, input }: Target) => {
     const started = session.now();
     const result = emptyResult(input);
+    let error: CliError | undefined;
     const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
     try {
       let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal: ctx.signal });
@@ -172,7 +170,6 @@ async function statusEach(
           ...session.pollDelays(),
           onPoll: (polled) => progress.update(input, statusLabel(polled)),
         });
-        progress.done(input, !isFailed(c));
       }
       Object.assign(result, {
         outcome: 'status',
@@ -182,26 +179,23 @@ async function statusEach(
       });
       if (options.wait && isFailed(c)) throw updateFailedError(input, c);
     } catch (thrown) {
-      const error = toCliError(thrown, { region });
+      const failure = toCliError(thrown, { region });
+      error = failure;
       if (result.outcome !== 'status') result.outcome = 'failed';
-      result.error = errorJson(error);
-      progress.print(() => ui.error(error, error.message.includes(input) ? '' : `${input}: `));
-      runEnded ||= stopsTheBatch(error);
-      if (!stoppedBy && (options.failFast || stopsTheBatch(error)))
-        stoppedBy = stopsTheBatch(error)
-          ? `the run stopped at ${input} (${error.code})`
-          : `--fail-fast stopped the run after ${input} failed`;
+      result.error = errorJson(failure);
+      progress.print(() => ui.error(failure, failure.message.includes(input) ? '' : `${input}: `));
     }
+    progress.done(input, !error);
     result.elapsedMs = session.now() - started;
-    return result;
+    return { result, error };
   };
-  let results: FunctionResult[];
+  let batch: Awaited<ReturnType<typeof runBatch>>;
   try {
-    const finished = await runPool(targets, concurrency, readOne, () => stoppedBy !== undefined);
-    results = targets.map((t, i) => finished[i] ?? skippedResult(t.input, `Not started: ${stoppedBy}.`));
+    batch = await runBatch(targets, { concurrency, failFast: options.failFast }, readOne);
   } finally {
     progress.stop();
   }
+  const { results, runEnded } = batch;
   const read = results.filter((r) => r.outcome === 'status');
   if (options.network && !runEnded) {
     const { addNetworkSections } = await import('./network-check.js');

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { runPool } from '../core/pool.js';
+import { type FunctionResult, skippedResult } from '../core/result.js';
 import { parseCount, parseFunctionList } from '../core/validate.js';
-import { usageError } from '../errors.js';
+import { type CliError, stopsTheBatch, usageError } from '../errors.js';
 import type { Ctx } from './session.js';
 
 /**
@@ -72,4 +74,37 @@ async function readList(file: string, ctx: Ctx): Promise<string> {
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
     throw usageError(`Cannot read --functions-file ${file}: ${why}.`);
   }
+}
+
+/**
+ * Works on every target, up to `concurrency` at once. After a failure that would fail every
+ * function alike (credentials, Ctrl-C) or, with --fail-fast, any failure, nothing new starts;
+ * the targets never started get a `skipped` result saying why. Results are in target order.
+ */
+export async function runBatch<T extends { input: string }>(
+  targets: readonly T[],
+  options: { concurrency: number; failFast: boolean },
+  work: (target: T) => Promise<{ result: FunctionResult; error?: CliError | undefined }>,
+): Promise<{ results: FunctionResult[]; runEnded: boolean }> {
+  let stoppedBy: string | undefined;
+  let runEnded = false;
+  const finished = await runPool(
+    targets,
+    options.concurrency,
+    async (target) => {
+      const { result, error } = await work(target);
+      if (error) {
+        runEnded ||= stopsTheBatch(error);
+        stoppedBy ??= stopsTheBatch(error)
+          ? `the run stopped at ${target.input} (${error.code})`
+          : options.failFast
+            ? `--fail-fast stopped the run after ${target.input} failed`
+            : undefined;
+      }
+      return result;
+    },
+    () => stoppedBy !== undefined,
+  );
+  const results = targets.map((t, i) => finished[i] ?? skippedResult(t.input, `Not started: ${stoppedBy}.`));
+  return { results, runEnded };
 }
