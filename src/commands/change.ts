@@ -1,7 +1,6 @@
-import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
-import { type DesiredVpc, planVpcChange, vpcSettingsOf } from '../core/plan.js';
-import { emptyResult, errorJson, type FunctionResult, summarize } from '../core/result.js';
+import type { DesiredVpc } from '../core/plan.js';
+import { errorJson, type FunctionResult, summarize } from '../core/result.js';
 import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
 import { type CliError, type ExitCode, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
@@ -97,19 +96,16 @@ async function changeEach(
     const stop = await checkNetworkBeforeAttach(session, region, input.desired, input.network, preflight);
     if (stop) return stopBeforeWriting(stop);
   }
-  let freshRead: (functionId: string) => FunctionConfiguration | undefined = () => undefined;
-  let refused = new Map<string, CliError>();
-  if (command === 'attach' && input.permissions) {
-    const { checkPermissionsBeforeAttach } = await import('./perms-preflight.js');
-    const perms = await checkPermissionsBeforeAttach(
-      session,
-      input.targets,
-      input.desired,
-      { ...input.permissions, concurrency: input.concurrency },
-      preflight,
-    );
-    ({ freshRead, refused } = perms);
-  }
+  // The execution-role check is per function, right before its write, once per role: a role
+  // lacking the permissions fails its own functions, not the batch.
+  const gate =
+    command === 'attach' && input.permissions
+      ? (await import('./perms-preflight.js')).roleGate(
+          session,
+          input.targets.map((t) => t.input),
+          input.permissions,
+        )
+      : undefined;
   const detachEnis =
     command === 'detach' && input.enis
       ? await (await import('./detach-enis.js')).checkPublishedVersions(session, input.targets, input.enis)
@@ -119,30 +115,27 @@ async function changeEach(
   const progress = await createProgress(ui, session.now, input.targets.length);
   const printedNotes = new Set(input.notes);
   const changeOne = async ({ ref, input: fn }: Target) => {
-    const refusal = refused.get(fn);
-    const { result, error } = refusal
-      ? refusedResult(fn, refusal, freshRead(ref.id), input.desired)
-      : await applyVpcConfig(
-          {
-            lambda,
-            region,
-            signal: ctx.signal,
-            ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
-            now: session.now,
-            ...session.pollDelays(),
-            onProgress: (event) => progress.update(event.fn, event.text),
-          },
-          {
-            ref,
-            input: fn,
-            desired: input.desired,
-            wait: input.wait,
-            dryRun: input.dryRun,
-            timeoutMs: input.timeoutMs,
-            resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
-            firstRead: freshRead(ref.id),
-          },
-        );
+    const { result, error } = await applyVpcConfig(
+      {
+        lambda,
+        region,
+        signal: ctx.signal,
+        ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+        now: session.now,
+        ...session.pollDelays(),
+        onProgress: (event) => progress.update(event.fn, event.text),
+      },
+      {
+        ref,
+        input: fn,
+        desired: input.desired,
+        wait: input.wait,
+        dryRun: input.dryRun,
+        timeoutMs: input.timeoutMs,
+        resumeCommand: `${session.cliPrefix} status ${fn} --wait`,
+        beforeWrite: gate && ((current) => gate.admit(fn, current.Role)),
+      },
+    );
     progress.done(fn, !error);
     result.notes.unshift(...input.notes);
     if (command === 'detach' && result.written) result.notes.push(DETACH_NOTE);
@@ -165,6 +158,7 @@ async function changeEach(
   } finally {
     progress.stop();
   }
+  if (gate) preflight.permissions = gate.summary();
   if (ui.format === 'human' && results.length > 1)
     ui.result(renderChangeSummary(summarize(results), command, ui.out));
   const exitCodes = results.map((r) => r.error?.exitCode ?? 0);
@@ -175,22 +169,6 @@ async function changeEach(
   const exitCode = worstExitCode(exitCodes);
   if (ui.format === 'json') ui.result(jsonDocument(command, exitCode, results, null, preflight));
   return exitCode;
-}
-
-/** A function the permissions preflight refused: never written, with what it has and what was wanted. */
-function refusedResult(
-  fn: string,
-  error: CliError,
-  read: FunctionConfiguration | undefined,
-  desired: DesiredVpc,
-): { result: FunctionResult; error: CliError } {
-  const result = emptyResult(fn);
-  if (read) {
-    const plan = planVpcChange(vpcSettingsOf(read.VpcConfig), desired);
-    Object.assign(result, { functionArn: read.FunctionArn ?? null, before: plan.before, after: plan.after });
-  }
-  result.error = errorJson(error);
-  return { result, error };
 }
 
 export const DETACH_NOTE =

@@ -42,10 +42,10 @@ export interface ApplyRequest {
   timeoutMs: number;
   resumeCommand: string;
   /**
-   * A read made moments before (attach's permissions preflight), used instead of the first
-   * GetFunction. The RevisionId it carries still guards the write.
+   * Consulted once the function is read and a write is planned (dry runs included), before
+   * anything is written: an error here fails the function with nothing written.
    */
-  firstRead?: FunctionConfiguration | undefined;
+  beforeWrite?: ((current: FunctionConfiguration) => Promise<CliError | undefined>) | undefined;
 }
 
 export interface Applied {
@@ -84,7 +84,6 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
   };
   let plan: VpcPlan | undefined;
   let role: string | undefined;
-  let firstRead = request.firstRead;
   const finish = (outcome: FunctionResult['outcome'], c: FunctionConfiguration): Applied => {
     result.outcome = outcome;
     result.functionArn = c.FunctionArn ?? result.functionArn;
@@ -98,8 +97,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     let conflictRetries = 0;
     for (;;) {
       progress('reading');
-      let current = firstRead ?? (await readFunction(lambda, ref.id, { signal }));
-      firstRead = undefined;
+      let current = await readFunction(lambda, ref.id, { signal });
       role = current.Role;
       result.functionArn = current.FunctionArn ?? null;
       if (!isSettled(current)) {
@@ -122,6 +120,12 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
             : 'Not in a VPC; nothing written.',
         );
         return finish('unchanged', current);
+      }
+      const refusal = await request.beforeWrite?.(current);
+      if (refusal) {
+        finish('failed', current);
+        result.error = errorJson(refusal);
+        return { result, error: refusal };
       }
       if (request.dryRun) return finish('planned', current);
 
