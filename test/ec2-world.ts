@@ -74,6 +74,17 @@ export function ec2World() {
   };
 }
 
+/** The describe calls one network check makes. */
+export const NETWORK_READS = [
+  DescribeSubnetsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
+  DescribeRouteTablesCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeNatGatewaysCommand,
+  DescribeInternetGatewaysCommand,
+];
+
 const values = (filters: Filter[] | undefined, name: string) =>
   filters?.find((f) => f.Name === name)?.Values ?? [];
 

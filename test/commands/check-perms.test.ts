@@ -2,62 +2,41 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
-  EC2Client,
 } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
-  LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli.js';
-import { serveAnyNetwork } from '../ec2-world.js';
+import {
+  awsError,
+  ec2Mock,
+  getFunctionOutput,
+  iamMock,
+  lambdaMock,
+  resetAwsMocks,
+  serveSimulator,
+  simulatorAnswer,
+  stsMock,
+  VPC_ACCESS_POLICY,
+} from '../aws-mocks.js';
+import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork } from '../ec2-world.js';
 import { captureStream, fakeClock, runCli } from '../helpers.js';
 
-const lambdaMock = mockClient(LambdaClient);
-const iamMock = mockClient(IAMClient);
-const stsMock = mockClient(STSClient);
-const ec2Mock = mockClient(EC2Client);
-
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
-const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
-const S1 = 'subnet-0a1b2c3d4e5f60001';
-const SG = 'sg-0a1b2c3d4e5f60001';
-const VPC_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
-const denied = (name: string) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: 403 } });
-const fn = (over: Partial<FunctionConfiguration> = {}) => ({
-  Configuration: {
-    FunctionName: 'my-fn',
-    FunctionArn: ARN,
-    Role: ROLE,
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
-    RevisionId: 'r1',
-    ...over,
-  } as FunctionConfiguration,
-});
-
-/** The simulator's answer: everything allowed except the given actions. */
-function simulator(deniedActions: string[] = []) {
-  iamMock.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
-    EvaluationResults: input.ActionNames.map((EvalActionName) => ({
-      EvalActionName,
-      EvalDecision: deniedActions.includes(EvalActionName) ? 'implicitDeny' : 'allowed',
-    })),
-  }));
-}
+const fn = (over: Partial<FunctionConfiguration> = {}) => getFunctionOutput({ Role: ROLE, ...over });
 
 beforeEach(() => {
-  for (const m of [lambdaMock, iamMock, stsMock, ec2Mock]) m.reset();
+  resetAwsMocks();
   lambdaMock.on(GetFunctionCommand).resolves(fn());
   stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/dev' });
   for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
-    ec2Mock.on(command).rejects(denied('DryRunOperation'));
-  simulator();
+    ec2Mock.on(command).rejects(awsError('DryRunOperation'));
+  serveSimulator();
 });
 
 const allCalls = () => [lambdaMock, iamMock, stsMock, ec2Mock].reduce((n, m) => n + m.calls().length, 0);
@@ -98,17 +77,19 @@ describe('check-perms', () => {
   });
 
   it('exits 4 with the attach-role-policy line and the policy JSON when the role lacks a hard requirement', async () => {
-    simulator(['ec2:CreateNetworkInterface']);
+    serveSimulator(['ec2:CreateNetworkInterface']);
     const { code, stdout } = await checkPerms('my-fn');
     expect(code).toBe(4);
     expect(stdout).toContain('✖ Denied: the execution role lacks ec2:CreateNetworkInterface.');
-    expect(stdout).toContain(`aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_POLICY}`);
+    expect(stdout).toContain(
+      `aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_ACCESS_POLICY}`,
+    );
     expect(stdout).toContain('lambda-vpc --region us-east-1 check-perms my-fn --fix');
     expect(stdout).toContain('"Sid": "LambdaVpcNetworkInterfaces"');
   });
 
   it('exits 9 with the reason when nothing about the role can be read', async () => {
-    iamMock.onAnyCommand().rejects(denied('AccessDenied'));
+    iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stdout, stderr } = await checkPerms('my-fn');
     expect(code).toBe(9);
     expect(stdout).toContain('? Could not determine the execution role: ec2:CreateNetworkInterface');
@@ -118,7 +99,7 @@ describe('check-perms', () => {
   });
 
   it('prints one JSON document with the report, the fix and the error', async () => {
-    simulator(['ec2:DeleteNetworkInterface']);
+    serveSimulator(['ec2:DeleteNetworkInterface']);
     const { code, stdout, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -166,7 +147,10 @@ describe('check-perms', () => {
       decidedBy: null,
       detail: null,
     });
-    expect(doc.permissions.executionRole.fix).toMatchObject({ roleName: 'app-role', policyArn: VPC_POLICY });
+    expect(doc.permissions.executionRole.fix).toMatchObject({
+      roleName: 'app-role',
+      policyArn: VPC_ACCESS_POLICY,
+    });
     expect(doc.permissions.context).toEqual({ subnetIds: [S1], securityGroupIds: [SG], vpcIds: [] });
   });
 
@@ -177,12 +161,7 @@ describe('check-perms', () => {
         .resolvesOnce({
           EvaluationResults: [{ EvalActionName: 'ec2:CreateNetworkInterface', EvalDecision: 'implicitDeny' }],
         })
-        .callsFake((input: { ActionNames: string[] }) => ({
-          EvaluationResults: input.ActionNames.map((EvalActionName) => ({
-            EvalActionName,
-            EvalDecision: 'allowed',
-          })),
-        }));
+        .callsFake(simulatorAnswer());
       const { code, stdout } = await runCli([
         '--region',
         'us-east-1',
@@ -195,20 +174,20 @@ describe('check-perms', () => {
       ]);
       expect(code).toBe(0);
       expect(iamMock.commandCalls(AttachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
-        { RoleName: 'app-role', PolicyArn: VPC_POLICY },
+        { RoleName: 'app-role', PolicyArn: VPC_ACCESS_POLICY },
       ]);
       const doc = JSON.parse(stdout);
       expect(doc.permissions).toMatchObject({
         verdict: 'allowed',
-        fixApplied: { roleName: 'app-role', policyArn: VPC_POLICY },
+        fixApplied: { roleName: 'app-role', policyArn: VPC_ACCESS_POLICY },
       });
     });
 
     it('asks on a terminal and writes nothing when the answer is no', async () => {
-      simulator(['ec2:CreateNetworkInterface']);
+      serveSimulator(['ec2:CreateNetworkInterface']);
       const r = await runOnTerminal(['--region', 'us-east-1', 'check-perms', 'my-fn', '--fix'], false);
       expect(r.questions).toEqual([
-        `Denied: the execution role lacks ec2:CreateNetworkInterface.\nAttach ${VPC_POLICY} to the role app-role? [y/N] `,
+        `Denied: the execution role lacks ec2:CreateNetworkInterface.\nAttach ${VPC_ACCESS_POLICY} to the role app-role? [y/N] `,
       ]);
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('Nothing changed.');
@@ -216,12 +195,12 @@ describe('check-perms', () => {
     });
 
     it('attaches after a yes on the terminal', async () => {
-      simulator(['ec2:CreateNetworkInterface']);
+      serveSimulator(['ec2:CreateNetworkInterface']);
       const r = await runOnTerminal(['--region', 'us-east-1', 'check-perms', 'my-fn', '--fix'], true);
       expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(1);
       // The mock still denies: the re-check says so, with a word about IAM's propagation delay.
       expect(r.code).toBe(4);
-      expect(r.stdout).toContain(`✔ Attached ${VPC_POLICY} to app-role; checked again:`);
+      expect(r.stdout).toContain(`✔ Attached ${VPC_ACCESS_POLICY} to app-role; checked again:`);
       expect(r.stderr).toContain('IAM changes take a few seconds to reach the simulator');
     });
 
@@ -270,7 +249,7 @@ describe('attach: execution-role preflight', () => {
   beforeEach(() => serveAnyNetwork(ec2Mock));
 
   it('stops before any write when a hard requirement is denied: exit 4 and the fix', async () => {
-    simulator(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces']);
+    serveSimulator(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces']);
     const { code, stdout, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -286,7 +265,9 @@ describe('attach: execution-role preflight', () => {
     expect(stderr).toContain(
       'Error: The execution role app-role of my-fn lacks ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces: Lambda would refuse the VPC configuration. Nothing was changed.',
     );
-    expect(stderr).toContain(`aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_POLICY}`);
+    expect(stderr).toContain(
+      `aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_ACCESS_POLICY}`,
+    );
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });
 
@@ -318,7 +299,7 @@ describe('attach: execution-role preflight', () => {
   });
 
   it('warns and goes on when IAM cannot tell', async () => {
-    iamMock.onAnyCommand().rejects(denied('AccessDenied'));
+    iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
     expect(stderr).toContain('Warning: Could not check the EC2 permissions of the execution role app-role');
@@ -326,7 +307,7 @@ describe('attach: execution-role preflight', () => {
   });
 
   it('warns, but writes, when only a permission current Lambda needs is missing', async () => {
-    simulator(['ec2:AssignPrivateIpAddresses']);
+    serveSimulator(['ec2:AssignPrivateIpAddresses']);
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
     expect(stderr).toContain(

@@ -1,55 +1,42 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
-  LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { serveAnyNetwork } from '../ec2-world.js';
+import {
+  awsError,
+  ec2Mock,
+  getFunctionOutput,
+  lambdaMock,
+  MY_FN_ARN,
+  resetAwsMocks,
+  serveSimulator,
+} from '../aws-mocks.js';
+import { PRIVATE_A as S1, PRIVATE_B as S2, SG_ALL as SG, serveAnyNetwork, VPC_ID } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
 
-const lambdaMock = mockClient(LambdaClient);
-// attach checks the network first; these tests are about Lambda, so every ID exists.
-const ec2Mock = mockClient(EC2Client);
-const iamMock = mockClient(IAMClient);
 beforeEach(() => {
-  lambdaMock.reset();
-  ec2Mock.reset();
+  resetAwsMocks();
+  // attach checks the network and the execution role first; these tests are about Lambda,
+  // so every ID exists and every role may do everything.
   serveAnyNetwork(ec2Mock);
-  // ...and the execution role's permissions: every role may do everything.
-  iamMock.reset();
-  iamMock.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
-    EvaluationResults: input.ActionNames.map((EvalActionName) => ({
-      EvalActionName,
-      EvalDecision: 'allowed',
-    })),
-  }));
+  serveSimulator();
 });
 
-const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
-const S1 = 'subnet-0a1b2c3d4e5f60001';
-const S2 = 'subnet-0a1b2c3d4e5f60002';
-const SG = 'sg-0a1b2c3d4e5f60001';
 const VPC = {
-  VpcId: 'vpc-0a1b2c3d4e5f60001',
+  VpcId: VPC_ID,
   SubnetIds: [S1, S2],
   SecurityGroupIds: [SG],
   Ipv6AllowedForDualStack: false,
 };
-const cfg = (over: Record<string, unknown> = {}) => ({
-  Configuration: {
-    FunctionName: 'my-fn',
-    FunctionArn: ARN,
-    Role: 'arn:aws:iam::123456789012:role/app',
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
-    RevisionId: 'r1',
-    ...over,
-  } as FunctionConfiguration,
-});
+const cfg = (over: Partial<FunctionConfiguration> = {}) =>
+  getFunctionOutput({ Role: 'arn:aws:iam::123456789012:role/app', ...over });
+/** Lambda takes the update and starts applying it; GetFunction answers what happens next. */
+const acceptUpdate = (over: Partial<FunctionConfiguration> = {}) =>
+  lambdaMock
+    .on(UpdateFunctionConfigurationCommand)
+    .resolves(cfg({ LastUpdateStatus: 'InProgress', ...over }).Configuration);
 const totalCalls = () => lambdaMock.calls().length;
 
 describe('attach', () => {
@@ -59,9 +46,7 @@ describe('attach', () => {
       .resolvesOnce(cfg())
       .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: VPC }))
       .resolves(cfg({ VpcConfig: VPC }));
-    lambdaMock
-      .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: VPC }).Configuration);
+    acceptUpdate({ VpcConfig: VPC });
     const { code, stdout, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -89,9 +74,7 @@ describe('attach', () => {
       .on(GetFunctionCommand)
       .resolvesOnce(cfg())
       .resolves(cfg({ VpcConfig: VPC }));
-    lambdaMock
-      .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: VPC }).Configuration);
+    acceptUpdate({ VpcConfig: VPC });
     const { code, stdout, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -137,7 +120,7 @@ describe('attach', () => {
     );
     expect(doc.results[0]).toMatchObject({
       function: 'my-fn',
-      functionArn: ARN,
+      functionArn: MY_FN_ARN,
       outcome: 'updated',
       written: true,
       before: { vpcId: null, subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
@@ -181,9 +164,7 @@ describe('attach', () => {
             'The provided execution role does not have permissions to call CreateNetworkInterface on EC2',
         }),
       );
-    lambdaMock
-      .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    acceptUpdate();
     const { code, stdout, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -210,9 +191,7 @@ describe('attach', () => {
       .on(GetFunctionCommand)
       .resolvesOnce(cfg())
       .resolves(cfg({ LastUpdateStatus: 'InProgress' }));
-    lambdaMock
-      .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    acceptUpdate();
     const { code, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -252,12 +231,9 @@ describe('attach', () => {
   });
 
   it('gives the worst exit code across functions and keeps going after one fails', async () => {
-    lambdaMock.on(GetFunctionCommand, { FunctionName: 'missing' }).rejects(
-      Object.assign(new Error('Function not found: missing'), {
-        name: 'ResourceNotFoundException',
-        $metadata: { httpStatusCode: 404 },
-      }),
-    );
+    lambdaMock
+      .on(GetFunctionCommand, { FunctionName: 'missing' })
+      .rejects(awsError('ResourceNotFoundException', 404, { message: 'Function not found: missing' }));
     lambdaMock.on(GetFunctionCommand, { FunctionName: 'my-fn' }).resolves(cfg({ VpcConfig: VPC }));
     const { code, stdout } = await runCli([
       '--region',
@@ -286,9 +262,7 @@ describe('detach', () => {
       .on(GetFunctionCommand)
       .resolvesOnce(cfg({ VpcConfig: VPC }))
       .resolves(cfg({ VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }));
-    lambdaMock
-      .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+    acceptUpdate();
     const { code, stdout, stderr } = await runCli(['--region', 'us-east-1', 'detach', 'my-fn']);
     expect(code).toBe(0);
     expect(stdout).toContain('✔ my-fn: detached from the VPC');

@@ -1,28 +1,23 @@
-import {
-  DescribeNetworkInterfacesCommand,
-  EC2Client,
-  type Filter,
-  type NetworkInterface,
-} from '@aws-sdk/client-ec2';
+import { DescribeNetworkInterfacesCommand, type Filter, type NetworkInterface } from '@aws-sdk/client-ec2';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
-  LambdaClient,
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { denied, serveAnyNetwork } from '../ec2-world.js';
+import {
+  awsError,
+  ec2Mock,
+  functionConfig,
+  getFunctionOutput,
+  lambdaMock,
+  resetAwsMocks,
+} from '../aws-mocks.js';
+import { denied, PRIVATE_A as S1, PRIVATE_B as S2, SG_ALL as SG, serveAnyNetwork } from '../ec2-world.js';
 import { fakeClock, runCli } from '../helpers.js';
 
-const lambdaMock = mockClient(LambdaClient);
-const ec2Mock = mockClient(EC2Client);
-
-const S1 = 'subnet-0a1b2c3d4e5f60011';
-const S2 = 'subnet-0a1b2c3d4e5f60012';
-const SG = 'sg-0a1b2c3d4e5f60081';
 const SG2 = 'sg-0a1b2c3d4e5f60082';
 const ENI_A = 'eni-0a1b2c3d4e5f60101';
 const ENI_B = 'eni-0a1b2c3d4e5f60102';
@@ -76,22 +71,11 @@ const listed = (
     VpcConfig: { SubnetIds, SecurityGroupIds, VpcId: SubnetIds.length ? 'vpc-1' : '' },
   }) as FunctionConfiguration;
 
-const cfg = (over: Partial<FunctionConfiguration> = {}) => ({
-  Configuration: {
-    FunctionName: 'my-fn',
-    FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:my-fn',
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
-    RevisionId: 'r1',
-    ...over,
-  } as FunctionConfiguration,
-});
 const IN_VPC = { SubnetIds: [S1, S2], SecurityGroupIds: [SG2, SG], VpcId: 'vpc-0a1b2c3d4e5f60001' };
 const OUT = { SubnetIds: [], SecurityGroupIds: [], VpcId: '' };
 
 beforeEach(() => {
-  lambdaMock.reset();
-  ec2Mock.reset();
+  resetAwsMocks();
   serveAnyNetwork(ec2Mock);
 });
 
@@ -170,9 +154,7 @@ describe('enis <function>', () => {
   });
 
   it('exits 4 when ListFunctions is denied', async () => {
-    lambdaMock
-      .on(ListFunctionsCommand)
-      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    lambdaMock.on(ListFunctionsCommand).rejects(awsError('AccessDeniedException'));
     const { code, stderr } = await runCli([...REGION, 'enis', 'my-fn']);
     expect(code).toBe(4);
     expect(stderr).toContain('Access denied');
@@ -258,11 +240,11 @@ describe('detach and the interfaces', () => {
   const detachOnce = () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg({ VpcConfig: IN_VPC }))
-      .resolves(cfg({ VpcConfig: OUT }));
+      .resolvesOnce(getFunctionOutput({ VpcConfig: IN_VPC }))
+      .resolves(getFunctionOutput({ VpcConfig: OUT }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress' }));
   };
 
   it('warns before writing when published versions still use a VPC, and notes it in JSON', async () => {
@@ -291,9 +273,7 @@ describe('detach and the interfaces', () => {
 
   it('a denied version listing is a warning, not a failure', async () => {
     detachOnce();
-    lambdaMock
-      .on(ListVersionsByFunctionCommand)
-      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    lambdaMock.on(ListVersionsByFunctionCommand).rejects(awsError('AccessDeniedException'));
     const { code, stderr } = await runCli([...REGION, 'detach', 'my-fn']);
     expect(code).toBe(0);
     expect(stderr).toContain('Warning: Could not check for published versions still in a VPC: Access denied');
@@ -372,11 +352,16 @@ describe('status: the ENI count', () => {
   it('counts the interfaces of each function with one EC2 query for all', async () => {
     lambdaMock
       .on(GetFunctionCommand, { FunctionName: 'my-fn' })
-      .resolves(cfg({ VpcConfig: IN_VPC }))
+      .resolves(getFunctionOutput({ VpcConfig: IN_VPC }))
       .on(GetFunctionCommand, { FunctionName: 'b' })
-      .resolves(cfg({ FunctionName: 'b', VpcConfig: { ...IN_VPC, SubnetIds: [S1], SecurityGroupIds: [SG] } }))
+      .resolves(
+        getFunctionOutput({
+          FunctionName: 'b',
+          VpcConfig: { ...IN_VPC, SubnetIds: [S1], SecurityGroupIds: [SG] },
+        }),
+      )
       .on(GetFunctionCommand, { FunctionName: 'c' })
-      .resolves(cfg({ FunctionName: 'c', VpcConfig: OUT }));
+      .resolves(getFunctionOutput({ FunctionName: 'c', VpcConfig: OUT }));
     serveEnis([lambdaEni(ENI_A, S1, [SG, SG2]), lambdaEni(ENI_B, S2, [SG2, SG])]);
     const human = await runCli([...REGION, 'status', 'my-fn', 'b', 'c']);
     expect(human.code).toBe(0);
@@ -389,7 +374,7 @@ describe('status: the ENI count', () => {
   });
 
   it('says so when EC2 read is denied, and still exits 0', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: IN_VPC }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: IN_VPC }));
     ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(denied('DescribeNetworkInterfaces'));
     const { code, stdout } = await runCli([...REGION, 'status', 'my-fn']);
     expect(code).toBe(0);

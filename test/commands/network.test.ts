@@ -1,24 +1,19 @@
 import {
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
-  LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ec2Mock, functionConfig, getFunctionOutput, lambdaMock, resetAwsMocks } from '../aws-mocks.js';
 import {
   denied,
   NAT,
+  NETWORK_READS,
   OTHER_VPC_SUBNET,
   PRIVATE_A,
   PRIVATE_B,
@@ -29,56 +24,35 @@ import {
 } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
 
-const lambdaMock = mockClient(LambdaClient);
-const ec2Mock = mockClient(EC2Client);
 beforeEach(() => {
-  lambdaMock.reset();
-  ec2Mock.reset();
+  resetAwsMocks();
   serveEc2World(ec2Mock);
 });
 
 const MISSING_SUBNET = 'subnet-0123456789abcdef9';
 const MISSING_SG = 'sg-0123456789abcdef9';
 const attached = { VpcId: VPC_ID, SubnetIds: [PRIVATE_A, PRIVATE_B], SecurityGroupIds: [SG_ALL] };
-const cfg = (over: Partial<FunctionConfiguration> = {}) => ({
-  Configuration: {
-    FunctionName: 'my-fn',
-    FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:my-fn',
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
-    RevisionId: 'r1',
-    ...over,
-  } as FunctionConfiguration,
-});
 /** Lambda answers per function: not in a VPC until updated, then attached as asked. */
 function serveLambda() {
   const vpcOf = new Map<string, FunctionConfiguration['VpcConfig']>();
   lambdaMock
     .on(GetFunctionCommand)
-    .callsFake(({ FunctionName }) => cfg({ VpcConfig: vpcOf.get(FunctionName) }));
+    .callsFake(({ FunctionName }) => getFunctionOutput({ VpcConfig: vpcOf.get(FunctionName) }));
   lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, VpcConfig }) => {
     vpcOf.set(FunctionName, { VpcId: VPC_ID, ...VpcConfig });
-    return cfg({ LastUpdateStatus: 'InProgress' }).Configuration;
+    return functionConfig({ LastUpdateStatus: 'InProgress' });
   });
 }
 const attach = (...args: string[]) => runCli(['--region', 'us-east-1', 'attach', ...args]);
 const ec2Calls = (command: unknown) => ec2Mock.commandCalls(command as typeof DescribeSubnetsCommand).length;
 /** Calls per network-check read: each must be asked exactly once per command. */
-const networkReads = () =>
-  [
-    DescribeSubnetsCommand,
-    DescribeSecurityGroupsCommand,
-    DescribeVpcsCommand,
-    DescribeRouteTablesCommand,
-    DescribeVpcEndpointsCommand,
-    DescribeNatGatewaysCommand,
-    DescribeInternetGatewaysCommand,
-  ].map((command) => ec2Calls(command));
+const networkReads = () => NETWORK_READS.map((command) => ec2Calls(command));
 const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).length;
 
 describe('attach: network preflight', () => {
+  beforeEach(serveLambda);
+
   it('stops on IDs that do not exist, naming each one and the region, before any Lambda call', async () => {
-    serveLambda();
     const { code, stdout, stderr } = await attach(
       'my-fn',
       '--subnets',
@@ -97,7 +71,6 @@ describe('attach: network preflight', () => {
   });
 
   it('stops on subnets from two VPCs (exit 2) unless --force is given', async () => {
-    serveLambda();
     const refused = await attach('my-fn', '--subnets', `${PRIVATE_A},${OTHER_VPC_SUBNET}`, '--sg', SG_ALL);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/Error: The subnets and security groups are in 2 VPCs/);
@@ -120,7 +93,6 @@ describe('attach: network preflight', () => {
   });
 
   it('warns about a public subnet on stderr and still attaches', async () => {
-    serveLambda();
     const { code, stdout, stderr } = await attach(
       'my-fn',
       '--subnets',
@@ -136,7 +108,6 @@ describe('attach: network preflight', () => {
   });
 
   it('--dry-run shows the verdict and the findings, and writes nothing', async () => {
-    serveLambda();
     const { code, stderr } = await attach('my-fn', '--subnets', PRIVATE_A, '--sg', SG_ALL, '--dry-run');
     expect(code).toBe(0);
     expect(stderr).toContain(`Network check: ${VPC_ID} (10.0.0.0/16) · internet: yes via ${NAT}`);
@@ -145,14 +116,12 @@ describe('attach: network preflight', () => {
   });
 
   it('--dry-run stops on a missing ID like a real run', async () => {
-    serveLambda();
     const { code } = await attach('my-fn', '--subnets', MISSING_SUBNET, '--sg', SG_ALL, '--dry-run');
     expect(code).toBe(5);
     expect(lambdaMock.calls()).toHaveLength(0);
   });
 
   it('reports the check under the top-level "network" key of the JSON document', async () => {
-    serveLambda();
     const { code, stdout, stderr } = await runCli([
       '--region',
       'us-east-1',
@@ -178,7 +147,6 @@ describe('attach: network preflight', () => {
   });
 
   it('the JSON document of a stopped attach has the error and the findings', async () => {
-    serveLambda();
     const { code, stdout } = await runCli([
       '--region',
       'us-east-1',
@@ -202,7 +170,6 @@ describe('attach: network preflight', () => {
   });
 
   it('shares one lookup across all functions of the command', async () => {
-    serveLambda();
     const { code } = await attach(
       'fn-a',
       'fn-b',
@@ -220,7 +187,6 @@ describe('attach: network preflight', () => {
   });
 
   it('warns and attaches when EC2 reads are denied', async () => {
-    serveLambda();
     ec2Mock.on(DescribeSubnetsCommand).rejects(denied('DescribeSubnets'));
     const { code, stderr } = await attach('my-fn', '--subnets', PRIVATE_A, '--sg', SG_ALL);
     expect(code).toBe(0);
@@ -231,7 +197,6 @@ describe('attach: network preflight', () => {
   });
 
   it('still catches a missing ID when only the routing reads are denied', async () => {
-    serveLambda();
     ec2Mock.on(DescribeRouteTablesCommand).rejects(denied('DescribeRouteTables'));
     const { code, stderr } = await attach('my-fn', '--subnets', MISSING_SUBNET, '--sg', SG_ALL);
     expect(code).toBe(5);
@@ -240,7 +205,6 @@ describe('attach: network preflight', () => {
   });
 
   it('--skip-network-check makes no EC2 call', async () => {
-    serveLambda();
     const { code } = await attach(
       'my-fn',
       '--subnets',
@@ -254,8 +218,8 @@ describe('attach: network preflight', () => {
   });
 
   it('detach does not check the network', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
-    lambdaMock.on(UpdateFunctionConfigurationCommand).resolves(cfg().Configuration);
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).resolves(functionConfig());
     await runCli(['--region', 'us-east-1', 'detach', 'my-fn', '--no-wait']);
     expect(networkReads()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
@@ -267,7 +231,7 @@ describe('status: network section', () => {
   it('shows the VPC, each subnet with its route verdict, the groups and the verdicts', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolves(cfg({ VpcConfig: { ...attached, SubnetIds: [PRIVATE_A, PUBLIC_A] } }));
+      .resolves(getFunctionOutput({ VpcConfig: { ...attached, SubnetIds: [PRIVATE_A, PUBLIC_A] } }));
     const { code, stdout } = await status('status', 'my-fn');
     expect(code).toBe(0);
     expect(stdout).toContain(`network          ${VPC_ID} · 10.0.0.0/16 · default tenancy`);
@@ -283,9 +247,9 @@ describe('status: network section', () => {
   it('puts the analysis in results[].network, null for a function outside a VPC', async () => {
     lambdaMock
       .on(GetFunctionCommand, { FunctionName: 'in-vpc' })
-      .resolves(cfg({ VpcConfig: attached }))
+      .resolves(getFunctionOutput({ VpcConfig: attached }))
       .on(GetFunctionCommand, { FunctionName: 'plain' })
-      .resolves(cfg());
+      .resolves(getFunctionOutput());
     const { code, stdout } = await status('-o', 'json', 'status', 'in-vpc', 'plain');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
@@ -299,7 +263,7 @@ describe('status: network section', () => {
   });
 
   it('looks the network up once for several functions', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     await status('status', 'fn-a', 'fn-b', 'fn-c');
     expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
     expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
@@ -308,7 +272,7 @@ describe('status: network section', () => {
   });
 
   it('--no-network makes no EC2 call and prints no network rows', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     const { code, stdout } = await status('status', 'my-fn', '--no-network');
     expect(code).toBe(0);
     expect(stdout).not.toContain('network');
@@ -316,7 +280,7 @@ describe('status: network section', () => {
   });
 
   it('says the section was skipped when EC2 reads are denied, and exits 0', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: attached }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     ec2Mock.on(DescribeSubnetsCommand).rejects(denied('DescribeSubnets'));
     const { code, stdout, stderr } = await status('status', 'my-fn');
     expect(code).toBe(0);
@@ -332,7 +296,7 @@ describe('status: network section', () => {
   });
 
   it('does not look the network up when no function is in a VPC', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput());
     await status('status', 'my-fn');
     expect(networkReads()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });

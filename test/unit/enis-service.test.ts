@@ -5,17 +5,12 @@ import {
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeNetworkInterfaces } from '../../src/services/enis.js';
 import { listAllFunctionVersions, listVersionsOf } from '../../src/services/function-versions.js';
+import { ec2Mock, lambdaMock, resetAwsMocks } from '../aws-mocks.js';
 
-const lambdaMock = mockClient(LambdaClient);
-const ec2Mock = mockClient(EC2Client);
-beforeEach(() => {
-  lambdaMock.reset();
-  ec2Mock.reset();
-});
+beforeEach(resetAwsMocks);
 
 const S1 = 'subnet-0a1b2c3d4e5f60011';
 const SG = 'sg-0a1b2c3d4e5f60081';

@@ -1,10 +1,4 @@
-import {
-  type FunctionConfiguration,
-  GetFunctionCommand,
-  LambdaClient,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DETACHED } from '../../src/core/plan.js';
 import { CliError } from '../../src/errors.js';
@@ -14,29 +8,18 @@ import {
   MAX_CONFLICT_RETRIES,
   MAX_PRECONDITION_RETRIES,
 } from '../../src/services/vpc-update.js';
+import {
+  awsError,
+  functionConfig,
+  getFunctionOutput,
+  lambdaMock,
+  MY_FN_ARN,
+  resetAwsMocks,
+} from '../aws-mocks.js';
 import { fakeClock } from '../helpers.js';
 
-const lambdaMock = mockClient(LambdaClient);
 const lambda = new LambdaClient({ region: 'us-east-1' });
-beforeEach(() => lambdaMock.reset());
-
-const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
-const cfg = (over: Record<string, unknown> = {}) => ({
-  Configuration: {
-    FunctionName: 'my-fn',
-    FunctionArn: ARN,
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
-    RevisionId: 'r1',
-    ...over,
-  } as FunctionConfiguration,
-});
-const awsError = (name: string, status: number, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name} message`), {
-    name,
-    $metadata: { httpStatusCode: status, requestId: 'req-1' },
-    ...extra,
-  });
+beforeEach(resetAwsMocks);
 
 const ATTACHED_VPC = {
   VpcId: 'vpc-1',
@@ -63,10 +46,10 @@ describe('waitUntilSettled', () => {
   it('polls while the update is in progress, backing off gently from 1 s', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
-      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
-      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress' }))
-      .resolves(cfg());
+      .resolvesOnce(getFunctionOutput({ LastUpdateStatus: 'InProgress' }))
+      .resolvesOnce(getFunctionOutput({ LastUpdateStatus: 'InProgress' }))
+      .resolvesOnce(getFunctionOutput({ LastUpdateStatus: 'InProgress' }))
+      .resolves(getFunctionOutput());
     const clock = fakeClock();
     const c = await wait(clock);
     expect(c.LastUpdateStatus).toBe('Successful');
@@ -80,7 +63,9 @@ describe('waitUntilSettled', () => {
     const readAt: number[] = [];
     lambdaMock.on(GetFunctionCommand).callsFake(() => {
       readAt.push(clock.now() - started);
-      return readAt.length === 1 ? cfg({ LastUpdateStatus: 'InProgress' }) : cfg();
+      return readAt.length === 1
+        ? getFunctionOutput({ LastUpdateStatus: 'InProgress' })
+        : getFunctionOutput();
     });
     await wait(clock, { justWritten: true });
     expect(readAt).toEqual([1000, 2250]);
@@ -89,8 +74,8 @@ describe('waitUntilSettled', () => {
   it('waits through Pending, not only LastUpdateStatus', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg({ State: 'Pending', LastUpdateStatus: undefined }))
-      .resolves(cfg());
+      .resolvesOnce(getFunctionOutput({ State: 'Pending', LastUpdateStatus: undefined }))
+      .resolves(getFunctionOutput());
     await wait(fakeClock());
     expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(2);
   });
@@ -98,12 +83,14 @@ describe('waitUntilSettled', () => {
   it('returns a failed update to the caller, with its reason code', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolves(cfg({ LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'EniLimitExceeded' }));
+      .resolves(
+        getFunctionOutput({ LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'EniLimitExceeded' }),
+      );
     expect((await wait(fakeClock())).LastUpdateStatusReasonCode).toBe('EniLimitExceeded');
   });
 
   it('times out at the deadline and says how to resume', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ LastUpdateStatus: 'InProgress' }));
     const clock = fakeClock();
     const error = await wait(clock, { deadline: clock.now() + 10_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
@@ -122,7 +109,7 @@ describe('waitUntilSettled', () => {
       .rejectsOnce(awsError('TooManyRequestsException', 429))
       .rejectsOnce(awsError('ServiceException', 500, { $fault: 'server' }))
       .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-      .resolves(cfg());
+      .resolves(getFunctionOutput());
     const transient: unknown[] = [];
     await wait(fakeClock(), { onTransientError: (e: unknown) => transient.push(e) });
     expect(transient).toHaveLength(3);
@@ -134,7 +121,7 @@ describe('waitUntilSettled', () => {
   });
 
   it('stops at once when interrupted, naming the command that follows the update', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ LastUpdateStatus: 'InProgress' }));
     const controller = new AbortController();
     const clock = fakeClock();
     const error = await waitUntilSettled(lambda, 'my-fn', {
@@ -172,12 +159,12 @@ describe('applyVpcConfig', () => {
   it('writes only VpcConfig with the RevisionId it read, then waits until settled', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg())
-      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }))
-      .resolves(cfg({ VpcConfig: ATTACHED_VPC, RevisionId: 'r2' }));
+      .resolvesOnce(getFunctionOutput())
+      .resolvesOnce(getFunctionOutput({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }))
+      .resolves(getFunctionOutput({ VpcConfig: ATTACHED_VPC, RevisionId: 'r2' }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .resolves({ ...cfg({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }).Configuration });
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }));
     const { result, error } = await apply();
     expect(error).toBeUndefined();
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input).toEqual({
@@ -192,7 +179,7 @@ describe('applyVpcConfig', () => {
     expect(result).toMatchObject({
       outcome: 'updated',
       written: true,
-      functionArn: ARN,
+      functionArn: MY_FN_ARN,
       before: { vpcId: null, subnetIds: [] },
       after: { vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: ['sg-1'] },
       status: { lastUpdateStatus: 'Successful', revisionId: 'r2' },
@@ -203,7 +190,7 @@ describe('applyVpcConfig', () => {
   it('writes nothing when the configuration is already as desired (any order)', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolves(cfg({ VpcConfig: { ...ATTACHED_VPC, SubnetIds: ['subnet-b', 'subnet-a'] } }));
+      .resolves(getFunctionOutput({ VpcConfig: { ...ATTACHED_VPC, SubnetIds: ['subnet-b', 'subnet-a'] } }));
     const { result } = await apply();
     expect(result.outcome).toBe('unchanged');
     expect(result.written).toBe(false);
@@ -213,12 +200,12 @@ describe('applyVpcConfig', () => {
   it('waits out an update in progress before writing', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg({ LastUpdateStatus: 'InProgress', RevisionId: 'r0' }))
-      .resolvesOnce(cfg({ LastUpdateStatus: 'Successful', RevisionId: 'r1' }))
-      .resolves(cfg({ VpcConfig: ATTACHED_VPC }));
+      .resolvesOnce(getFunctionOutput({ LastUpdateStatus: 'InProgress', RevisionId: 'r0' }))
+      .resolvesOnce(getFunctionOutput({ LastUpdateStatus: 'Successful', RevisionId: 'r1' }))
+      .resolves(getFunctionOutput({ VpcConfig: ATTACHED_VPC }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress' }));
     const { result } = await apply();
     expect(result.outcome).toBe('updated');
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.RevisionId).toBe(
@@ -229,13 +216,13 @@ describe('applyVpcConfig', () => {
   it('re-reads and re-plans after a concurrent change, without overwriting it', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg({ RevisionId: 'r1' }))
-      .resolvesOnce(cfg({ RevisionId: 'r2', Description: 'changed by someone else' }))
-      .resolves(cfg({ VpcConfig: ATTACHED_VPC }));
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r2', Description: 'changed by someone else' }))
+      .resolves(getFunctionOutput({ VpcConfig: ATTACHED_VPC }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
       .rejectsOnce(awsError('PreconditionFailedException', 412))
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress' }));
     const { result } = await apply();
     const sent = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
     expect(sent.map((i) => i.RevisionId)).toEqual(['r1', 'r2']);
@@ -247,7 +234,7 @@ describe('applyVpcConfig', () => {
   });
 
   it('gives up after a bounded number of concurrent changes, with the conflict code', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput());
     lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError('PreconditionFailedException', 412));
     const { result, error } = await apply();
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(
@@ -263,13 +250,13 @@ describe('applyVpcConfig', () => {
   });
 
   it('waits and retries on ResourceConflictException, bounded', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput());
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
       .rejectsOnce(awsError('ResourceConflictException', 409))
       .rejectsOnce(awsError('ResourceConflictException', 409))
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ VpcConfig: undefined }));
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress' }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: undefined }));
     const clock = fakeClock();
     const { result } = await apply({ wait: false }, clock);
     expect(result.outcome).toBe('started');
@@ -277,7 +264,7 @@ describe('applyVpcConfig', () => {
     expect(clock.sleeps).toEqual([1000, 2000]);
 
     lambdaMock.reset();
-    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput());
     lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError('ResourceConflictException', 409));
     const failed = await apply();
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(
@@ -293,12 +280,12 @@ describe('applyVpcConfig', () => {
     'EniLimitExceeded',
     'InsufficientRolePermissions',
     'EC2RequestLimitExceeded',
-  ])('reports a %s failure with the previous config and a remedy', async (code) => {
+  ] as const)('reports a %s failure with the previous config and a remedy', async (code) => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg())
+      .resolvesOnce(getFunctionOutput())
       .resolves(
-        cfg({
+        getFunctionOutput({
           LastUpdateStatus: 'Failed',
           LastUpdateStatusReasonCode: code,
           LastUpdateStatusReason: `reason for ${code}`,
@@ -307,7 +294,7 @@ describe('applyVpcConfig', () => {
       );
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress' }));
     const { result, error } = await apply();
     expect(error?.exitCode).toBe(6);
     expect(error?.message).toBe(`my-fn: update failed: ${code}: reason for ${code}`);
@@ -324,11 +311,11 @@ describe('applyVpcConfig', () => {
   it('detaches with empty lists and IPv6 off', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolvesOnce(cfg({ VpcConfig: { ...ATTACHED_VPC, Ipv6AllowedForDualStack: true } }))
-      .resolves(cfg({ VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }));
+      .resolvesOnce(getFunctionOutput({ VpcConfig: { ...ATTACHED_VPC, Ipv6AllowedForDualStack: true } }))
+      .resolves(getFunctionOutput({ VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .resolves(cfg({ LastUpdateStatus: 'InProgress' }).Configuration);
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress' }));
     const { result } = await apply({ desired: DETACHED });
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.VpcConfig).toEqual({
       SubnetIds: [],
@@ -343,7 +330,7 @@ describe('applyVpcConfig', () => {
   });
 
   it('plans without writing on --dry-run, even while an update is in progress', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ LastUpdateStatus: 'InProgress' }));
     const { result } = await apply({ dryRun: true });
     expect(result.outcome).toBe('planned');
     expect(result.notes[0]).toMatch(/An update is in progress/);
@@ -354,7 +341,7 @@ describe('applyVpcConfig', () => {
   it('maps a missing function to not found, naming the region', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .rejects(awsError('ResourceNotFoundException', 404, { message: `Function not found: ${ARN}` }));
+      .rejects(awsError('ResourceNotFoundException', 404, { message: `Function not found: ${MY_FN_ARN}` }));
     const clock = fakeClock();
     const { result, error } = await applyVpcConfig(
       { lambda, sleep: clock.sleep, now: clock.now, region: 'us-east-1' },
@@ -372,7 +359,7 @@ describe('applyVpcConfig', () => {
     expect(result.error).toEqual({
       code: 'NotFound',
       exitCode: 5,
-      message: `Function not found: ${ARN}.`,
+      message: `Function not found: ${MY_FN_ARN}.`,
       hint: 'Check the name and the region: it was looked up in us-east-1.',
     });
   });
@@ -382,7 +369,7 @@ describe('a role without EC2 permissions', () => {
   it('turns the service refusal into access denied with the attach-role-policy fix', async () => {
     lambdaMock
       .on(GetFunctionCommand)
-      .resolves(cfg({ Role: 'arn:aws:iam::123456789012:role/legacy-worker-role' }));
+      .resolves(getFunctionOutput({ Role: 'arn:aws:iam::123456789012:role/legacy-worker-role' }));
     lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(
       awsError('InvalidParameterValueException', 400, {
         message:

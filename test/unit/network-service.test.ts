@@ -9,13 +9,12 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeNetwork, Ec2ReadDenied } from '../../src/services/network.js';
+import { ec2Mock, resetAwsMocks } from '../aws-mocks.js';
 import { denied, PRIVATE_A, PRIVATE_B, PUBLIC_A, SG_ALL, serveEc2World, VPC_ID } from '../ec2-world.js';
 
-const ec2Mock = mockClient(EC2Client);
-beforeEach(() => ec2Mock.reset());
+beforeEach(resetAwsMocks);
 const ec2 = () => new EC2Client({ region: 'us-east-1' });
 const MISSING_SUBNET = 'subnet-0123456789abcdef9';
 const MISSING_SG = 'sg-0123456789abcdef9';

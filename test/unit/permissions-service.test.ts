@@ -15,31 +15,21 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
 import { checkCaller, checkExecutionRole } from '../../src/services/permission-checks.js';
 import { dryRunProbe } from '../../src/services/permissions.js';
+import { awsError, ec2Mock, iamMock, resetAwsMocks, stsMock, VPC_ACCESS_POLICY } from '../aws-mocks.js';
 
-const iamMock = mockClient(IAMClient);
-const stsMock = mockClient(STSClient);
-const ec2Mock = mockClient(EC2Client);
 const iam = new IAMClient({ region: 'us-east-1' });
 const sts = new STSClient({ region: 'us-east-1' });
 const ec2 = new EC2Client({ region: 'us-east-1' });
 
 const ACTIONS = EXECUTION_ROLE_ACTIONS.map((a) => a.action);
 const ROLE = 'arn:aws:iam::123456789012:role/service-role/orders-api-role';
-const VPC_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
-const awsError = (name: string, message = name) =>
-  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 403 } });
 const encoded = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));
 
-beforeEach(() => {
-  iamMock.reset();
-  stsMock.reset();
-  ec2Mock.reset();
-});
+beforeEach(resetAwsMocks);
 
 /** A role with the VPC managed policy and one inline policy, served the way IAM does: URL-encoded. */
 function serveRolePolicies(boundaryArn?: string) {
@@ -54,12 +44,12 @@ function serveRolePolicies(boundaryArn?: string) {
     },
   });
   iamMock.on(ListAttachedRolePoliciesCommand).resolves({
-    AttachedPolicies: [{ PolicyArn: VPC_POLICY, PolicyName: 'AWSLambdaVPCAccessExecutionRole' }],
+    AttachedPolicies: [{ PolicyArn: VPC_ACCESS_POLICY, PolicyName: 'AWSLambdaVPCAccessExecutionRole' }],
   });
-  iamMock.on(GetPolicyCommand, { PolicyArn: VPC_POLICY }).resolves({
+  iamMock.on(GetPolicyCommand, { PolicyArn: VPC_ACCESS_POLICY }).resolves({
     Policy: { PolicyName: 'AWSLambdaVPCAccessExecutionRole', DefaultVersionId: 'v3' },
   });
-  iamMock.on(GetPolicyVersionCommand, { PolicyArn: VPC_POLICY, VersionId: 'v3' }).resolves({
+  iamMock.on(GetPolicyVersionCommand, { PolicyArn: VPC_ACCESS_POLICY, VersionId: 'v3' }).resolves({
     PolicyVersion: {
       Document: encoded({
         Version: '2012-10-17',
@@ -158,7 +148,9 @@ describe('checkExecutionRole', () => {
   it('says unknown, with the reason, when the caller has no IAM access at all', async () => {
     iamMock
       .onAnyCommand()
-      .rejects(awsError('AccessDenied', 'not authorized to perform: iam:ListAttachedRolePolicies'));
+      .rejects(
+        awsError('AccessDenied', 403, { message: 'not authorized to perform: iam:ListAttachedRolePolicies' }),
+      );
     const report = await checkExecutionRole(iam, ROLE);
     expect(report.checks.every((c) => c.decision === 'unknown' && c.method === 'none')).toBe(true);
     expect(report.checks[0]?.detail).toContain('neither the simulator nor the role');
