@@ -1,22 +1,20 @@
 import type { Command } from 'commander';
 import type { DesiredVpc } from '../core/plan.js';
 import { errorJson, type FunctionResult, summarize } from '../core/result.js';
-import { type FunctionRef, parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
+import { parseDuration, parseFunctionRef, requireUnqualified } from '../core/validate.js';
 import { type CliError, type ExitCode, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderChange, renderChangeSummary } from '../output/render.js';
 import type { EniWaitRequest } from './detach-enis.js';
 import type { Ctx } from './session.js';
 import { Session } from './session.js';
-import { concurrencyOf, type FleetOptions, runBatch } from './targets.js';
+import { concurrencyOf, type FleetOptions, runBatch, type Target } from './targets.js';
 
 export interface ChangeOptions extends FleetOptions {
   wait: boolean;
   timeout: string;
   dryRun?: boolean;
 }
-
-type Target = { ref: FunctionRef; input: string };
 
 export interface ParsedTargets {
   targets: Target[];

@@ -7,11 +7,12 @@ import {
   versionLabel,
 } from '../core/enis.js';
 import { type ErrorJson, errorJson, type FunctionResult } from '../core/result.js';
-import { type FunctionRef, parseFunctionRef } from '../core/validate.js';
+import { parseFunctionRef } from '../core/validate.js';
 import { CliError, ExitCode, toCliError } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { realSleep } from '../services/lambda.js';
 import type { Session } from './session.js';
+import type { Target } from './targets.js';
 
 /** AWS needs no faster polling: Lambda takes minutes to delete an interface. */
 export const ENI_POLL_MS = 15_000;
@@ -50,7 +51,7 @@ export interface EniWaitJson {
  */
 export async function checkPublishedVersions(
   session: Session,
-  targets: ReadonlyArray<{ ref: FunctionRef; input: string }>,
+  targets: readonly Target[],
   request: EniWaitRequest,
 ): Promise<DetachEniContext> {
   const { ui, ctx } = session;

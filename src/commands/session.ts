@@ -8,8 +8,9 @@ import {
   lambdaBudgets,
 } from '../aws/rate-budget.js';
 import { realSleep, type Sleep } from '../aws/sleep.js';
-import { type FunctionRef, parseCount, validateEndpointUrl, validateRegion } from '../core/validate.js';
+import { parseCount, validateEndpointUrl, validateRegion } from '../core/validate.js';
 import { type OutputFormat, type TextStream, Ui } from '../output/ui.js';
+import type { Target } from './targets.js';
 
 /** Everything a run needs from the outside world; tests pass their own. */
 export interface Ctx {
@@ -124,7 +125,7 @@ export class Session {
    * Resolves the region (flags, environment, profile: no network) and checks that full ARNs
    * belong to it, so a mismatch is a usage error rather than a confusing "not found".
    */
-  async region(refs: Array<{ ref: FunctionRef; input: string }>): Promise<string> {
+  async region(refs: readonly Target[]): Promise<string> {
     const region = await this.aws.region();
     validateRegion(region);
     for (const { ref, input } of refs) assertSameRegion(ref.region, region, input);

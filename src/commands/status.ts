@@ -3,14 +3,21 @@ import { matchesNetworkFilter, type NetworkFilter } from '../core/fleet-filter.j
 import { vpcSettingsOf } from '../core/plan.js';
 import { emptyResult, errorJson, statusFields } from '../core/result.js';
 import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
-import { type FunctionRef, parseDuration, parseFunctionRef, parseResourceId } from '../core/validate.js';
+import { parseDuration, parseFunctionRef, parseResourceId } from '../core/validate.js';
 import { type CliError, toCliError, usageError, worstExitCode } from '../errors.js';
 import { createProgress } from '../output/progress.js';
 import { jsonDocument, renderStatus, renderStatusTable } from '../output/render.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
 import { type Ctx, Session } from './session.js';
-import { concurrencyOf, type FleetOptions, functionNames, runBatch, withFleetOptions } from './targets.js';
+import {
+  concurrencyOf,
+  type FleetOptions,
+  functionNames,
+  runBatch,
+  type Target,
+  withFleetOptions,
+} from './targets.js';
 
 interface StatusOptions extends FleetOptions {
   qualifier?: string;
@@ -24,12 +31,7 @@ interface StatusOptions extends FleetOptions {
   brief: boolean;
 }
 
-type Target = { ref: FunctionRef; input: string };
-
-function parseStatusTarget(
-  input: string,
-  qualifier: string | undefined,
-): { ref: FunctionRef; input: string } {
+function parseStatusTarget(input: string, qualifier: string | undefined): Target {
   const ref = parseFunctionRef(input);
   if (qualifier !== undefined) {
     if (!/^(\$LATEST|[a-zA-Z0-9_-]{1,128})$/.test(qualifier))

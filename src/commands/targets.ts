@@ -2,9 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runPool } from '../core/pool.js';
 import { type FunctionResult, skippedResult } from '../core/result.js';
-import { parseCount, parseFunctionList } from '../core/validate.js';
+import { type FunctionRef, parseCount, parseFunctionList } from '../core/validate.js';
 import { type CliError, stopsTheBatch, usageError } from '../errors.js';
 import type { Ctx } from './session.js';
+
+/** A function as the user named it, and what that name refers to. */
+export type Target = { ref: FunctionRef; input: string };
 
 /**
  * Functions in flight at once, by default. The rate budgets, not this, keep AWS from
