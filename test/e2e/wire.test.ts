@@ -50,7 +50,11 @@ const calls = (f: FakeAws, operation: string) => f.requests.filter((r) => r.oper
 
 describe.concurrent('happy paths', () => {
   it('attach → status → detach, human output', async () => {
-    const f = await start();
+    // Each update is held until the CLI has seen it InProgress once, however slow the machine.
+    const f = await start((s) => {
+      s.updateDelayMs = LONG;
+    });
+    settleAfterReads(f, 1);
     const attach = await cli(f, ['attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg]);
     expect(attach.stderr).not.toContain('Error');
     expect(attach.code).toBe(0);
