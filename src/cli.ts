@@ -1,19 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { Command, CommanderError, Option } from 'commander';
-import {
-  AWS_CONTROL_PLANE_LIMIT,
-  AWS_GET_FUNCTION_LIMIT,
-  DEFAULT_CONTROL_PLANE_RATE,
-  DEFAULT_GET_FUNCTION_RATE,
-} from './aws/rate-budget.js';
-import { attachCommand } from './commands/attach.js';
-import { checkPermsCommand } from './commands/check-perms.js';
-import { detachCommand } from './commands/detach.js';
-import { enisCommand } from './commands/enis.js';
-import type { Ctx } from './commands/session.js';
-import { statusCommand } from './commands/status.js';
+import { Command, CommanderError } from 'commander';
+import { Run } from './cli/action.js';
+import type { Ctx } from './cli/context.js';
+import { addGlobalOptions } from './cli/options.js';
+import { COMMANDS } from './cli/registry.js';
+import { errorJson } from './core/result.js';
 import { CliError, ExitCode, toCliError } from './errors.js';
-import { type CommandName, jsonDocument } from './output/render.js';
+import { type CommandName, jsonDocument } from './output/json.js';
 import { Ui } from './output/ui.js';
 import { VERSION } from './version.js';
 
@@ -35,32 +28,12 @@ Docs: the README and docs/ of the lambda-vpc package.`;
 
 const HELP_WIDTH = 80;
 
-export function buildProgram(ctx: Ctx, done: (code: number) => void): Command {
-  const program = new Command('lambda-vpc')
-    .description('Put AWS Lambda functions into a VPC, take them out, and wait until Lambda has settled.')
-    .version(VERSION, '-v, --version', 'print the version')
-    .option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)")
-    .option('--profile <name>', 'named profile from ~/.aws/config (default: AWS_PROFILE)')
-    .option('--endpoint-url <url>', 'send AWS calls to this endpoint instead (default: AWS_ENDPOINT_URL*)')
-    .addOption(
-      new Option('-o, --output <format>', 'result format on stdout')
-        .choices(['human', 'json'])
-        .default('human'),
-    )
-    .option(
-      '--lambda-rate <per-second>',
-      `Lambda control-plane calls per second for the whole run (default ${DEFAULT_CONTROL_PLANE_RATE}; AWS allows ${AWS_CONTROL_PLANE_LIMIT} per account and region)`,
-    )
-    .option(
-      '--get-function-rate <per-second>',
-      `GetFunction calls (reads and polls) per second (default ${DEFAULT_GET_FUNCTION_RATE}; AWS allows ${AWS_GET_FUNCTION_LIMIT})`,
-    )
-    .option('--no-color', 'no colours (also when NO_COLOR is set)')
-    .option(
-      '--debug',
-      'show AWS calls with request ids, and stack traces, on stderr (never credentials)',
-      false,
-    )
+export function buildProgram(run: Run): Command {
+  const program = addGlobalOptions(
+    new Command('lambda-vpc')
+      .description('Put AWS Lambda functions into a VPC, take them out, and wait until Lambda has settled.')
+      .version(VERSION, '-v, --version', 'print the version'),
+  )
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -76,8 +49,8 @@ Examples:
   $ lambda-vpc status --all --vpc vpc-0a1b2c3d4e5f60001               # every function in a VPC
 ${EXIT_CODES_HELP}`,
     );
-  for (const make of [attachCommand, detachCommand, statusCommand, checkPermsCommand, enisCommand])
-    program.addCommand(make(ctx, done));
+  for (const command of COMMANDS) program.addCommand(command.build(run));
+  const { ctx } = run;
   const configure = (cmd: Command) => {
     cmd
       .configureHelp({ showGlobalOptions: true })
@@ -100,13 +73,11 @@ ${EXIT_CODES_HELP}`,
 
 /** Runs the CLI on argv (without node and the script) and resolves to the exit code. */
 export async function run(argv: string[], ctx: Ctx): Promise<number> {
-  let exitCode: number = ExitCode.Success;
-  const program = buildProgram(ctx, (code) => {
-    exitCode = code;
-  });
+  const invocation = new Run(ctx);
+  const program = buildProgram(invocation);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    return invocation.exitCode;
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
       if (
@@ -146,20 +117,8 @@ function report(argv: string[], ctx: Ctx, error: CliError): number {
     debug: argv.includes('--debug'),
   });
   ui.error(error);
-  if (format === 'json') {
-    const command =
-      argv.find(
-        (a) => a === 'attach' || a === 'detach' || a === 'status' || a === 'check-perms' || a === 'enis',
-      ) ?? null;
-    ui.result(
-      jsonDocument(command as CommandName | null, error.exitCode, [], {
-        code: error.code,
-        exitCode: error.exitCode,
-        message: error.message,
-        hint: error.hint ?? null,
-      }),
-    );
-  }
+  const command = (argv.find((a) => COMMANDS.some((c) => c.name === a)) as CommandName | undefined) ?? null;
+  ui.document(jsonDocument<CommandName>(command, { exitCode: error.exitCode, error: errorJson(error) }));
   return error.exitCode;
 }
 

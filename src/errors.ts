@@ -215,8 +215,30 @@ export function toCliError(error: unknown, context: { region?: string | undefine
   return new CliError('Internal', message, { ...opts, hint: 'Run again with --debug for details.' });
 }
 
-/** Errors that would fail every remaining function the same way: stop the batch instead of repeating them. */
-export const stopsTheBatch = (error: CliError) =>
-  error.code === 'Interrupted' || error.code === 'Credentials' || error.code === 'Config';
+/**
+ * Errors that would fail everything else the run does the same way (every other function of a
+ * batch, every other way of checking a permission): credentials, no region, Ctrl-C. They end
+ * the run instead of being repeated.
+ */
+export const endsTheRun = (error: unknown) => {
+  const code = toCliError(error).code;
+  return code === 'Interrupted' || code === 'Credentials' || code === 'Config';
+};
+
+/**
+ * Errors worth waiting through while polling, until the deadline: throttling, 5xx and dropped
+ * or timed-out connections, which the SDK has already retried with backoff.
+ */
+export function isTransient(error: unknown): boolean {
+  const e = (error ?? {}) as { name?: string; code?: string; $retryable?: unknown; $fault?: string };
+  if (e.$retryable || e.$fault === 'server') return true;
+  const name = e.name ?? '';
+  return (
+    THROTTLING_ERRORS.has(name) ||
+    name === 'TimeoutError' ||
+    name === 'RequestTimeout' ||
+    NETWORK_ERRORS.has(e.code ?? name)
+  );
+}
 
 export const firstLine = (text: string) => text.split('\n', 1)[0]?.trim() ?? '';

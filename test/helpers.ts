@@ -1,5 +1,5 @@
+import type { Ctx } from '../src/cli/context.js';
 import { run } from '../src/cli.js';
-import type { Ctx } from '../src/commands/session.js';
 
 /** A clock that only moves when the code under test sleeps: no test waits for real. */
 export function fakeClock(start = 1_000_000) {

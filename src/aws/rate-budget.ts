@@ -1,4 +1,4 @@
-import type { Sleep } from './sleep.js';
+import type { Clock } from '../core/poll.js';
 
 /**
  * Lambda's per-account, per-region limits (docs/performance.md): the control plane
@@ -10,11 +10,6 @@ export const AWS_CONTROL_PLANE_LIMIT = 15;
 export const AWS_GET_FUNCTION_LIMIT = 100;
 export const DEFAULT_CONTROL_PLANE_RATE = 10;
 export const DEFAULT_GET_FUNCTION_RATE = 50;
-
-export interface Clock {
-  now: () => number;
-  sleep: Sleep;
-}
 
 /**
  * Spaces requests `1000 / perSecond` ms apart, letting `burst` go at once after a quiet spell

@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { defineCommand } from '../cli/action.js';
+import { type ChangeOptions, parseChangeRequest } from '../cli/change-input.js';
+import { functionNames } from '../cli/fleet.js';
+import { collect, timeoutOption, withFleetOptions } from '../cli/options.js';
 import { parseIdList } from '../core/validate.js';
 import { usageError } from '../errors.js';
-import { type ChangeOptions, parseTargets, runChange, timeoutOption } from './change.js';
-import type { Ctx } from './session.js';
-import { functionNames, withFleetOptions } from './targets.js';
 
 interface AttachOptions extends ChangeOptions {
   subnets?: string[];
@@ -14,11 +14,9 @@ interface AttachOptions extends ChangeOptions {
   skipPermsCheck?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-export const attachCommand = (ctx: Ctx, done: (code: number) => void) =>
+export const attachCommand = defineCommand('attach', (command, action, ctx) =>
   withFleetOptions(
-    new Command('attach')
+    command
       .description(
         'put functions into a VPC: set their subnets and security groups, then wait until Lambda has settled',
       )
@@ -77,31 +75,31 @@ With many functions, up to --concurrency are worked on at once, and all Lambda c
 budgets under AWS's per-account limits (--lambda-rate, --get-function-rate). Each result is
 printed as it finishes, then a summary; the exit code is the worst one.`,
     )
-    .action(async (functions: string[], options: AttachOptions, cmd: Command) => {
-      const names = await functionNames(functions, options, ctx);
-      if (!options.subnets)
-        throw usageError(
-          'attach needs --subnets.',
-          'Example: --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
-        );
-      if (!options.securityGroups)
-        throw usageError('attach needs --sg (security groups).', 'Example: --sg sg-0a1b2c3d4e5f60001');
-      const subnets = parseIdList(options.subnets, 'subnet');
-      const groups = parseIdList(options.securityGroups, 'securityGroup');
-      const targets = parseTargets(names, options, 'attach');
-      done(
-        await runChange('attach', cmd, ctx, {
-          ...targets,
+    .action(
+      action(async (functions: string[], options: AttachOptions) => {
+        const names = await functionNames(functions, options, ctx);
+        if (!options.subnets)
+          throw usageError(
+            'attach needs --subnets.',
+            'Example: --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
+          );
+        if (!options.securityGroups)
+          throw usageError('attach needs --sg (security groups).', 'Example: --sg sg-0a1b2c3d4e5f60001');
+        const subnets = parseIdList(options.subnets, 'subnet');
+        const groups = parseIdList(options.securityGroups, 'securityGroup');
+        const request = {
+          ...parseChangeRequest(names, options, 'attach'),
           desired: {
             subnetIds: subnets.ids,
             securityGroupIds: groups.ids,
             ipv6AllowedForDualStack: Boolean(options.ipv6DualStack),
           },
           notes: [...subnets.notes, ...groups.notes],
-          wait: options.wait,
-          dryRun: Boolean(options.dryRun),
           network: { force: Boolean(options.force), skip: Boolean(options.skipNetworkCheck) },
           permissions: { skip: Boolean(options.skipPermsCheck) },
-        }),
-      );
-    });
+        };
+        const { attach } = await import('../workflows/attach.js');
+        return (deps) => attach(deps, request);
+      }),
+    ),
+);

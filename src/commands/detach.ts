@@ -1,16 +1,15 @@
-import { Command } from 'commander';
+import { defineCommand } from '../cli/action.js';
+import { type ChangeOptions, parseChangeRequest } from '../cli/change-input.js';
+import { functionNames } from '../cli/fleet.js';
+import { timeoutOption, withFleetOptions } from '../cli/options.js';
 import { DEFAULT_ENI_WAIT_MS } from '../core/enis.js';
-import { DETACHED } from '../core/plan.js';
 import { parseDuration } from '../core/validate.js';
 import { usageError } from '../errors.js';
-import { type ChangeOptions, parseTargets, runChange, timeoutOption } from './change.js';
-import type { EniWaitRequest } from './detach-enis.js';
-import type { Ctx } from './session.js';
-import { functionNames, withFleetOptions } from './targets.js';
+import type { EniWaitRequest } from '../workflows/eni-release.js';
 
-export const detachCommand = (ctx: Ctx, done: (code: number) => void) =>
+export const detachCommand = defineCommand('detach', (command, action, ctx) =>
   withFleetOptions(
-    new Command('detach')
+    command
       .description(
         'take functions out of their VPC: empty their subnets and security groups, then wait until settled',
       )
@@ -42,20 +41,19 @@ version uses them: keep the execution role's EC2 permissions until it has. detac
 when published versions still use a VPC: they keep the interfaces until they are deleted.
 With --wait-enis it follows those interfaces until Lambda has deleted them (docs/enis.md).`,
     )
-    .action(async (functions: string[], options: DetachOptions, cmd: Command) => {
-      const targets = parseTargets(await functionNames(functions, options, ctx), options, 'detach');
-      const enis = parseEniWait(options);
-      done(
-        await runChange('detach', cmd, ctx, {
-          ...targets,
-          desired: DETACHED,
+    .action(
+      action(async (functions: string[], options: DetachOptions) => {
+        const names = await functionNames(functions, options, ctx);
+        const request = {
+          ...parseChangeRequest(names, options, 'detach'),
           notes: [],
-          wait: options.wait,
-          dryRun: Boolean(options.dryRun),
-          enis,
-        }),
-      );
-    });
+          enis: parseEniWait(options),
+        };
+        const { detach } = await import('../workflows/detach.js');
+        return (deps) => detach(deps, request);
+      }),
+    ),
+);
 
 interface DetachOptions extends ChangeOptions {
   waitEnis: boolean;

@@ -1,27 +1,13 @@
-import { Command } from 'commander';
-import {
-  assessEni,
-  type FunctionVersionNetwork,
-  isInVpc,
-  type NetworkInterfaceInfo,
-  serves,
-} from '../core/enis.js';
-import { type FunctionRef, parseFunctionRef, parseIdList } from '../core/validate.js';
-import { CliError, ExitCode, toCliError, usageError } from '../errors.js';
-import { jsonDocument } from '../output/render.js';
-import { type EnisReport, eniJson, renderEnis, versionJson } from '../output/render-enis.js';
-import { type Ctx, Session } from './session.js';
+import { defineCommand } from '../cli/action.js';
+import { parseFunctionRef, parseIdList } from '../core/validate.js';
+import { usageError } from '../errors.js';
+import type { EnisQuery } from '../workflows/enis.js';
 
 interface EnisOptions {
   eni?: string;
   subnet?: string;
   sg?: string;
 }
-
-/** Either a function (and version), or the reverse lookup by interface, subnet and/or group. */
-export type EnisQuery =
-  | { kind: 'function'; ref: FunctionRef; input: string }
-  | { kind: 'reverse'; eni: string | null; subnet: string | null; securityGroup: string | null };
 
 const ENI_ID = /^eni-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -55,8 +41,8 @@ export function parseEnisQuery(fn: string | undefined, o: EnisOptions): EnisQuer
   };
 }
 
-export const enisCommand = (ctx: Ctx, done: (code: number) => void) =>
-  new Command('enis')
+export const enisCommand = defineCommand('enis', (command, action) =>
+  command
     .description(
       'show the Lambda network interfaces (Hyperplane ENIs) a function uses and what keeps them alive; with --eni, --subnet or --sg, which functions use them',
     )
@@ -78,107 +64,11 @@ published version using it, and deletes it within about 20 minutes of the last o
 An unused interface older than that looks stranded: enis prints the command to delete it
 by hand and deletes nothing itself (docs/enis.md).`,
     )
-    .action(async (fn: string | undefined, options: EnisOptions, cmd: Command) => {
-      const query = parseEnisQuery(fn, options);
-      const session = Session.open(cmd, ctx);
-      try {
-        done(await showEnis(session, query));
-      } finally {
-        session.aws.destroy();
-      }
-    });
-
-async function showEnis(session: Session, query: EnisQuery): Promise<number> {
-  const { ui } = session;
-  const region = await session.region(query.kind === 'function' ? [query] : []);
-  let report: EnisReport;
-  try {
-    report = await lookUp(session, query, region);
-  } catch (thrown) {
-    throw toCliError(thrown, { region });
-  }
-  ui.result(
-    ui.format === 'json'
-      ? jsonDocument('enis', ExitCode.Success, [], null, { enis: report })
-      : renderEnis(report, ui.out),
-  );
-  return ExitCode.Success;
-}
-
-/** One ListFunctions(ALL) listing and one DescribeNetworkInterfaces query, whichever the lookup. */
-async function lookUp(session: Session, query: EnisQuery, region: string): Promise<EnisReport> {
-  const signal = session.ctx.signal;
-  const [{ describeNetworkInterfaces }, { listAllFunctionVersions }, ec2, lambda] = await Promise.all([
-    import('../services/enis.js'),
-    import('../services/function-versions.js'),
-    session.aws.ec2(),
-    session.aws.lambda(),
-  ]);
-  const finish = (
-    enis: NetworkInterfaceInfo[],
-    versions: FunctionVersionNetwork[],
-    rest: Pick<EnisReport, 'function' | 'configuredUsers'>,
-  ): EnisReport => ({
-    region,
-    query:
-      query.kind === 'function'
-        ? { function: query.input, eni: null, subnet: null, securityGroup: null }
-        : { function: null, eni: query.eni, subnet: query.subnet, securityGroup: query.securityGroup },
-    ...rest,
-    interfaces: [...enis]
-      .sort((a, b) => a.subnetId.localeCompare(b.subnetId) || a.id.localeCompare(b.id))
-      .map((e) => eniJson(assessEni(e, versions, { now: session.now(), region }))),
-  });
-
-  if (query.kind === 'function') {
-    const versions = await listAllFunctionVersions(lambda, signal);
-    const version = query.ref.qualifier ?? '$LATEST';
-    const own = versions.find((v) => v.functionName === query.ref.name && v.version === version);
-    if (!own) throw functionNotFound(query.ref, region);
-    const enis = isInVpc(own)
-      ? (await describeNetworkInterfaces(ec2, { subnetIds: own.subnetIds, lambdaOnly: true, signal })).filter(
-          (e) => serves(e, own),
-        )
-      : [];
-    const { functionName: name, subnetIds, securityGroupIds } = own;
-    return finish(enis, versions, {
-      function: { name, version, subnetIds, securityGroupIds },
-      configuredUsers: null,
-    });
-  }
-
-  const [enis, versions] = await Promise.all([
-    describeNetworkInterfaces(ec2, {
-      eniIds: query.eni ? [query.eni] : undefined,
-      subnetIds: query.subnet ? [query.subnet] : undefined,
-      securityGroupIds: query.securityGroup ? [query.securityGroup] : undefined,
-      // Asked by ID, show the interface whatever it is, and say so when it is not Lambda's.
-      lambdaOnly: query.eni === null,
-      signal,
-    }),
-    listAllFunctionVersions(lambda, signal),
-  ]);
-  if (query.eni && enis.length === 0)
-    throw new CliError('NotFound', `No network interface ${query.eni} in ${region}.`, {
-      hint: 'Lambda may have deleted it already (it does within about 20 minutes of the last detach), or it is in another region (--region).',
-    });
-  const configured =
-    query.subnet || query.securityGroup
-      ? versions.filter(
-          (v) =>
-            isInVpc(v) &&
-            (!query.subnet || v.subnetIds.includes(query.subnet)) &&
-            (!query.securityGroup || v.securityGroupIds.includes(query.securityGroup)),
-        )
-      : null;
-  return finish(enis, versions, { function: null, configuredUsers: configured?.map(versionJson) ?? null });
-}
-
-function functionNotFound(ref: FunctionRef, region: string): CliError {
-  const name = ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name;
-  return new CliError('NotFound', `Function ${name} not found in ${region}.`, {
-    hint: ref.qualifier
-      ? 'Check the name, the version and the region. Aliases are not resolved here: name the version number (my-fn:3).'
-      : 'Check the name and the region (--region).',
-  });
-}
+    .action(
+      action(async (fn: string | undefined, options: EnisOptions) => {
+        const query = parseEnisQuery(fn, options);
+        const { showEnis } = await import('../workflows/enis.js');
+        return (deps) => showEnis(deps, query);
+      }),
+    ),
+);

@@ -1,23 +1,9 @@
-import { Command } from 'commander';
-import { matchesNetworkFilter, type NetworkFilter } from '../core/fleet-filter.js';
-import { vpcSettingsOf } from '../core/plan.js';
-import { emptyResult, errorJson, statusFields } from '../core/result.js';
-import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
-import { parseDuration, parseFunctionRef, parseResourceId } from '../core/validate.js';
-import { type CliError, toCliError, usageError, worstExitCode } from '../errors.js';
-import { createProgress } from '../output/progress.js';
-import { jsonDocument, renderStatus, renderStatusTable } from '../output/render.js';
-import { renderEniCountRow } from '../output/render-enis.js';
-import { renderNetworkSection } from '../output/render-network.js';
-import { type Ctx, Session } from './session.js';
-import {
-  concurrencyOf,
-  type FleetOptions,
-  functionNames,
-  runBatch,
-  type Target,
-  withFleetOptions,
-} from './targets.js';
+import { defineCommand } from '../cli/action.js';
+import { functionNames } from '../cli/fleet.js';
+import { concurrencyOf, type FleetOptions, withFleetOptions } from '../cli/options.js';
+import type { NetworkFilter } from '../core/fleet-filter.js';
+import { parseDuration, parseFunctionRef, parseResourceId, type Target } from '../core/validate.js';
+import { usageError } from '../errors.js';
 
 interface StatusOptions extends FleetOptions {
   qualifier?: string;
@@ -44,9 +30,9 @@ function parseStatusTarget(input: string, qualifier: string | undefined): Target
   return { ref, input };
 }
 
-export const statusCommand = (ctx: Ctx, done: (code: number) => void) =>
+export const statusCommand = defineCommand('status', (command, action, ctx) =>
   withFleetOptions(
-    new Command('status')
+    command
       .description(
         "show a function's VPC configuration, State and LastUpdateStatus; --wait blocks until settled",
       )
@@ -79,34 +65,31 @@ NAT, public subnet without internet, isolated), the security groups' egress, the
 endpoints, and what the function can reach (docs/network.md). EC2 is read once for all the
 functions of a run, however many there are.`,
     )
-    .action(async (functions: string[], options: StatusOptions, cmd: Command) => {
-      const filter = parseFilter(options);
-      const names = options.all
-        ? []
-        : await functionNames(functions, options, ctx, '--all or --functions-file');
-      if (options.all && (functions.length > 0 || options.functionsFile !== undefined))
-        throw usageError('--all lists the functions itself: drop the function names and --functions-file.');
-      if (options.all && options.qualifier !== undefined)
-        throw usageError('--qualifier works with named functions, not with --all.');
-      const named = names.map((fn) => parseStatusTarget(fn, options.qualifier));
-      const timeoutMs = parseDuration(options.timeout);
-      const concurrency = concurrencyOf(options);
-      const session = Session.open(cmd, ctx);
-      try {
-        const targets = filter ? await listTargets(session, filter) : named;
-        done(
-          await statusEach(
-            session,
-            targets,
-            { ...options, brief: options.brief || options.all },
-            timeoutMs,
-            concurrency,
-          ),
-        );
-      } finally {
-        session.aws.destroy();
-      }
-    });
+    .action(
+      action(async (functions: string[], options: StatusOptions) => {
+        const filter = parseFilter(options);
+        const names = options.all
+          ? []
+          : await functionNames(functions, options, ctx, '--all or --functions-file');
+        if (options.all && (functions.length > 0 || options.functionsFile !== undefined))
+          throw usageError('--all lists the functions itself: drop the function names and --functions-file.');
+        if (options.all && options.qualifier !== undefined)
+          throw usageError('--qualifier works with named functions, not with --all.');
+        const named = names.map((fn) => parseStatusTarget(fn, options.qualifier));
+        const request = {
+          targets: filter ? { all: filter } : named,
+          wait: options.wait,
+          timeoutMs: parseDuration(options.timeout),
+          network: options.network,
+          brief: options.brief || options.all,
+          concurrency: concurrencyOf(options),
+          failFast: options.failFast,
+        };
+        const { status } = await import('../workflows/status.js');
+        return (deps) => status(deps, request);
+      }),
+    ),
+);
 
 /** --all with its --vpc / --subnet filters; undefined without --all. */
 function parseFilter(options: StatusOptions): NetworkFilter | undefined {
@@ -124,99 +107,4 @@ function parseFilter(options: StatusOptions): NetworkFilter | undefined {
     subnetId:
       options.subnet === undefined ? undefined : parseResourceId(options.subnet, 'subnet', '--subnet'),
   };
-}
-
-/** Every function of the region matching the filter, from one paginated ListFunctions. */
-async function listTargets(session: Session, filter: NetworkFilter): Promise<Target[]> {
-  const region = await session.region([]);
-  const { listFunctionNetworks } = await import('../services/function-versions.js');
-  let listed: Awaited<ReturnType<typeof listFunctionNetworks>>;
-  try {
-    listed = await listFunctionNetworks(await session.aws.lambda(), session.ctx.signal);
-  } catch (error) {
-    throw toCliError(error, { region });
-  }
-  return listed
-    .filter((f) => f.FunctionName && matchesNetworkFilter(f.VpcConfig, filter))
-    .map((f) => ({ ref: parseFunctionRef(f.FunctionName as string), input: f.FunctionName as string }));
-}
-
-async function statusEach(
-  session: Session,
-  targets: Target[],
-  options: StatusOptions,
-  timeoutMs: number,
-  concurrency: number,
-): Promise<number> {
-  const { ui, ctx } = session;
-  const region = await session.region(targets);
-  const { readFunction, waitUntilSettled } = await import('../services/lambda.js');
-  const lambda = await session.aws.lambda();
-  const progress = await createProgress(ui, session.now, targets.length);
-  const readOne = async ({ ref, input }: Target) => {
-    const started = session.now();
-    const result = emptyResult(input);
-    let error: CliError | undefined;
-    const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
-    try {
-      let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal: ctx.signal });
-      if (options.wait && !isSettled(c)) {
-        progress.update(input, statusLabel(c));
-        c = await waitUntilSettled(lambda, ref.id, {
-          deadline: started + timeoutMs,
-          resumeCommand: `${session.cliPrefix} status ${input}${qualifierFlag} --wait`,
-          qualifier: ref.qualifier,
-          signal: ctx.signal,
-          ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
-          now: session.now,
-          ...session.pollDelays(),
-          onPoll: (polled) => progress.update(input, statusLabel(polled)),
-        });
-      }
-      Object.assign(result, {
-        outcome: 'status',
-        functionArn: c.FunctionArn ?? null,
-        vpc: vpcSettingsOf(c.VpcConfig),
-        status: statusFields(c),
-      });
-      if (options.wait && isFailed(c)) throw updateFailedError(input, c);
-    } catch (thrown) {
-      const failure = toCliError(thrown, { region });
-      error = failure;
-      if (result.outcome !== 'status') result.outcome = 'failed';
-      result.error = errorJson(failure);
-      progress.print(() => ui.error(failure, failure.message.includes(input) ? '' : `${input}: `));
-    }
-    progress.done(input, !error);
-    result.elapsedMs = session.now() - started;
-    return { result, error };
-  };
-  let batch: Awaited<ReturnType<typeof runBatch>>;
-  try {
-    batch = await runBatch(targets, { concurrency, failFast: options.failFast }, readOne);
-  } finally {
-    progress.stop();
-  }
-  const { results, runEnded } = batch;
-  const read = results.filter((r) => r.outcome === 'status');
-  if (options.network && !runEnded) {
-    const { addNetworkSections } = await import('./network-check.js');
-    await addNetworkSections(session, region, read);
-    await (await import('./status-enis.js')).addEniCounts(session, region, results);
-  }
-  if (ui.format === 'human') {
-    if (options.brief) ui.result(renderStatusTable(results, ui.out));
-    else
-      for (const r of read)
-        ui.result(
-          [
-            renderStatus(r, ui.out),
-            ...renderNetworkSection(r.network, ui.out),
-            ...renderEniCountRow(r.enis, ui.out),
-          ].join('\n'),
-        );
-  }
-  const exitCode = worstExitCode(results.map((r) => r.error?.exitCode ?? 0));
-  if (ui.format === 'json') ui.result(jsonDocument('status', exitCode, results));
-  return exitCode;
 }

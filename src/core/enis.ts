@@ -1,3 +1,7 @@
+import { isInVpc } from './plan.js';
+import type { ErrorJson } from './result.js';
+import { sameSet } from './sets.js';
+
 /**
  * Lambda's Hyperplane network interfaces and who keeps them alive. Lambda creates one
  * interface per (subnet, security-group set) in the account and shares it between every
@@ -41,19 +45,14 @@ export const DEFAULT_ENI_WAIT_MS = 45 * 60_000;
 export const isLambdaEni = (eni: NetworkInterfaceInfo) =>
   eni.interfaceType === 'lambda' || eni.description.startsWith(LAMBDA_ENI_DESCRIPTION);
 
-/** Order-insensitive: Lambda reuses an interface for [a, b] and [b, a] alike. */
-export function sameGroupSet(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((id) => set.has(id));
-}
-
-export const isInVpc = (v: { subnetIds: readonly string[] }) => v.subnetIds.length > 0;
-
-/** Whether the interface carries traffic for this (subnets, security groups) configuration. */
+/**
+ * Whether the interface carries traffic for this (subnets, security groups) configuration.
+ * Order-insensitive: Lambda reuses an interface for groups [a, b] and [b, a] alike.
+ */
 export const serves = (
   eni: NetworkInterfaceInfo,
   network: { subnetIds: readonly string[]; securityGroupIds: readonly string[] },
-) => network.subnetIds.includes(eni.subnetId) && sameGroupSet(eni.securityGroupIds, network.securityGroupIds);
+) => network.subnetIds.includes(eni.subnetId) && sameSet(eni.securityGroupIds, network.securityGroupIds);
 
 export const usersOf = (eni: NetworkInterfaceInfo, versions: readonly FunctionVersionNetwork[]) =>
   versions.filter((v) => isInVpc(v) && serves(eni, v));
@@ -143,3 +142,59 @@ export function planEniRelease(
 export type EniCount =
   | { checked: true; count: number; ids: string[] }
   | { checked: false; skippedReason: string };
+
+/** What `enis` found, as printed in the JSON document under `enis` (docs/json-output.md). */
+export interface EnisReport {
+  region: string;
+  query: {
+    function: string | null;
+    eni: string | null;
+    subnet: string | null;
+    securityGroup: string | null;
+  };
+  /** `enis <function>`: the version looked at and its network; null for the reverse lookup. */
+  function: {
+    name: string;
+    version: string;
+    subnetIds: string[];
+    securityGroupIds: string[];
+  } | null;
+  interfaces: EniJson[];
+  /** `--subnet` / `--sg`: functions and versions configured with it, whether or not an interface exists yet. */
+  configuredUsers: VersionJson[] | null;
+}
+
+export interface VersionJson {
+  function: string;
+  version: string;
+}
+
+export interface EniJson extends NetworkInterfaceInfo {
+  ageMs: number | null;
+  usedBy: VersionJson[];
+  verdict: EniAssessment['verdict'];
+  deleteCommand: string | null;
+}
+
+export const versionJson = (v: FunctionVersionNetwork): VersionJson => ({
+  function: v.functionName,
+  version: v.version,
+});
+
+export const eniJson = (a: EniAssessment): EniJson => ({
+  ...a.eni,
+  ageMs: a.ageMs,
+  usedBy: a.usedBy.map(versionJson),
+  verdict: a.verdict,
+  deleteCommand: a.deleteCommand,
+});
+
+/** The additive top-level `enis` field of detach's JSON document: what --wait-enis saw. */
+export interface EniWaitJson {
+  waited: boolean;
+  deleted: string[];
+  remaining: string[];
+  kept: Array<{ id: string; subnetId: string; usedBy: string[] }>;
+  elapsedMs: number;
+  error: ErrorJson | null;
+}

@@ -1,3 +1,5 @@
+import { sameSet } from './sets.js';
+
 /** The network part of a function's configuration, in the shape we print and compare. */
 export interface VpcSettings {
   /** Derived by AWS from the subnets; null when not in a VPC or not yet known (a plan). */
@@ -32,12 +34,9 @@ export function vpcSettingsOf(
   };
 }
 
-export const isInVpc = (vpc: DesiredVpc) => vpc.subnetIds.length > 0;
-
-const sameSet = (a: readonly string[], b: readonly string[]) => {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((id) => set.has(id));
-};
+/** Whether a configuration (a function's, a version's, a plan's) puts the function in a VPC. */
+export const isInVpc = (vpc: { subnetIds: readonly string[] } | null | undefined): boolean =>
+  Boolean(vpc && vpc.subnetIds.length > 0);
 
 /** Order-insensitive: Lambda keeps the order it was given, which carries no meaning. */
 export function sameVpcConfig(a: DesiredVpc, b: DesiredVpc): boolean {

@@ -1,4 +1,5 @@
 import { CliError } from '../errors.js';
+import { roleNameOf } from './permissions.js';
 import { attachVpcAccessPolicyCommand } from './policy-eval.js';
 
 /** The status fields of a FunctionConfiguration that decide whether an update has settled. */
@@ -26,7 +27,7 @@ export const isFailed = (c: FunctionStatus) => c.LastUpdateStatus === 'Failed' |
 export const statusLabel = (c: FunctionStatus) =>
   [c.State ?? 'Unknown', c.LastUpdateStatus].filter(Boolean).join(' / ');
 
-const roleName = (roleArn: string | undefined) => roleArn?.split('/').pop() || 'ROLE_NAME';
+const roleName = (roleArn: string | undefined) => (roleArn && roleNameOf(roleArn)) || 'ROLE_NAME';
 
 /** What to do about each reason code Lambda gives for a failed VPC update. */
 export function remedyFor(reasonCode: string | undefined, c: FunctionStatus): string {

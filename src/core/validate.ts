@@ -12,6 +12,12 @@ export interface FunctionRef {
   accountId?: string;
 }
 
+/** A function as the user named it (for messages and resume commands), and what that name refers to. */
+export interface Target {
+  ref: FunctionRef;
+  input: string;
+}
+
 const NAME = '(?<name>[a-zA-Z0-9_-]{1,64})';
 const QUALIFIER = '(?::(?<qualifier>\\$LATEST|[a-zA-Z0-9_-]{1,128}))?';
 const FULL_ARN = new RegExp(

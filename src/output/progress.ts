@@ -28,7 +28,7 @@ function lineProgress(ui: Ui, now: () => number): Progress {
       if (!started.has(fn)) started.set(fn, now());
       if (last.get(fn) === text) return;
       last.set(fn, text);
-      ui.note(`${fn}: ${text} (${seconds(now() - (started.get(fn) ?? now()))})`);
+      ui.notice(`${fn}: ${text} (${seconds(now() - (started.get(fn) ?? now()))})`);
     },
     done(fn) {
       started.delete(fn);

@@ -1,58 +1,14 @@
 import type { ChalkInstance } from 'chalk';
 import {
-  type EniAssessment,
   type EniCount,
+  type EniJson,
+  type EnisReport,
   type FunctionVersionNetwork,
   LAMBDA_ENI_RELEASE_MS,
   type NetworkInterfaceInfo,
+  type VersionJson,
   versionLabel,
 } from '../core/enis.js';
-
-/** What `enis` found, as printed in the JSON document under `enis` (docs/json-output.md). */
-export interface EnisReport {
-  region: string;
-  query: {
-    function: string | null;
-    eni: string | null;
-    subnet: string | null;
-    securityGroup: string | null;
-  };
-  /** `enis <function>`: the version looked at and its network; null for the reverse lookup. */
-  function: {
-    name: string;
-    version: string;
-    subnetIds: string[];
-    securityGroupIds: string[];
-  } | null;
-  interfaces: EniJson[];
-  /** `--subnet` / `--sg`: functions and versions configured with it, whether or not an interface exists yet. */
-  configuredUsers: VersionJson[] | null;
-}
-
-export interface VersionJson {
-  function: string;
-  version: string;
-}
-
-export interface EniJson extends NetworkInterfaceInfo {
-  ageMs: number | null;
-  usedBy: VersionJson[];
-  verdict: EniAssessment['verdict'];
-  deleteCommand: string | null;
-}
-
-export const versionJson = (v: FunctionVersionNetwork): VersionJson => ({
-  function: v.functionName,
-  version: v.version,
-});
-
-export const eniJson = (a: EniAssessment): EniJson => ({
-  ...a.eni,
-  ageMs: a.ageMs,
-  usedBy: a.usedBy.map(versionJson),
-  verdict: a.verdict,
-  deleteCommand: a.deleteCommand,
-});
 
 export function formatAge(ms: number | null): string {
   if (ms === null) return '?';
@@ -174,4 +130,26 @@ export function renderEniCountRow(report: EniCount | null | undefined, c: ChalkI
     ? `${report.count}${report.count > 0 ? ` (${report.ids.join(', ')})` : ''}`
     : c.yellow(`not checked: ${report.skippedReason}`);
   return [`  ${c.dim('ENIs'.padEnd(16))} ${value}`];
+}
+
+/** What --wait-enis saw: the interfaces Lambda deleted, and those another user keeps. */
+export function renderRelease(
+  awaited: readonly NetworkInterfaceInfo[],
+  kept: ReadonlyArray<{ eni: NetworkInterfaceInfo; usedBy: FunctionVersionNetwork[] }>,
+  elapsedMs: number,
+  c: ChalkInstance,
+): string {
+  const lines =
+    awaited.length > 0
+      ? [
+          `${c.green('✔')} Lambda deleted ${awaited.length} network interface${awaited.length > 1 ? 's' : ''} (${Math.round(elapsedMs / 1000)}s): ${awaited.map((e) => e.id).join(', ')}`,
+        ]
+      : kept.length > 0
+        ? ['No network interface to wait for: another function or version still uses each one.']
+        : ['No Lambda network interface of the old configuration is left.'];
+  for (const { eni, usedBy } of kept)
+    lines.push(
+      `${c.cyan('○')} ${eni.id} (${eni.subnetId}) stays: still used by ${usedBy.map(versionLabel).join(', ')}`,
+    );
+  return lines.join('\n');
 }

@@ -1,5 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliError } from '../errors.js';
+import { createProgress, type Progress } from './progress.js';
+import type { Render, Reporter } from './reporter.js';
 
 export interface TextStream {
   write(text: string): unknown;
@@ -18,13 +20,17 @@ export interface UiOptions {
   /** false with --no-color. */
   color: boolean;
   debug: boolean;
+  /** For the elapsed times progress shows. */
+  now?: (() => number) | undefined;
 }
 
 /**
- * stdout carries only the result; progress, notes, warnings and errors go to stderr.
+ * The only thing that prints. stdout carries only the result (human text as it comes, or one
+ * JSON document at the end); progress, notes, warnings and errors go to stderr. With --output
+ * json, the human result, notes and warnings are left out: the document carries them.
  * chalk does not read NO_COLOR, so colour is decided here, per stream.
  */
-export class Ui {
+export class Ui implements Reporter {
   readonly format: OutputFormat;
   readonly debug: boolean;
   readonly out: ChalkInstance;
@@ -47,18 +53,40 @@ export class Ui {
     return this.o.stderr;
   }
 
-  /** The command's result, on stdout. */
-  result(text: string): void {
-    if (text === '') return;
-    this.o.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  private get human(): boolean {
+    return this.format === 'human';
   }
 
-  note(text: string): void {
-    this.o.stderr.write(`${text}\n`);
+  /** The JSON document, on stdout: the whole result of a JSON run. */
+  document(json: string): void {
+    if (this.format === 'json') this.write(json);
+  }
+
+  show(render: Render): void {
+    if (this.human) this.write(render(this.out));
+  }
+
+  note(text: string | Render): void {
+    if (!this.human) return;
+    const line = typeof text === 'string' ? text : text(this.err);
+    if (line !== '') this.notice(line);
   }
 
   warn(text: string): void {
-    this.o.stderr.write(`${this.err.yellow('Warning:')} ${text}\n`);
+    if (this.human) this.o.stderr.write(`${this.err.yellow('Warning:')} ${text}\n`);
+  }
+
+  notice(text: string): void {
+    this.o.stderr.write(`${text}\n`);
+  }
+
+  progress(total = 1): Promise<Progress> {
+    return createProgress(this, this.o.now ?? Date.now, total);
+  }
+
+  private write(text: string): void {
+    if (text === '') return;
+    this.o.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   debugLine(text: string): void {

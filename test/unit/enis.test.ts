@@ -7,10 +7,10 @@ import {
   type NetworkInterfaceInfo,
   planEniRelease,
   publishedVersionsInVpc,
-  sameGroupSet,
   serves,
   usersOf,
 } from '../../src/core/enis.js';
+import { sameSet } from '../../src/core/sets.js';
 
 const S1 = 'subnet-0a1b2c3d4e5f60011';
 const S2 = 'subnet-0a1b2c3d4e5f60012';
@@ -41,10 +41,10 @@ const fn = (
 
 describe('security-group sets', () => {
   it('match whatever the order, and not as subsets', () => {
-    expect(sameGroupSet([SG_A, SG_B], [SG_B, SG_A])).toBe(true);
-    expect(sameGroupSet([SG_A, SG_B], [SG_A])).toBe(false);
-    expect(sameGroupSet([SG_A], [SG_A, SG_B])).toBe(false);
-    expect(sameGroupSet([SG_A, SG_A], [SG_A])).toBe(true);
+    expect(sameSet([SG_A, SG_B], [SG_B, SG_A])).toBe(true);
+    expect(sameSet([SG_A, SG_B], [SG_A])).toBe(false);
+    expect(sameSet([SG_A], [SG_A, SG_B])).toBe(false);
+    expect(sameSet([SG_A, SG_A], [SG_A])).toBe(true);
   });
 
   it('an interface serves a configuration only in one of its subnets with exactly its groups', () => {

@@ -2,12 +2,12 @@ import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DETACHED } from '../../src/core/plan.js';
 import { CliError } from '../../src/errors.js';
-import { waitUntilSettled } from '../../src/services/lambda.js';
 import {
   applyVpcConfig,
   MAX_CONFLICT_RETRIES,
   MAX_PRECONDITION_RETRIES,
-} from '../../src/services/vpc-update.js';
+} from '../../src/workflows/apply-vpc-config.js';
+import { lambdaPollDelays, waitUntilSettled } from '../../src/workflows/wait-settled.js';
 import {
   awsError,
   functionConfig,
@@ -38,8 +38,8 @@ describe('waitUntilSettled', () => {
     waitUntilSettled(lambda, 'my-fn', {
       deadline: clock.now() + 60_000,
       resumeCommand: 'lambda-vpc status my-fn --wait',
-      sleep: clock.sleep,
-      now: clock.now,
+      clock,
+      ...lambdaPollDelays(undefined),
       ...over,
     });
 
@@ -127,11 +127,14 @@ describe('waitUntilSettled', () => {
     const error = await waitUntilSettled(lambda, 'my-fn', {
       deadline: clock.now() + 60_000,
       resumeCommand: 'lambda-vpc status my-fn --wait',
-      now: clock.now,
+      ...lambdaPollDelays(undefined),
       signal: controller.signal,
-      sleep: async (ms, signal) => {
-        controller.abort();
-        return clock.sleep(ms, signal);
+      clock: {
+        now: clock.now,
+        sleep: async (ms, signal) => {
+          controller.abort();
+          return clock.sleep(ms, signal);
+        },
       },
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'Interrupted', exitCode: 130 });
@@ -143,7 +146,7 @@ describe('waitUntilSettled', () => {
 describe('applyVpcConfig', () => {
   const apply = (over: Partial<Parameters<typeof applyVpcConfig>[1]> = {}, clock = fakeClock()) =>
     applyVpcConfig(
-      { lambda, sleep: clock.sleep, now: clock.now },
+      { lambda, clock },
       {
         ref: { id: 'my-fn', name: 'my-fn' },
         input: 'my-fn',
@@ -344,7 +347,7 @@ describe('applyVpcConfig', () => {
       .rejects(awsError('ResourceNotFoundException', 404, { message: `Function not found: ${MY_FN_ARN}` }));
     const clock = fakeClock();
     const { result, error } = await applyVpcConfig(
-      { lambda, sleep: clock.sleep, now: clock.now, region: 'us-east-1' },
+      { lambda, clock, region: 'us-east-1' },
       {
         ref: { id: 'my-fn', name: 'my-fn' },
         input: 'my-fn',
@@ -378,7 +381,7 @@ describe('a role without EC2 permissions', () => {
     );
     const clock = fakeClock();
     const { result, error } = await applyVpcConfig(
-      { lambda, sleep: clock.sleep, now: clock.now },
+      { lambda, clock },
       {
         ref: { id: 'my-fn', name: 'my-fn' },
         input: 'my-fn',

@@ -17,8 +17,8 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
-import { checkCaller, checkExecutionRole } from '../../src/services/permission-checks.js';
-import { dryRunProbe } from '../../src/services/permissions.js';
+import { dryRunProbe } from '../../src/services/iam.js';
+import { checkCaller, checkExecutionRole } from '../../src/workflows/permission-checks.js';
 import { awsError, ec2Mock, iamMock, resetAwsMocks, stsMock, VPC_ACCESS_POLICY } from '../aws-mocks.js';
 
 const iam = new IAMClient({ region: 'us-east-1' });

@@ -7,39 +7,37 @@ import {
 import { blocksAttach, deniedActions, type PrincipalReport, unknownChecks } from '../core/permissions.js';
 import { CliError, firstLine } from '../errors.js';
 import { renderRoleFix, renderRoleSection } from '../output/render-perms.js';
-import type { Session } from './session.js';
+import type { Gate, RunScope } from './change.js';
+import type { RunDeps } from './deps.js';
 
 type RoleEntry = RoleSection & { functions: string[] };
 
-/** attach's execution-role check, consulted by each function right before its write. */
-export interface RoleGate {
-  /**
-   * Checks the role once however many functions share it (concurrent callers wait for the
-   * same check), prints its findings once, and returns the refusal when the role lacks a hard
-   * requirement, which Lambda would refuse anyway. Undetermined never refuses.
-   */
-  admit(fn: string, role: string | undefined): Promise<CliError | undefined>;
-  /** `preflight.permissions` of the JSON document, once every function has been through. */
-  summary(): unknown;
-}
-
 /**
- * attach's execution-role check. It makes no read of its own: attach asks it with the role
- * from the read it makes for the write, and only for functions it will change. `order` lists
- * the functions as given, so the summary does not depend on which one finished first.
+ * attach's execution-role check, consulted by each function right before its write. It makes
+ * no read of its own: attach asks it with the role from the read it makes for the write, and
+ * only for functions it will change. The role is checked once however many functions share it
+ * (concurrent callers wait for the same check) and its findings are shown once; a role that
+ * lacks a hard requirement, which Lambda would refuse anyway, fails its own functions.
+ * Undetermined never refuses. The summary lists the functions in the order given, not in the
+ * order they finished.
  */
-export function roleGate(session: Session, order: readonly string[], options: { skip: boolean }): RoleGate {
+export function roleGate({ deps, targets }: RunScope, options: { skip: boolean }): Gate {
   if (options.skip)
-    return { admit: async () => undefined, summary: () => skippedPreflight('--skip-perms-check') };
+    return {
+      admit: async () => undefined,
+      sections: () => ({ permissions: skippedPreflight('--skip-perms-check') }),
+    };
+  const order = targets.map((t) => t.input);
   const checks = new Map<string, Promise<RoleEntry>>();
   const checked: RoleEntry[] = [];
   const byOrder = (a: string, b: string) => order.indexOf(a) - order.indexOf(b);
   return {
-    async admit(fn, role) {
+    async admit(fn, current) {
+      const role = current.Role;
       if (!role) return undefined;
       let check = checks.get(role);
       if (!check) {
-        check = checkRole(session, role, fn).then((entry) => {
+        check = checkRole(deps, role, fn).then((entry) => {
           checked.push(entry);
           return entry;
         });
@@ -49,32 +47,31 @@ export function roleGate(session: Session, order: readonly string[], options: { 
       if (!entry.functions.includes(fn)) entry.functions.push(fn);
       return blocksAttach(entry.checks) ? refusal(entry, fn) : undefined;
     },
-    summary() {
+    sections() {
       for (const entry of checked) entry.functions.sort(byOrder);
       checked.sort((a, b) => byOrder(a.functions[0] ?? '', b.functions[0] ?? ''));
-      return preflightSummary(checked);
+      return { permissions: preflightSummary(checked) };
     },
   };
 }
 
-/** One role's check, printed once: the table and the fix when it blocks, else any warning. */
-async function checkRole(session: Session, roleArn: string, fn: string): Promise<RoleEntry> {
-  const { checkExecutionRole, ROLE_ACTIONS } = await import('../services/permission-checks.js');
+/** One role's check, shown once: the table and the fix when it blocks, else any warning. */
+async function checkRole(deps: RunDeps, roleArn: string, fn: string): Promise<RoleEntry> {
+  const { checkExecutionRole, ROLE_ACTIONS } = await import('./permission-checks.js');
   let report: PrincipalReport;
   try {
-    report = await checkExecutionRole(await session.aws.iam(), roleArn);
+    report = await checkExecutionRole(await deps.aws.iam(), roleArn);
   } catch (error) {
     const reason = firstLine((error as Error).message ?? String(error));
     report = { arn: roleArn, checks: unknownChecks(ROLE_ACTIONS, reason), notes: [] };
   }
   const entry: RoleEntry = { ...roleSection(report), functions: [] };
-  const { ui } = session;
-  if (ui.format !== 'human') return entry;
+  const { reporter } = deps;
   if (blocksAttach(entry.checks)) {
-    ui.note(renderRoleSection(entry, ui.err, `Execution role of ${fn}:`).join('\n'));
-    if (entry.fix)
-      ui.note(renderRoleFix(entry.fix, `${session.cliPrefix} check-perms ${fn} --fix`).join('\n'));
-  } else warn(session, entry, fn);
+    reporter.note((c) => renderRoleSection(entry, c, `Execution role of ${fn}:`).join('\n'));
+    const { fix } = entry;
+    if (fix) reporter.note(renderRoleFix(fix, `${deps.cliPrefix} check-perms ${fn} --fix`).join('\n'));
+  } else warn(deps, entry, fn);
   return entry;
 }
 
@@ -93,17 +90,17 @@ function refusal(role: RoleEntry, fn: string): CliError {
   );
 }
 
-function warn(session: Session, role: RoleEntry, fn: string): void {
-  const { ui } = session;
+function warn(deps: RunDeps, role: RoleEntry, fn: string): void {
+  const { reporter, cliPrefix } = deps;
   const name = role.fix?.roleName ?? role.arn;
   if (role.verdict === 'denied') {
-    ui.warn(
-      `The execution role ${name} lacks ${deniedActions(role.checks).join(', ')}, which Lambda needs since 2024; attaching anyway. Fix: ${role.fix?.attachCommand ?? `${session.cliPrefix} check-perms ${fn}`}`,
+    reporter.warn(
+      `The execution role ${name} lacks ${deniedActions(role.checks).join(', ')}, which Lambda needs since 2024; attaching anyway. Fix: ${role.fix?.attachCommand ?? `${cliPrefix} check-perms ${fn}`}`,
     );
   } else if (role.verdict === 'undetermined') {
     const detail = role.checks.find((c) => c.detail)?.detail;
-    ui.warn(
-      `Could not check the EC2 permissions of the execution role ${name}${detail ? ` (${detail})` : ''}; attaching anyway. Details: ${session.cliPrefix} check-perms ${fn}`,
+    reporter.warn(
+      `Could not check the EC2 permissions of the execution role ${name}${detail ? ` (${detail})` : ''}; attaching anyway. Details: ${cliPrefix} check-perms ${fn}`,
     );
   }
 }

@@ -21,7 +21,7 @@ import {
   unknownChecks,
 } from '../core/permissions.js';
 import { EXECUTION_ROLE_ACTIONS, evaluateActions } from '../core/policy-eval.js';
-import { firstLine, toCliError } from '../errors.js';
+import { endsTheRun, firstLine } from '../errors.js';
 import {
   callerArn,
   describeSubnetVpcs,
@@ -31,14 +31,13 @@ import {
   readManagedPolicy,
   readRolePolicies,
   simulatePrincipal,
-} from './permissions.js';
+} from '../services/iam.js';
 
 export const ROLE_ACTIONS = EXECUTION_ROLE_ACTIONS.map((a) => a.action);
 
 /** Errors that would make every other method fail the same way: let them end the command. */
 function rethrowFatal(error: unknown): void {
-  const code = toCliError(error).code;
-  if (code === 'Credentials' || code === 'Interrupted' || code === 'Config') throw error;
+  if (endsTheRun(error)) throw error;
 }
 
 const why = (error: unknown) => {

@@ -1,18 +1,12 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { type DesiredVpc, isInVpc, planVpcChange, type VpcPlan, vpcSettingsOf } from '../core/plan.js';
+import type { Clock } from '../core/poll.js';
 import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, toCliError } from '../errors.js';
-import {
-  POLL_FIRST_DELAY_MS,
-  POLL_MAX_DELAY_MS,
-  readFunction,
-  realSleep,
-  type Sleep,
-  updateVpcConfig,
-  waitUntilSettled,
-} from './lambda.js';
+import { readFunction, updateVpcConfig } from '../services/lambda.js';
+import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
 
 export interface ProgressEvent {
   fn: string;
@@ -22,14 +16,12 @@ export interface ProgressEvent {
 
 export interface ApplyDeps {
   lambda: LambdaClient;
-  sleep?: Sleep;
-  now?: () => number;
+  clock: Clock;
   signal?: AbortSignal | undefined;
   onProgress?: (event: ProgressEvent) => void;
   region?: string | undefined;
-  /** Polling cadence; defaults to POLL_FIRST_DELAY_MS / POLL_MAX_DELAY_MS. */
-  firstDelayMs?: number;
-  maxDelayMs?: number;
+  /** The polling cadence override (LAMBDA_VPC_POLL_INTERVAL_MS); Lambda's own by default. */
+  pollIntervalMs?: number | undefined;
 }
 
 export interface ApplyRequest {
@@ -66,7 +58,8 @@ export const MAX_CONFLICT_RETRIES = 5;
  * once it was read, so the change can be undone.
  */
 export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Promise<Applied> {
-  const { lambda, sleep = realSleep, now = Date.now, signal } = deps;
+  const { lambda, clock, signal } = deps;
+  const now = () => clock.now();
   const { ref, desired } = request;
   const started = now();
   const deadline = started + request.timeoutMs;
@@ -76,10 +69,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     deadline,
     resumeCommand: request.resumeCommand,
     signal,
-    sleep,
-    now,
-    firstDelayMs: deps.firstDelayMs ?? POLL_FIRST_DELAY_MS,
-    maxDelayMs: deps.maxDelayMs ?? POLL_MAX_DELAY_MS,
+    clock,
+    ...lambdaPollDelays(deps.pollIntervalMs),
     onPoll: (c: FunctionConfiguration) => progress(statusLabel(c)),
   };
   let plan: VpcPlan | undefined;
@@ -146,7 +137,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           conflictRetries++;
           result.notes.push('Another update started before ours; waited for it and tried again.');
           // The read that follows may still see the other update settled for a moment.
-          await sleep(waitOptions.firstDelayMs * conflictRetries, signal);
+          await clock.sleep(waitOptions.firstDelayMs * conflictRetries, signal);
           continue;
         }
         throw error;

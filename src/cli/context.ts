@@ -1,0 +1,16 @@
+import type { TextStream } from '../output/ui.js';
+
+/** Everything a run needs from the outside world; tests pass their own. */
+export interface Ctx {
+  stdout: TextStream;
+  stderr: TextStream;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal | undefined;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  now?: (() => number) | undefined;
+  /** Reads all of stdin (--functions-file -); absent when stdin is a terminal. */
+  readStdin?: (() => Promise<string>) | undefined;
+  /** Asks the user yes/no; absent when nobody can answer (stdin or stderr not a terminal). */
+  confirm?: ((question: string) => Promise<boolean>) | undefined;
+}

@@ -1,0 +1,77 @@
+import type { EnisReport, EniWaitJson } from '../core/enis.js';
+import type { PermissionsReport, PreflightPermissions } from '../core/permission-report.js';
+import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } from '../core/result.js';
+import type { ExitCode } from '../errors.js';
+
+/** Bumped only when a field changes meaning or goes away; new fields are additive. */
+export const JSON_SCHEMA_VERSION = 1;
+
+interface Body {
+  exitCode: ExitCode;
+  /** Why the command as a whole failed (stopped before writing, refused, undetermined), or null. */
+  error: ErrorJson | null;
+}
+
+/** attach's network preflight: the analysis, or why it was skipped; `forced` when --force overrode an error. */
+export type NetworkPreflightJson = NetworkReport & { forced: boolean };
+
+export interface ChangeBody extends Body {
+  results: FunctionResult[];
+  /** attach: the network preflight. */
+  network?: NetworkPreflightJson;
+  /** attach: the execution-role check, one entry per role. */
+  permissions?: PreflightPermissions;
+  /** detach --wait-enis: the network interfaces waited for. */
+  enis?: EniWaitJson;
+}
+
+export interface StatusBody extends Body {
+  results: FunctionResult[];
+}
+
+export interface CheckPermsBody extends Body {
+  permissions: PermissionsReport;
+}
+
+export interface EnisBody extends Body {
+  enis: EnisReport;
+}
+
+/** What each command's workflow hands back: its JSON document without the envelope. */
+export interface DocumentBodies {
+  attach: ChangeBody;
+  detach: ChangeBody;
+  status: StatusBody;
+  'check-perms': CheckPermsBody;
+  enis: EnisBody;
+}
+
+export type CommandName = keyof DocumentBodies;
+
+/** An error before any result (bad flags, no region, credentials): the command is null when not known. */
+export interface ErrorBody extends Body {
+  error: ErrorJson;
+}
+
+/** Commands whose documents carry one result per function, and so a summary of their outcomes. */
+const PER_FUNCTION: ReadonlySet<CommandName | null> = new Set(['attach', 'detach', 'status']);
+
+/** The one JSON document a command prints on stdout (docs/json-output.md). */
+export function jsonDocument<N extends CommandName>(
+  command: N | null,
+  body: DocumentBodies[N] | ErrorBody,
+): string {
+  const { exitCode, error, ...sections } = body as Body & { results?: FunctionResult[] };
+  const results = sections.results ?? [];
+  delete sections.results;
+  const doc = {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    command,
+    exitCode,
+    results,
+    ...(PER_FUNCTION.has(command) ? { summary: summarize(results) } : {}),
+    error,
+    ...sections,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,87 @@
+import type { ChalkInstance } from 'chalk';
+import type { VpcSettings } from '../core/plan.js';
+import type { FunctionResult, Summary } from '../core/result.js';
+
+/** The words attach or detach prints: the workflow's spec supplies them, so no renderer asks which command ran. */
+export interface ChangeWords {
+  /** "attached to {vpc}": done, with the VPC the function is in now. */
+  updated: string;
+  /** After "unchanged, ": why nothing was written. */
+  unchanged: string;
+  /** "would attach" in a dry run. */
+  planned: string;
+  /** "97 attached" in the summary line. */
+  summary: string;
+}
+
+export function describeVpc(v: VpcSettings | null): string {
+  if (!v || v.subnetIds.length === 0) return 'not in a VPC';
+  return [
+    v.vpcId ?? 'VPC set by AWS from the subnets',
+    `subnets ${v.subnetIds.join(', ')}`,
+    `security groups ${v.securityGroupIds.join(', ')}`,
+    `IPv6 dual-stack ${v.ipv6AllowedForDualStack ? 'on' : 'off'}`,
+  ].join(' · ');
+}
+
+/** The command that puts `before` back, so every change can be undone by hand. */
+export function undoCommand(cliPrefix: string, fn: string, before: VpcSettings): string {
+  if (before.subnetIds.length === 0) return `${cliPrefix} detach ${fn}`;
+  const ipv6 = before.ipv6AllowedForDualStack ? ' --ipv6-dual-stack' : '';
+  return `${cliPrefix} attach ${fn} --subnets ${before.subnetIds.join(',')} --sg ${before.securityGroupIds.join(',')}${ipv6}`;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** Empty when there is nothing to show beyond the error line (the function was never read). */
+export function renderChange(
+  r: FunctionResult,
+  words: ChangeWords,
+  c: ChalkInstance,
+  cliPrefix: string,
+): string {
+  if (r.outcome === 'failed' && !r.before) return '';
+  const verb = words.updated.replace('{vpc}', r.after?.vpcId ?? 'the VPC');
+  const settled = r.status?.lastUpdateStatus ?? r.status?.state ?? '';
+  const headline: Record<FunctionResult['outcome'], string> = {
+    updated: `${c.green('✔')} ${r.function}: ${verb} (${settled}, ${seconds(r.elapsedMs)})`,
+    started: `${c.cyan('→')} ${r.function}: update sent, not waiting (${settled})`,
+    unchanged: `${c.green('✔')} ${r.function}: unchanged, ${words.unchanged}`,
+    planned: `${c.cyan('○')} ${r.function}: ${words.planned} (dry run, nothing written)`,
+    failed: `${c.red('✖')} ${r.function}: ${r.error?.code === 'UpdateFailed' ? 'update failed' : 'failed'}${r.written ? '' : ', nothing written'}`,
+    status: r.function,
+    skipped: `${c.dim('-')} ${r.function}: not started`,
+  };
+  const lines = [headline[r.outcome]];
+  if (r.before) {
+    const label = r.outcome === 'unchanged' ? 'current' : 'before';
+    lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.before)}`);
+  }
+  if (r.after && r.outcome !== 'unchanged') {
+    const label = r.outcome === 'failed' && !r.written ? 'wanted' : 'after';
+    lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.after)}`);
+  }
+  if (r.written && r.before)
+    lines.push(`  ${c.dim('undo'.padEnd(7))} ${undoCommand(cliPrefix, r.function, r.before)}`);
+  return lines.join('\n');
+}
+
+const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
+  updated: '{verb}',
+  started: 'sent, not waited for',
+  unchanged: 'unchanged',
+  planned: 'would change (dry run)',
+  failed: 'failed',
+  status: 'read',
+  skipped: 'not started',
+};
+
+/** One line after a batch of several functions: how many ended each way. */
+export function renderChangeSummary(summary: Summary, words: ChangeWords, c: ChalkInstance): string {
+  const parts = Object.entries(summary.outcomes).map(([outcome, count]) => {
+    const said = CHANGE_WORDS[outcome as FunctionResult['outcome']].replace('{verb}', words.summary);
+    const text = `${count} ${said}`;
+    return outcome === 'failed' ? c.red(text) : outcome === 'skipped' ? c.yellow(text) : text;
+  });
+  return `${c.bold(`${summary.total} functions:`)} ${parts.join(', ')}`;
+}

@@ -1,0 +1,83 @@
+import type { ChalkInstance } from 'chalk';
+import type { FunctionResult, StatusFields } from '../core/result.js';
+
+function withReason(value: string | null, reason: string | null, code: string | null): string {
+  if (!value) return 'unknown';
+  const detail = [reason, code ? `(${code})` : null].filter(Boolean).join(' ');
+  return detail ? `${value}: ${detail}` : value;
+}
+
+export function renderStatus(r: FunctionResult, c: ChalkInstance): string {
+  if (!r.status) return `${c.red('✖')} ${r.function}: ${r.error?.message ?? 'unknown'}`;
+  const s: StatusFields = r.status;
+  const v = r.vpc;
+  const inVpc = Boolean(v && v.subnetIds.length > 0);
+  const stateColor = s.state === 'Active' ? c.green : s.state === 'Failed' ? c.red : c.yellow;
+  const updateColor =
+    s.lastUpdateStatus === 'Failed' ? c.red : s.lastUpdateStatus === 'InProgress' ? c.yellow : c.green;
+  const rows: Array<[string, string]> = [
+    ['function', r.functionArn ?? r.function],
+    ['VPC', inVpc ? (v?.vpcId ?? 'unknown') : 'not in a VPC'],
+    ...(inVpc && v
+      ? ([
+          ['subnets', v.subnetIds.join(', ')],
+          ['security groups', v.securityGroupIds.join(', ')],
+          ['IPv6 dual-stack', v.ipv6AllowedForDualStack ? 'on' : 'off'],
+        ] as Array<[string, string]>)
+      : []),
+    ['state', stateColor(withReason(s.state, s.stateReason, s.stateReasonCode))],
+    [
+      'last update',
+      updateColor(withReason(s.lastUpdateStatus, s.lastUpdateStatusReason, s.lastUpdateStatusReasonCode)),
+    ],
+  ];
+  return [c.bold(r.function), ...rows.map(([k, val]) => `  ${c.dim(k.padEnd(16))} ${val}`)].join('\n');
+}
+
+/** status --all / --brief: one line per function, then how many are in a VPC and settled. */
+export function renderStatusTable(results: readonly FunctionResult[], c: ChalkInstance): string {
+  const header = ['FUNCTION', 'VPC', 'STATE', 'LAST UPDATE', 'INTERNET', 'ENIs'];
+  const rows = results.map((r) => {
+    const s = r.status;
+    const inVpc = Boolean(r.vpc && r.vpc.subnetIds.length > 0);
+    const network = r.network?.checked ? r.network.verdict.internet.replace(/^internet: /, '') : '';
+    const enis = r.enis?.checked ? String(r.enis.count) : '';
+    if (!s)
+      return [r.function, '', r.outcome === 'skipped' ? 'not started' : 'error', r.error?.code ?? '', '', ''];
+    const update = s.lastUpdateStatusReasonCode
+      ? `${s.lastUpdateStatus} (${s.lastUpdateStatusReasonCode})`
+      : (s.lastUpdateStatus ?? '');
+    return [
+      r.function,
+      inVpc ? (r.vpc?.vpcId ?? 'unknown') : '-',
+      s.state ?? '',
+      update,
+      inVpc ? network : '',
+      inVpc ? enis : '',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const pad = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const paint = (line: string, cells: string[]) => {
+    const bad = cells[2] === 'Failed' || cells[2] === 'error' || cells[3]?.startsWith('Failed');
+    const busy = cells[2] === 'Pending' || cells[3] === 'InProgress' || cells[2] === 'not started';
+    return bad ? c.red(line) : busy ? c.yellow(line) : line;
+  };
+  const inVpc = results.filter((r) => r.vpc && r.vpc.subnetIds.length > 0).length;
+  const settled = results.filter(
+    (r) =>
+      r.status &&
+      r.status.state === 'Active' &&
+      r.status.lastUpdateStatus !== 'InProgress' &&
+      r.status.lastUpdateStatus !== 'Failed',
+  ).length;
+  const failed = results.filter(
+    (r) => r.error || r.status?.lastUpdateStatus === 'Failed' || r.status?.state === 'Failed',
+  ).length;
+  const totals = `${results.length} function${results.length === 1 ? '' : 's'}: ${inVpc} in a VPC, ${settled} Active and settled${failed ? `, ${c.red(`${failed} failed`)}` : ''}`;
+  return [c.dim(pad(header)), ...rows.map((row) => paint(pad(row), row)), c.bold(totals)].join('\n');
+}

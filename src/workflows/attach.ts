@@ -1,0 +1,32 @@
+import type { DesiredVpc } from '../core/plan.js';
+import type { ChangeBody } from '../output/json.js';
+import type { ChangeWords } from '../output/render-change.js';
+import { type ChangeRequest, runChange } from './change.js';
+import type { RunDeps } from './deps.js';
+import { type NetworkPreflightOptions, networkPreflight } from './network-preflight.js';
+import { roleGate } from './role-gate.js';
+
+export interface AttachRequest extends ChangeRequest {
+  desired: DesiredVpc;
+  /** --force, --skip-network-check */
+  network: NetworkPreflightOptions;
+  /** --skip-perms-check */
+  permissions: { skip: boolean };
+}
+
+const ATTACH_WORDS: ChangeWords = {
+  updated: 'attached to {vpc}',
+  unchanged: 'already attached as requested',
+  planned: 'would attach',
+  summary: 'attached',
+};
+
+/** Checks the network once, then sets each function's VpcConfig after its role passed the gate. */
+export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBody> {
+  return runChange(deps, request, {
+    desired: request.desired,
+    words: ATTACH_WORDS,
+    preflights: [networkPreflight(request.network)],
+    gate: (scope) => roleGate(scope, request.permissions),
+  });
+}

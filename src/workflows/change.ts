@@ -1,0 +1,137 @@
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { DesiredVpc } from '../core/plan.js';
+import { errorJson, type FunctionResult, summarize } from '../core/result.js';
+import type { Target } from '../core/validate.js';
+import { type CliError, type ExitCode, worstExitCode } from '../errors.js';
+import type { ChangeBody } from '../output/json.js';
+import { type ChangeWords, renderChange, renderChangeSummary } from '../output/render-change.js';
+import { applyVpcConfig } from './apply-vpc-config.js';
+import { runBatch } from './batch.js';
+import type { RunDeps } from './deps.js';
+
+/** The parts of the JSON document that the steps around the writes contribute. */
+export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis'>;
+
+/** Which functions, and how: flags parsed, before any AWS call. */
+export interface ChangeRequest {
+  targets: Target[];
+  timeoutMs: number;
+  concurrency: number;
+  failFast: boolean;
+  wait: boolean;
+  dryRun: boolean;
+  /** Notes about the input itself (duplicate IDs dropped), printed once and kept on every result. */
+  notes: string[];
+}
+
+/** What a step before the writes sees. */
+export interface RunScope {
+  deps: RunDeps;
+  region: string;
+  targets: readonly Target[];
+  desired: DesiredVpc;
+}
+
+/** Runs once per run, before the first write; `stop` ends the run with nothing written. */
+export type Preflight = (scope: RunScope) => Promise<{ sections?: ChangeSections; stop?: CliError }>;
+
+/** Consulted by each function right before its write; a refusal fails that function only. */
+export interface Gate {
+  admit(fn: string, current: FunctionConfiguration): Promise<CliError | undefined>;
+  /** Its part of the JSON document, once every function has been through. */
+  sections(): ChangeSections;
+}
+
+/** Runs once every function has finished; may add to the results and to the exit code. */
+export type AfterStep = (
+  results: FunctionResult[],
+) => Promise<{ exitCode: ExitCode; sections?: ChangeSections }>;
+
+/** What makes the engine attach or detach: it has no other notion of which command runs. */
+export interface ChangeSpec {
+  desired: DesiredVpc;
+  words: ChangeWords;
+  preflights: readonly Preflight[];
+  gate?: ((scope: RunScope) => Gate) | undefined;
+  after?: AfterStep | undefined;
+  /** Added to every function written, and printed once per run. */
+  noteWhenWritten?: string | undefined;
+}
+
+/**
+ * The attach/detach protocol for every function, up to --concurrency at once: the preflights,
+ * then each function's read → plan → gate → write → wait, each result shown as it finishes,
+ * then a summary and the after-step.
+ */
+export async function runChange(
+  deps: RunDeps,
+  request: ChangeRequest,
+  spec: ChangeSpec,
+): Promise<ChangeBody> {
+  const { reporter, clock } = deps;
+  const region = await deps.aws.regionFor(request.targets);
+  for (const note of request.notes) reporter.note(note);
+  const scope: RunScope = { deps, region, targets: request.targets, desired: spec.desired };
+  const sections: ChangeSections = {};
+  for (const preflight of spec.preflights) {
+    const outcome = await preflight(scope);
+    Object.assign(sections, outcome.sections);
+    if (outcome.stop) {
+      reporter.error(outcome.stop);
+      return { exitCode: outcome.stop.exitCode, error: errorJson(outcome.stop), results: [], ...sections };
+    }
+  }
+  const gate = spec.gate?.(scope);
+  const lambda = await deps.aws.lambda();
+  const progress = await reporter.progress(request.targets.length);
+  const printedNotes = new Set(request.notes);
+  const changeOne = async ({ ref, input: fn }: Target) => {
+    const { result, error } = await applyVpcConfig(
+      {
+        lambda,
+        region,
+        clock,
+        signal: deps.signal,
+        pollIntervalMs: deps.pollIntervalMs,
+        onProgress: (event) => progress.update(event.fn, event.text),
+      },
+      {
+        ref,
+        input: fn,
+        desired: spec.desired,
+        wait: request.wait,
+        dryRun: request.dryRun,
+        timeoutMs: request.timeoutMs,
+        resumeCommand: `${deps.cliPrefix} status ${fn} --wait`,
+        beforeWrite: gate && ((current) => gate.admit(fn, current)),
+      },
+    );
+    progress.done(fn, !error);
+    result.notes.unshift(...request.notes);
+    if (spec.noteWhenWritten && result.written) result.notes.push(spec.noteWhenWritten);
+    progress.print(() => {
+      reporter.show((c) => renderChange(result, spec.words, c, deps.cliPrefix));
+      for (const note of result.notes.filter((n) => !printedNotes.has(n))) {
+        reporter.note(note);
+        if (note === spec.noteWhenWritten) printedNotes.add(note);
+      }
+      if (error) reporter.error(error, error.message.includes(fn) ? '' : `${fn}: `);
+    });
+    return { result, error };
+  };
+  let results: FunctionResult[];
+  try {
+    ({ results } = await runBatch(request.targets, request, changeOne));
+  } finally {
+    progress.stop();
+  }
+  if (gate) Object.assign(sections, gate.sections());
+  if (results.length > 1) reporter.show((c) => renderChangeSummary(summarize(results), spec.words, c));
+  const exitCodes = results.map((r) => r.error?.exitCode ?? 0);
+  if (spec.after) {
+    const after = await spec.after(results);
+    exitCodes.push(after.exitCode);
+    Object.assign(sections, after.sections);
+  }
+  return { exitCode: worstExitCode(exitCodes), error: null, results, ...sections };
+}

@@ -1,0 +1,124 @@
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { buildReport, type PermissionsReport } from '../core/permission-report.js';
+import { unknownChecks } from '../core/permissions.js';
+import { EXECUTION_ROLE_ACTIONS } from '../core/policy-eval.js';
+import { errorJson } from '../core/result.js';
+import type { FunctionRef } from '../core/validate.js';
+import { CliError, ExitCode, toCliError } from '../errors.js';
+import type { CheckPermsBody } from '../output/json.js';
+import { renderPermissionsReport } from '../output/render-perms.js';
+import { readFunction } from '../services/lambda.js';
+import type { RunDeps } from './deps.js';
+
+export interface CheckPermsRequest {
+  ref: FunctionRef;
+  input: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  fix: boolean;
+  yes: boolean;
+}
+
+const EXIT_BY_VERDICT = {
+  allowed: ExitCode.Success,
+  denied: ExitCode.AccessDenied,
+  undetermined: ExitCode.Undetermined,
+} as const;
+
+/**
+ * The execution role's and the caller's permissions for a VPC attachment, each by the most
+ * reliable method available; with --fix, attaches the managed policy when that helps.
+ */
+export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promise<CheckPermsBody> {
+  const { reporter, aws } = deps;
+  const region = await aws.regionFor([{ ref: input.ref, input: input.input }]);
+  const { checkCaller, checkExecutionRole } = await import('./permission-checks.js');
+  let config: FunctionConfiguration | undefined;
+  try {
+    config = await readFunction(await aws.lambda(), input.ref.id, { signal: deps.signal });
+  } catch (thrown) {
+    // Denied GetFunction is itself a finding for the caller; anything else ends the command.
+    const error = toCliError(thrown, { region });
+    if (error.code !== 'AccessDenied') throw error;
+  }
+  const [iam, sts, ec2] = await Promise.all([aws.iam(), aws.sts(), aws.ec2()]);
+  const checkRole = async (roleArn: string | undefined) =>
+    roleArn
+      ? checkExecutionRole(iam, roleArn)
+      : {
+          arn: null,
+          checks: unknownChecks(
+            EXECUTION_ROLE_ACTIONS.map((a) => a.action),
+            'the function could not be read, so its execution role is unknown',
+          ),
+          notes: [],
+        };
+  const [role, caller] = await Promise.all([
+    checkRole(config?.Role),
+    checkCaller(
+      { iam, sts, ec2 },
+      {
+        functionArn: config?.FunctionArn ?? null,
+        getFunctionAllowed: config !== undefined,
+        subnetIds: input.subnetIds,
+        securityGroupIds: input.securityGroupIds,
+      },
+    ),
+  ]);
+  const base = {
+    function: input.input,
+    functionArn: config?.FunctionArn ?? null,
+    caller: caller.report,
+    context: caller.context,
+  };
+  let report = buildReport({ ...base, role });
+  if (input.fix) {
+    const applied = await applyFix(deps, report, input.yes);
+    if (applied) report = buildReport({ ...base, role: await checkRole(config?.Role), fixApplied: applied });
+    if (applied && report.executionRole.verdict !== 'allowed')
+      reporter.notice(
+        'IAM changes take a few seconds to reach the simulator: if permissions still look missing, run check-perms again in a minute.',
+      );
+  }
+  return finish(deps, report);
+}
+
+/** Attaches the managed policy when that can help and the user agrees; returns what was attached. */
+async function applyFix(
+  deps: RunDeps,
+  report: PermissionsReport,
+  yes: boolean,
+): Promise<PermissionsReport['fixApplied']> {
+  const { reporter } = deps;
+  const fix = report.executionRole.fix;
+  if (!fix) {
+    reporter.notice('--fix: the execution role lacks nothing it needs; nothing changed.');
+    return null;
+  }
+  if (!fix.attachHelps) {
+    reporter.notice(
+      '--fix: an explicit Deny, an SCP or a permissions boundary decides; attaching a policy would not help. Nothing changed.',
+    );
+    return null;
+  }
+  const question = `${report.reason}\nAttach ${fix.policyArn} to the role ${fix.roleName}? [y/N] `;
+  if (!yes && !(await deps.confirm?.(question))) {
+    reporter.notice('Nothing changed.');
+    return null;
+  }
+  const { attachRolePolicy } = await import('../services/iam.js');
+  await attachRolePolicy(await deps.aws.iam(), fix.roleName, fix.policyArn);
+  return { roleName: fix.roleName, policyArn: fix.policyArn };
+}
+
+function finish(deps: RunDeps, report: PermissionsReport): CheckPermsBody {
+  const { reporter } = deps;
+  const exitCode = EXIT_BY_VERDICT[report.verdict];
+  reporter.show((c) => renderPermissionsReport(report, c, deps.cliPrefix));
+  for (const note of [...report.executionRole.notes, ...report.caller.notes]) reporter.note(`Note: ${note}`);
+  const error =
+    exitCode === ExitCode.Success
+      ? null
+      : new CliError(report.verdict === 'denied' ? 'AccessDenied' : 'Undetermined', report.reason);
+  return { exitCode, error: error && errorJson(error), permissions: report };
+}

@@ -1,0 +1,75 @@
+import { isLambdaEni, serves } from '../core/enis.js';
+import { isInVpc } from '../core/plan.js';
+import type { FunctionResult } from '../core/result.js';
+import { toCliError } from '../errors.js';
+import type { RunDeps } from './deps.js';
+import { analyze, type Lookup, lookUpNetwork, partialReason } from './network-lookup.js';
+
+// status is for looking: a denied or failed read is reported in its section, never as the
+// command's failure. Each section reads EC2 once for all the functions of the command.
+
+const inVpc = (results: FunctionResult[]) => results.filter((r) => r.outcome === 'status' && isInVpc(r.vpc));
+
+/** The network section: one lookup for every function in a VPC, then each function's own analysis. */
+export async function addNetworkSections(
+  deps: RunDeps,
+  region: string,
+  results: FunctionResult[],
+): Promise<void> {
+  for (const r of results) r.network = null;
+  const inAVpc = inVpc(results);
+  if (inAVpc.length === 0) return;
+  let lookup: Lookup;
+  try {
+    lookup = await lookUpNetwork(deps, {
+      subnetIds: inAVpc.flatMap((r) => r.vpc?.subnetIds ?? []),
+      securityGroupIds: inAVpc.flatMap((r) => r.vpc?.securityGroupIds ?? []),
+      ipv6: inAVpc.some((r) => r.vpc?.ipv6AllowedForDualStack),
+    });
+  } catch (thrown) {
+    const error = toCliError(thrown, { region });
+    if (error.code === 'Interrupted') throw error;
+    lookup = { skipped: `EC2 lookup failed: ${error.message}`, error };
+  }
+  if ('skipped' in lookup) {
+    const reason = lookup.skipped;
+    for (const r of inAVpc) r.network = { checked: false, skippedReason: reason };
+    deps.reporter.warn(`Network section skipped: ${reason}. Pass --no-network to silence this.`);
+    return;
+  }
+  const { facts } = lookup;
+  for (const r of inAVpc) {
+    if (r.vpc)
+      r.network = { checked: true, skippedReason: partialReason(facts), ...analyze(facts, region, r.vpc) };
+  }
+}
+
+/** The Lambda interfaces serving each function's configuration, from one DescribeNetworkInterfaces query. */
+export async function addEniCounts(deps: RunDeps, region: string, results: FunctionResult[]): Promise<void> {
+  for (const r of results) if (r.outcome === 'status') r.enis = null;
+  const inAVpc = inVpc(results);
+  if (inAVpc.length === 0) return;
+  let count: (r: FunctionResult) => NonNullable<FunctionResult['enis']>;
+  try {
+    const { describeNetworkInterfaces } = await import('../services/enis.js');
+    const ec2 = await deps.aws.ec2();
+    const enis = await describeNetworkInterfaces(ec2, {
+      subnetIds: inAVpc.flatMap((r) => r.vpc?.subnetIds ?? []),
+      lambdaOnly: true,
+      signal: deps.signal,
+    });
+    count = (r) => {
+      const ids = enis.filter((e) => r.vpc && isLambdaEni(e) && serves(e, r.vpc)).map((e) => e.id);
+      return { checked: true, count: ids.length, ids };
+    };
+  } catch (thrown) {
+    const error = toCliError(thrown, { region });
+    if (error.code === 'Interrupted') throw error;
+    const skippedReason =
+      error.code === 'AccessDenied'
+        ? 'no permission for ec2:DescribeNetworkInterfaces'
+        : `EC2 lookup failed: ${error.message}`;
+    count = () => ({ checked: false, skippedReason });
+  }
+  for (const r of inAVpc) r.enis = count(r);
+}

@@ -1,0 +1,116 @@
+import type { NetworkFilter } from '../core/fleet-filter.js';
+import { matchesNetworkFilter } from '../core/fleet-filter.js';
+import { vpcSettingsOf } from '../core/plan.js';
+import { emptyResult, errorJson, statusFields } from '../core/result.js';
+import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
+import { parseFunctionRef, type Target } from '../core/validate.js';
+import { type CliError, toCliError, worstExitCode } from '../errors.js';
+import type { StatusBody } from '../output/json.js';
+import { renderEniCountRow } from '../output/render-enis.js';
+import { renderNetworkSection } from '../output/render-network.js';
+import { renderStatus, renderStatusTable } from '../output/render-status.js';
+import { listFunctionNetworks } from '../services/function-versions.js';
+import { readFunction } from '../services/lambda.js';
+import { runBatch } from './batch.js';
+import type { RunDeps } from './deps.js';
+import { addEniCounts, addNetworkSections } from './status-sections.js';
+import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
+
+export interface StatusRequest {
+  /** The functions named, or the filter of --all (every function of the region that matches). */
+  targets: Target[] | { all: NetworkFilter };
+  wait: boolean;
+  timeoutMs: number;
+  /** false with --no-network: no EC2 read. */
+  network: boolean;
+  /** One line per function (--brief, the default with --all) instead of the full report. */
+  brief: boolean;
+  concurrency: number;
+  failFast: boolean;
+}
+
+/**
+ * Reads every function (and with --wait, waits until each has settled), then adds the network
+ * and ENI sections with one EC2 lookup each for all of them.
+ */
+export async function status(deps: RunDeps, request: StatusRequest): Promise<StatusBody> {
+  const { reporter, clock } = deps;
+  const targets = Array.isArray(request.targets)
+    ? request.targets
+    : await listTargets(deps, request.targets.all);
+  const region = await deps.aws.regionFor(targets);
+  const lambda = await deps.aws.lambda();
+  const progress = await reporter.progress(targets.length);
+  const readOne = async ({ ref, input }: Target) => {
+    const started = clock.now();
+    const result = emptyResult(input);
+    let error: CliError | undefined;
+    const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
+    try {
+      let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal: deps.signal });
+      if (request.wait && !isSettled(c)) {
+        progress.update(input, statusLabel(c));
+        c = await waitUntilSettled(lambda, ref.id, {
+          deadline: started + request.timeoutMs,
+          resumeCommand: `${deps.cliPrefix} status ${input}${qualifierFlag} --wait`,
+          qualifier: ref.qualifier,
+          signal: deps.signal,
+          clock,
+          ...lambdaPollDelays(deps.pollIntervalMs),
+          onPoll: (polled) => progress.update(input, statusLabel(polled)),
+        });
+      }
+      Object.assign(result, {
+        outcome: 'status',
+        functionArn: c.FunctionArn ?? null,
+        vpc: vpcSettingsOf(c.VpcConfig),
+        status: statusFields(c),
+      });
+      if (request.wait && isFailed(c)) throw updateFailedError(input, c);
+    } catch (thrown) {
+      const failure = toCliError(thrown, { region });
+      error = failure;
+      if (result.outcome !== 'status') result.outcome = 'failed';
+      result.error = errorJson(failure);
+      progress.print(() => reporter.error(failure, failure.message.includes(input) ? '' : `${input}: `));
+    }
+    progress.done(input, !error);
+    result.elapsedMs = clock.now() - started;
+    return { result, error };
+  };
+  let batch: Awaited<ReturnType<typeof runBatch>>;
+  try {
+    batch = await runBatch(targets, request, readOne);
+  } finally {
+    progress.stop();
+  }
+  const { results, runEnded } = batch;
+  const read = results.filter((r) => r.outcome === 'status');
+  if (request.network && !runEnded) {
+    await addNetworkSections(deps, region, read);
+    await addEniCounts(deps, region, results);
+  }
+  if (request.brief) reporter.show((c) => renderStatusTable(results, c));
+  else
+    for (const r of read)
+      reporter.show((c) =>
+        [renderStatus(r, c), ...renderNetworkSection(r.network, c), ...renderEniCountRow(r.enis, c)].join(
+          '\n',
+        ),
+      );
+  return { exitCode: worstExitCode(results.map((r) => r.error?.exitCode ?? 0)), error: null, results };
+}
+
+/** Every function of the region matching the filter, from one paginated ListFunctions. */
+async function listTargets(deps: RunDeps, filter: NetworkFilter): Promise<Target[]> {
+  const region = await deps.aws.regionFor([]);
+  let listed: Awaited<ReturnType<typeof listFunctionNetworks>>;
+  try {
+    listed = await listFunctionNetworks(await deps.aws.lambda(), deps.signal);
+  } catch (error) {
+    throw toCliError(error, { region });
+  }
+  return listed
+    .filter((f) => f.FunctionName && matchesNetworkFilter(f.VpcConfig, filter))
+    .map((f) => ({ ref: parseFunctionRef(f.FunctionName as string), input: f.FunctionName as string }));
+}
