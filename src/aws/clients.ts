@@ -158,7 +158,7 @@ const describe = (m: Metadata | undefined) =>
   `http=${m?.httpStatusCode ?? '-'} attempts=${m?.attempts ?? 1} requestId=${m?.requestId ?? '-'}`;
 
 /** Refuses a full ARN whose region differs from the client's, before any call is made. */
-export function assertSameRegion(arnRegion: string | undefined, region: string, input: string): void {
+function assertSameRegion(arnRegion: string | undefined, region: string, input: string): void {
   if (arnRegion && arnRegion !== region) {
     throw new CliError('Usage', `'${input}' is in ${arnRegion}, but the region in use is ${region}.`, {
       hint: `Pass --region ${arnRegion}.`,

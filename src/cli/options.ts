@@ -39,8 +39,8 @@ export function addGlobalOptions(program: Command): Command {
  * throttling; with real updates taking 30–90 s, this is what bounds a fleet's throughput,
  * while 100 functions polling stay well within the GetFunction budget.
  */
-export const DEFAULT_CONCURRENCY = 100;
-export const MAX_CONCURRENCY = 500;
+const DEFAULT_CONCURRENCY = 100;
+const MAX_CONCURRENCY = 500;
 
 export interface FleetOptions {
   functionsFile?: string;

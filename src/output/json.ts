@@ -4,7 +4,7 @@ import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } fr
 import type { ExitCode } from '../errors.js';
 
 /** Bumped only when a field changes meaning or goes away; new fields are additive. */
-export const JSON_SCHEMA_VERSION = 1;
+const JSON_SCHEMA_VERSION = 1;
 
 interface Body {
   exitCode: ExitCode;

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { VpcSettings } from '../core/plan.js';
+import { isInVpc, type VpcSettings } from '../core/plan.js';
 import type { FunctionResult, Summary } from '../core/result.js';
 
 /** The words attach or detach prints: the workflow's spec supplies them, so no renderer asks which command ran. */
@@ -15,7 +15,7 @@ export interface ChangeWords {
 }
 
 export function describeVpc(v: VpcSettings | null): string {
-  if (!v || v.subnetIds.length === 0) return 'not in a VPC';
+  if (!v || !isInVpc(v)) return 'not in a VPC';
   return [
     v.vpcId ?? 'VPC set by AWS from the subnets',
     `subnets ${v.subnetIds.join(', ')}`,
@@ -26,7 +26,7 @@ export function describeVpc(v: VpcSettings | null): string {
 
 /** The command that puts `before` back, so every change can be undone by hand. */
 export function undoCommand(cliPrefix: string, fn: string, before: VpcSettings): string {
-  if (before.subnetIds.length === 0) return `${cliPrefix} detach ${fn}`;
+  if (!isInVpc(before)) return `${cliPrefix} detach ${fn}`;
   const ipv6 = before.ipv6AllowedForDualStack ? ' --ipv6-dual-stack' : '';
   return `${cliPrefix} attach ${fn} --subnets ${before.subnetIds.join(',')} --sg ${before.securityGroupIds.join(',')}${ipv6}`;
 }

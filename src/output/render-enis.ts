@@ -9,6 +9,7 @@ import {
   type VersionJson,
   versionLabel,
 } from '../core/enis.js';
+import { isInVpc } from '../core/plan.js';
 
 export function formatAge(ms: number | null): string {
   if (ms === null) return '?';
@@ -77,7 +78,7 @@ export function renderEnis(r: EnisReport, c: ChalkInstance): string {
   if (r.function) {
     const f = r.function;
     const who = `${c.bold(f.name)} (${f.version})`;
-    if (f.subnetIds.length === 0) return `${who}: not in a VPC, so Lambda holds no network interface for it.`;
+    if (!isInVpc(f)) return `${who}: not in a VPC, so Lambda holds no network interface for it.`;
     lines.push(
       `${who}: ${count(r.interfaces.length)} · subnets ${f.subnetIds.join(', ')} · security groups ${f.securityGroupIds.join(', ')}`,
     );

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { isInVpc } from '../core/plan.js';
 import type { FunctionResult, StatusFields } from '../core/result.js';
 
 function withReason(value: string | null, reason: string | null, code: string | null): string {
@@ -11,7 +12,7 @@ export function renderStatus(r: FunctionResult, c: ChalkInstance): string {
   if (!r.status) return `${c.red('✖')} ${r.function}: ${r.error?.message ?? 'unknown'}`;
   const s: StatusFields = r.status;
   const v = r.vpc;
-  const inVpc = Boolean(v && v.subnetIds.length > 0);
+  const inVpc = isInVpc(v);
   const stateColor = s.state === 'Active' ? c.green : s.state === 'Failed' ? c.red : c.yellow;
   const updateColor =
     s.lastUpdateStatus === 'Failed' ? c.red : s.lastUpdateStatus === 'InProgress' ? c.yellow : c.green;
@@ -39,7 +40,7 @@ export function renderStatusTable(results: readonly FunctionResult[], c: ChalkIn
   const header = ['FUNCTION', 'VPC', 'STATE', 'LAST UPDATE', 'INTERNET', 'ENIs'];
   const rows = results.map((r) => {
     const s = r.status;
-    const inVpc = Boolean(r.vpc && r.vpc.subnetIds.length > 0);
+    const inVpc = isInVpc(r.vpc);
     const network = r.network?.checked ? r.network.verdict.internet.replace(/^internet: /, '') : '';
     const enis = r.enis?.checked ? String(r.enis.count) : '';
     if (!s)
@@ -67,7 +68,7 @@ export function renderStatusTable(results: readonly FunctionResult[], c: ChalkIn
     const busy = cells[2] === 'Pending' || cells[3] === 'InProgress' || cells[2] === 'not started';
     return bad ? c.red(line) : busy ? c.yellow(line) : line;
   };
-  const inVpc = results.filter((r) => r.vpc && r.vpc.subnetIds.length > 0).length;
+  const inVpc = results.filter((r) => isInVpc(r.vpc)).length;
   const settled = results.filter(
     (r) =>
       r.status &&

@@ -1,8 +1,8 @@
 import {
-  DescribeNetworkInterfacesCommand,
   type EC2Client,
   type Filter,
   type NetworkInterface,
+  paginateDescribeNetworkInterfaces,
 } from '@aws-sdk/client-ec2';
 import { LAMBDA_ENI_DESCRIPTION, type NetworkInterfaceInfo } from '../core/enis.js';
 
@@ -40,19 +40,12 @@ export async function describeNetworkInterfaces(
   add('group-id', q.securityGroupIds);
   add('network-interface-id', q.eniIds);
   const found: NetworkInterfaceInfo[] = [];
-  let token: string | undefined;
-  do {
-    const out = await ec2.send(
-      new DescribeNetworkInterfacesCommand({
-        Filters: filters,
-        MaxResults: PAGE_SIZE,
-        ...(token ? { NextToken: token } : {}),
-      }),
-      q.signal ? { abortSignal: q.signal } : {},
-    );
-    found.push(...(out?.NetworkInterfaces ?? []).map(toInfo));
-    token = out?.NextToken || undefined;
-  } while (token);
+  const pages = paginateDescribeNetworkInterfaces(
+    { client: ec2, pageSize: PAGE_SIZE },
+    { Filters: filters },
+    q.signal ? { abortSignal: q.signal } : {},
+  );
+  for await (const page of pages) found.push(...(page?.NetworkInterfaces ?? []).map(toInfo));
   return found;
 }
 

@@ -14,10 +14,10 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   type IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  paginateSimulatePrincipalPolicy,
   type Role,
-  SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { type NamedPolicy, parsePolicyDocument } from '../core/policy-eval.js';
@@ -29,20 +29,16 @@ export async function simulatePrincipal(
   options: { resourceArns?: string[] | undefined; context?: ContextEntry[] } = {},
 ): Promise<EvaluationResult[]> {
   const results: EvaluationResult[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await iam.send(
-      new SimulatePrincipalPolicyCommand({
-        PolicySourceArn: principalArn,
-        ActionNames: [...actions],
-        ...(options.resourceArns ? { ResourceArns: options.resourceArns } : {}),
-        ...(options.context && options.context.length > 0 ? { ContextEntries: options.context } : {}),
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
-    results.push(...(out.EvaluationResults ?? []));
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker);
+  const pages = paginateSimulatePrincipalPolicy(
+    { client: iam },
+    {
+      PolicySourceArn: principalArn,
+      ActionNames: [...actions],
+      ...(options.resourceArns ? { ResourceArns: options.resourceArns } : {}),
+      ...(options.context && options.context.length > 0 ? { ContextEntries: options.context } : {}),
+    },
+  );
+  for await (const page of pages) results.push(...(page.EvaluationResults ?? []));
   return results;
 }
 
@@ -70,22 +66,11 @@ export async function readManagedPolicy(iam: IAMClient, policyArn: string): Prom
 /** The role's attached managed policies and inline policies: its identity policies. */
 export async function readRolePolicies(iam: IAMClient, roleName: string): Promise<NamedPolicy[]> {
   const attached: string[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await iam.send(
-      new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
-    );
-    for (const p of out.AttachedPolicies ?? []) if (p.PolicyArn) attached.push(p.PolicyArn);
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker);
+  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }))
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) attached.push(p.PolicyArn);
   const inline: string[] = [];
-  do {
-    const out = await iam.send(
-      new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
-    );
-    inline.push(...(out.PolicyNames ?? []));
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker);
+  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName }))
+    inline.push(...(page.PolicyNames ?? []));
 
   const policies: NamedPolicy[] = [];
   for (const arn of attached) policies.push(await readManagedPolicy(iam, arn));

@@ -16,7 +16,7 @@ import type { AfterStep, Preflight } from './change.js';
 import type { RunDeps } from './deps.js';
 
 /** AWS needs no faster polling: Lambda takes minutes to delete an interface. */
-export const ENI_POLL_MS = 15_000;
+const ENI_POLL_MS = 15_000;
 const PROGRESS_KEY = 'network interfaces';
 
 export interface EniWaitRequest {

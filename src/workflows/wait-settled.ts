@@ -4,8 +4,8 @@ import { isSettled, statusLabel } from '../core/settle.js';
 import { CliError, isTransient } from '../errors.js';
 import { readFunction } from '../services/lambda.js';
 
-export const POLL_FIRST_DELAY_MS = 1_000;
-export const POLL_MAX_DELAY_MS = 5_000;
+const POLL_FIRST_DELAY_MS = 1_000;
+const POLL_MAX_DELAY_MS = 5_000;
 const POLL_BACKOFF = 1.25;
 
 /** Lambda's cadence, or the LAMBDA_VPC_POLL_INTERVAL_MS override (emulators, tests) and five times it. */

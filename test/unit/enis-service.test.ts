@@ -72,9 +72,10 @@ describe('describeNetworkInterfaces', () => {
   const ec2 = () => new EC2Client({ region: 'us-east-1' });
 
   it("filters on Lambda's description and the subnets, pages with NextToken, and maps the fields", async () => {
-    ec2Mock
-      .on(DescribeNetworkInterfacesCommand)
-      .resolvesOnce({
+    // The SDK's paginator reuses one input object for every page: keep a copy of each as sent.
+    const sent: unknown[] = [];
+    const pages = [
+      {
         NetworkInterfaces: [
           {
             NetworkInterfaceId: 'eni-0a1b2c3d4e5f60101',
@@ -90,8 +91,13 @@ describe('describeNetworkInterfaces', () => {
           },
         ],
         NextToken: 't1',
-      })
-      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60102', SubnetId: S1 }] });
+      },
+      { NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60102', SubnetId: S1 }] },
+    ];
+    ec2Mock.on(DescribeNetworkInterfacesCommand).callsFake((input) => {
+      sent.push(structuredClone(input));
+      return pages.shift();
+    });
     const enis = await describeNetworkInterfaces(ec2(), { subnetIds: [S1, S1], lambdaOnly: true });
     expect(enis[0]).toEqual({
       id: 'eni-0a1b2c3d4e5f60101',
@@ -106,7 +112,7 @@ describe('describeNetworkInterfaces', () => {
       createdAt: '2026-10-01T08:00:00.000Z',
     });
     expect(enis[1]).toMatchObject({ id: 'eni-0a1b2c3d4e5f60102', createdAt: null, securityGroupIds: [] });
-    const inputs = ec2Mock.commandCalls(DescribeNetworkInterfacesCommand).map((c) => c.args[0].input);
+    const inputs = sent;
     expect(inputs).toHaveLength(2);
     expect(inputs[0]).toEqual({
       Filters: [
