@@ -1,5 +1,5 @@
 import type { DesiredVpc, VpcSettings } from '../core/plan.js';
-import { analyzeNetwork, type Finding, type NetworkAnalysis } from '../core/reachability.js';
+import { analyzeNetwork, type Finding, type NetworkAnalysis } from '../core/reachability/analyze.js';
 import type { FunctionResult } from '../core/result.js';
 import { CliError, toCliError } from '../errors.js';
 import { renderFindings, renderNetworkHeadline } from '../output/render-network.js';

@@ -34,7 +34,7 @@ import {
   type NetworkAnalysis,
   type NetworkInput,
   serviceShortName,
-} from '../../src/core/reachability.js';
+} from '../../src/core/reachability/analyze.js';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
