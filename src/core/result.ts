@@ -1,7 +1,7 @@
 import type { CliError, ErrorCode, ExitCode } from '../errors.js';
 import type { EniCount } from './enis.js';
 import type { VpcSettings } from './plan.js';
-import type { NetworkAnalysis } from './reachability.js';
+import type { NetworkAnalysis } from './reachability/analyze.js';
 import type { FunctionStatus } from './settle.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { Finding, NetworkAnalysis, SubnetSummary } from '../core/reachability.js';
+import type { Finding, NetworkAnalysis, SubnetSummary } from '../core/reachability/analyze.js';
 import type { NetworkReport } from '../core/result.js';
 
 const row = (c: ChalkInstance, key: string, value: string) => `  ${c.dim(key.padEnd(16))} ${value}`;

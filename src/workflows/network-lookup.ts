@@ -1,5 +1,5 @@
 import type { DesiredVpc, VpcSettings } from '../core/plan.js';
-import { analyzeNetwork, type NetworkAnalysis } from '../core/reachability.js';
+import { analyzeNetwork, type NetworkAnalysis, partialCheckReason } from '../core/reachability/analyze.js';
 import type { CliError } from '../errors.js';
 import type { NetworkFacts, NetworkQuery } from '../services/network.js';
 import type { RunDeps } from './deps.js';
@@ -18,28 +18,15 @@ export async function lookUpNetwork(deps: RunDeps, query: Omit<NetworkQuery, 'si
   }
 }
 
-/** Findings that need only subnets, security groups and VPCs: still sound when routing reads were denied. */
-const WITHOUT_ROUTING = new Set([
-  'SUBNET_NOT_FOUND',
-  'SECURITY_GROUP_NOT_FOUND',
-  'MIXED_VPCS',
-  'DEDICATED_TENANCY',
-  'SINGLE_AZ',
-  'LOW_FREE_IPS',
-  'SG_NO_EGRESS',
-  'SG_NO_HTTPS_EGRESS',
-  'SG_HTTPS_EGRESS_LIMITED',
-]);
-
 /** Why part of the check could not run, or null when all of it did. */
-export const partialReason = (facts: NetworkFacts) =>
-  facts.deniedActions.length > 0
-    ? `partial check: no EC2 read permission for ${facts.deniedActions.join(', ')}`
-    : null;
+export const partialReason = (facts: NetworkFacts) => partialCheckReason(facts.deniedActions);
 
-/** The analysis of one configuration against the facts of the lookup. */
+/**
+ * The analysis of one configuration against the facts of the lookup. Core drops the checks
+ * whose reads were denied, and says "not checked" for what they would have decided.
+ */
 export function analyze(facts: NetworkFacts, region: string, vpc: VpcSettings | DesiredVpc): NetworkAnalysis {
-  const analysis = analyzeNetwork({
+  return analyzeNetwork({
     ...facts,
     region,
     requested: {
@@ -47,22 +34,6 @@ export function analyze(facts: NetworkFacts, region: string, vpc: VpcSettings | 
       securityGroupIds: [...vpc.securityGroupIds],
       ipv6DualStack: vpc.ipv6AllowedForDualStack,
     },
+    deniedReads: facts.deniedActions,
   });
-  const routingDenied = facts.deniedActions.some((a) => a !== 'ec2:DescribeVpcs');
-  if (!routingDenied) return analysis;
-  // Empty route, NAT or endpoint lists would read as "isolated" or "NAT not found": say nothing instead.
-  const notChecked = `not checked (no permission for ${facts.deniedActions.join(', ')})`;
-  return {
-    ...analysis,
-    findings: analysis.findings.filter((f) => WITHOUT_ROUTING.has(f.code)),
-    subnets: analysis.subnets.map((x) => ({
-      ...x,
-      routeTableId: undefined,
-      routeTableIsMain: false,
-      internet: { kind: 'unknown', reachable: 'unknown', reason: 'not checked' },
-      gatewayEndpointServices: [],
-    })),
-    endpoints: [],
-    verdict: { internet: `internet: ${notChecked}`, awsServices: `AWS services: ${notChecked}` },
-  };
 }

@@ -1,4 +1,4 @@
-import type { Finding } from '../core/reachability.js';
+import type { Finding } from '../core/reachability/analyze.js';
 import { CliError, endsTheRun, toCliError } from '../errors.js';
 import { renderFindings, renderNetworkHeadline } from '../output/render-network.js';
 import type { Preflight } from './change.js';

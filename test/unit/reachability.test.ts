@@ -34,7 +34,7 @@ import {
   type NetworkAnalysis,
   type NetworkInput,
   serviceShortName,
-} from '../../src/core/reachability.js';
+} from '../../src/core/reachability/analyze.js';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -365,7 +365,8 @@ interface Case {
   subjects?: Array<string | undefined>;
   internet?: string;
   awsServices?: string;
-  ok?: boolean;
+  /** Stated per case: false exactly when an error finding is expected. */
+  ok: boolean;
   check?: (a: NetworkAnalysis) => void;
 }
 
@@ -436,6 +437,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NO_DEFAULT_ROUTE', 'NO_DEFAULT_ROUTE'],
+    ok: true,
     subjects: [PRIV_A, PRIV_B],
     messages: {
       0: [
@@ -485,6 +487,7 @@ const cases: Case[] = [
       return w; // PRIV_B falls back to the main table: local only
     },
     codes: ['NO_DEFAULT_ROUTE', 'NO_DEFAULT_ROUTE'],
+    ok: true,
     messages: {
       0: ['through VPC endpoints: s3;'],
       1: ['through VPC endpoints: none;', 'not reachable: s3, dynamodb'],
@@ -500,6 +503,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NO_DEFAULT_ROUTE', 'NO_DEFAULT_ROUTE'],
+    ok: true,
     messages: {
       0: ['through VPC endpoints: sqs, sts;', 'not reachable: s3, dynamodb, secretsmanager, ssm, sns, kms'],
     },
@@ -513,6 +517,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NO_DEFAULT_ROUTE', 'NO_DEFAULT_ROUTE', 'ENDPOINT_PRIVATE_DNS_DISABLED'],
+    ok: true,
     severities: ['warning', 'warning', 'warning'],
     subjects: [PRIV_A, PRIV_B, VPCE_KMS],
     messages: { 0: ['through VPC endpoints: sqs;', 'kms'], 2: [VPCE_KMS, '(kms)', 'private DNS disabled'] },
@@ -533,6 +538,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['ENDPOINT_PRIVATE_DNS_DISABLED'],
+    ok: true,
     severities: ['info'],
     awsServices:
       'AWS services: all via NAT; kms via interface endpoints only with their endpoint URL (private DNS off)',
@@ -546,6 +552,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
     internet: `internet: yes via ${NAT_A}, ${NAT_B}`,
     awsServices: 'AWS services: all via NAT; s3 via gateway endpoints',
   },
@@ -557,6 +564,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
     internet: `internet: yes via ${NAT_A}`,
     check: (a) => {
       expect(a.subnets.map((s) => [s.routeTableId, s.routeTableIsMain, s.internet.kind])).toEqual([
@@ -572,6 +580,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NO_DEFAULT_ROUTE'],
+    ok: true,
     subjects: [PRIV_B],
     messages: { 0: [PRIV_B, RTB_MAIN] },
     internet: `internet: depends on the subnet (${PRIV_A}: yes via ${NAT_A}; ${PRIV_B}: no, no default route)`,
@@ -587,6 +596,7 @@ const cases: Case[] = [
     name: 'blackhole NAT route',
     setup: (w) => isolate(w, [natRoute(NAT_A, 'blackhole')]),
     codes: ['BLACKHOLE_ROUTE'],
+    ok: true,
     subjects: [RTB_ISO],
     messages: { 0: [RTB_ISO, `${PRIV_A}, ${PRIV_B}`, '0.0.0.0/0', NAT_A, 'no internet access'] },
     internet: `internet: no (blackhole route to ${NAT_A})`,
@@ -605,6 +615,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['BLACKHOLE_ROUTE'],
+    ok: true,
     subjects: [RTB_PRIV_B],
     messages: { 0: ['10.1.0.0/16', 'pcx-0123456789abcdef0'] },
     internet: `internet: yes via ${NAT_A}, ${NAT_B}`,
@@ -620,6 +631,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NAT_NOT_AVAILABLE'],
+    ok: true,
     subjects: [NAT_A],
     messages: { 0: [NAT_A, PRIV_A, 'is failed, not available', 'no internet access'] },
     internet: `internet: depends on the subnet (${PRIV_A}: no, ${NAT_A} failed; ${PRIV_B}: yes via ${NAT_B})`,
@@ -631,6 +643,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NAT_NOT_AVAILABLE'],
+    ok: true,
     messages: { 0: [NAT_A, `was not found in ${REGION}`] },
   },
   {
@@ -641,6 +654,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NAT_IN_PRIVATE_SUBNET'],
+    ok: true,
     subjects: [NAT_A],
     messages: { 0: [NAT_A, 'subnet-0123456789abcdef9', RTB_MAIN, 'no default route to an internet gateway'] },
     internet: `internet: depends on the subnet (${PRIV_A}: no, NAT gateway in a private subnet; ${PRIV_B}: yes via ${NAT_B})`,
@@ -652,6 +666,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NAT_IN_PRIVATE_SUBNET', 'NAT_IN_PRIVATE_SUBNET'],
+    ok: true,
   },
   {
     name: 'NAT gateway with an attached internet gateway (IGWs described)',
@@ -660,6 +675,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
   },
   {
     name: 'private NAT gateway',
@@ -671,6 +687,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['NAT_PRIVATE'],
+    ok: true,
     subjects: [NAT_A],
   },
   {
@@ -680,6 +697,7 @@ const cases: Case[] = [
         { DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: TGW, Origin: 'CreateRoute', State: 'active' },
       ]),
     codes: ['DEFAULT_ROUTE_OTHER', 'DEFAULT_ROUTE_OTHER'],
+    ok: true,
     severities: ['info', 'info'],
     internet: `internet: unknown (default route to ${TGW})`,
     awsServices: `AWS services: others depend on ${TGW}`,
@@ -732,6 +750,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SUBNET_NOT_FOUND', 'SECURITY_GROUP_NOT_FOUND'],
+    ok: false,
     internet: 'internet: unknown (no subnet found)',
     awsServices: 'AWS services: unknown (no subnet found)',
     check: (a) => expect(a.vpc).toBeUndefined(),
@@ -743,6 +762,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SINGLE_AZ'],
+    ok: true,
     severities: ['warning'],
     subjects: [undefined],
     messages: { 0: ['eu-west-1a', 'Lambda.5'] },
@@ -754,6 +774,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SINGLE_AZ'],
+    ok: true,
     messages: { 0: ['eu-west-1b'] },
   },
   {
@@ -766,6 +787,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['LOW_FREE_IPS'],
+    ok: true,
     subjects: [PRIV_B],
     messages: { 0: [PRIV_B, 'only 7 free IP addresses', 'SubnetOutOfIPAddresses'] },
   },
@@ -776,6 +798,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['LOW_FREE_IPS', 'LOW_FREE_IPS'],
+    ok: true,
     messages: { 0: ['only 251 free IP addresses', 'fewer than 300'] },
   },
   {
@@ -785,6 +808,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SG_NO_EGRESS'],
+    ok: true,
     subjects: [SG],
     messages: { 0: [`Security group ${SG} has no outbound rules`] },
     internet: 'internet: no (security groups allow no outbound traffic)',
@@ -798,6 +822,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SG_NO_HTTPS_EGRESS'],
+    ok: true,
     subjects: [SG],
     messages: { 0: [SG, 'tcp 80 to 0.0.0.0/0', 'not HTTPS (tcp 443)'] },
     check: (a) =>
@@ -810,6 +835,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
     check: (a) => expect(a.securityGroups[0]).toMatchObject({ egress: 'all traffic', allowsHttps: true }),
   },
   {
@@ -819,6 +845,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
     check: (a) => expect(a.securityGroups[0]).toMatchObject({ egress: 'all traffic', allowsHttps: true }),
   },
   {
@@ -830,6 +857,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
     check: (a) => expect(a.securityGroups[0]?.egress).toBe('tcp 400-500 to 0.0.0.0/0'),
   },
   {
@@ -839,6 +867,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SG_HTTPS_EGRESS_LIMITED'],
+    ok: true,
     severities: ['info'],
     messages: { 0: [PL_S3, 'not to 0.0.0.0/0'] },
     check: (a) =>
@@ -852,6 +881,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
     check: (a) =>
       expect(a.securityGroups.map((g) => [g.id, g.egress])).toEqual([
         [SG2, 'none'],
@@ -866,6 +896,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SG_NO_EGRESS'],
+    ok: true,
     subjects: [undefined],
     messages: { 0: [`None of the security groups (${SG}, ${SG2})`] },
   },
@@ -883,6 +914,7 @@ const cases: Case[] = [
       return w;
     },
     codes: [],
+    ok: true,
   },
   {
     name: 'IPv6 dual-stack without a ::/0 route (one subnet), ::/0 to an IGW (other)',
@@ -899,6 +931,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['IPV6_NO_EGRESS_ROUTE', 'IPV6_NO_EGRESS_ROUTE'],
+    ok: true,
     subjects: [PRIV_A, PRIV_B],
     messages: {
       0: [RTB_PRIV_A, PRIV_A, 'has no ::/0 route', 'no IPv6 egress'],
@@ -913,12 +946,14 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SINGLE_AZ', 'IPV6_SUBNET_NO_CIDR'],
+    ok: true,
     subjects: [undefined, PRIV_A],
   },
   {
     name: 'IPv6 not requested: no IPv6 checks',
     setup: () => undefined,
     codes: [],
+    ok: true,
     check: (a) => expect(a.findings.some((f) => f.code.startsWith('IPV6'))).toBe(false),
   },
   {
@@ -930,6 +965,7 @@ const cases: Case[] = [
       return w;
     },
     codes: ['SINGLE_AZ', 'LOW_FREE_IPS', 'PUBLIC_SUBNET_NO_INTERNET', 'SUBNET_NOT_FOUND', 'SG_NO_EGRESS'],
+    ok: false,
     subjects: [undefined, PUB_B, PUB_B, MISSING_SUBNET, SG],
   },
 ];
@@ -947,8 +983,7 @@ describe('analyzeNetwork', () => {
     }
     if (c.internet !== undefined) expect(a.verdict.internet).toBe(c.internet);
     if (c.awsServices !== undefined) expect(a.verdict.awsServices).toBe(c.awsServices);
-    if (c.ok !== undefined) expect(a.ok).toBe(c.ok);
-    expect(a.ok).toBe(!a.findings.some((f) => f.severity === 'error'));
+    expect(a.ok).toBe(c.ok);
     for (const f of a.findings) {
       expect(f.message.length).toBeGreaterThan(10);
       if (f.severity !== 'info') expect(f.fix, f.code).toBeTruthy();

@@ -136,6 +136,11 @@ export interface NetworkInput {
   egressOnlyInternetGateways?: readonly Ec2EgressOnlyInternetGateway[] | undefined;
   /** Warn when a subnet has fewer free addresses than this (default LOW_FREE_IPS_THRESHOLD). */
   minFreeIps?: number | undefined;
+  /**
+   * EC2 actions (e.g. 'ec2:DescribeRouteTables') whose list above is empty because the read was
+   * denied: the checks that need them do not run, and what they decide comes out "not checked".
+   */
+  deniedReads?: readonly string[] | undefined;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

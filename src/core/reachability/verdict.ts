@@ -1,6 +1,27 @@
-import type { SubnetSummary } from './types.js';
+import { type CheckContext, deniedAmong, ROUTING_READS } from './check.js';
+import type { NetworkAnalysis, SubnetSummary } from './types.js';
 
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/** Both verdicts follow the routes of every subnet, so they need every routing read. */
+export const VERDICT_READS = ROUTING_READS;
+
+/**
+ * The two verdict lines. A "yes" must be proved, so a denied read they depend on turns both
+ * into "not checked", naming the reads that were missing.
+ */
+export function verdicts(ctx: CheckContext, deniedReads: readonly string[]): NetworkAnalysis['verdict'] {
+  const missing = deniedAmong(VERDICT_READS, deniedReads);
+  if (missing.length > 0) {
+    const notChecked = `not checked (no permission for ${missing.join(', ')})`;
+    return { internet: `internet: ${notChecked}`, awsServices: `AWS services: ${notChecked}` };
+  }
+  const subnets = ctx.subnets.map((x) => x.summary);
+  return {
+    internet: internetVerdict(subnets, ctx.noEgress),
+    awsServices: awsServicesVerdict(subnets, ctx.noEgress, ctx.interfaceServices),
+  };
+}
 
 /** One-line internet verdict, e.g. 'internet: yes via nat-…', 'internet: no (public subnet)'. */
 export function internetVerdict(subnets: readonly SubnetSummary[], noEgress: boolean): string {
