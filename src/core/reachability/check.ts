@@ -3,6 +3,7 @@
  * reads and writes, and the runner that drops a check whose reads were denied.
  */
 
+import { uniq } from '../sets.js';
 import { endpointAvailable, serviceShortName } from './routes.js';
 import type {
   Ec2RouteTable,
@@ -92,8 +93,6 @@ export interface SkippedCheck {
 export interface RankedFinding extends Finding {
   anchor: number;
 }
-
-const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
 /** The reads in `needed` that were denied, in the order they were reported denied. */
 export function deniedAmong(needed: readonly Ec2Read[], deniedReads: readonly string[]): Ec2Read[] {

@@ -1,7 +1,6 @@
+import { uniq } from '../sets.js';
 import { type CheckContext, deniedAmong, ROUTING_READS } from './check.js';
 import type { NetworkAnalysis, SubnetSummary } from './types.js';
-
-const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
 /** Both verdicts follow the routes of every subnet, so they need every routing read. */
 export const VERDICT_READS = ROUTING_READS;

@@ -1,3 +1,4 @@
+import { uniq } from '../../sets.js';
 import { type Check, ROUTING_READS } from '../check.js';
 
 /** Services checked for isolated subnets (CloudWatch Logs is left out: the function's logs bypass the VPC). */
@@ -19,7 +20,7 @@ export const isolated: Check = {
   run({ subnets, interfaceServices, add }) {
     for (const { summary: x, idx } of subnets) {
       if (x.internet.kind !== 'isolated') continue;
-      const reach = [...new Set([...x.gatewayEndpointServices, ...interfaceServices.privateDns])].sort();
+      const reach = uniq([...x.gatewayEndpointServices, ...interfaceServices.privateDns]).sort();
       const missing = COMMON_SERVICES.filter((svc) => !reach.includes(svc));
       const reachText = reach.length > 0 ? reach.join(', ') : 'none';
       const missingText = missing.length > 0 ? `; not reachable: ${missing.join(', ')}` : '';
