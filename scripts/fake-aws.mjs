@@ -1,4 +1,4 @@
-// Runs the local fake AWS (test/fixture) as a process, seeded with the demo network.
+// Runs the local fake AWS (test/fake-aws) as a process, seeded with the demo network.
 // `npm run fake-aws` prints FAKE_AWS_URL=http://127.0.0.1:PORT and serves until Ctrl-C.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * `entry` is relative to the repository root: the standalone server by default, or a module
  * that re-exports the parts a script drives in-process (bench/fixture.ts).
  */
-export async function bundleFakeAws(entry = 'test/fixture/serve.ts') {
+export async function bundleFakeAws(entry = 'test/fake-aws/serve.ts') {
   const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-fake-aws-')), `${basename(entry, '.ts')}.mjs`);
   await build({
     entryPoints: [join(root, entry)],

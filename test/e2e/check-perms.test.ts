@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
-import { demo, DEMO_IDS as I, VPC_ACCESS_POLICY_ARN } from '../fixture/scenarios.js';
+import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { demo, DEMO_IDS as I, VPC_ACCESS_POLICY_ARN } from '../fake-aws/scenarios.js';
 import { cleanEnv, runBin } from './spawn.js';
 
 // The built binary against the local fake AWS: the SDK's real IAM, STS and EC2 wire protocols.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
-import { demo, DEMO_IDS as I } from '../fixture/scenarios.js';
-import type { Scenario } from '../fixture/types.js';
+import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { demo, DEMO_IDS as I } from '../fake-aws/scenarios.js';
+import type { Scenario } from '../fake-aws/types.js';
 import { cleanEnv, runBin } from './spawn.js';
 
 // The built binary against the local fake AWS. The demo has reports-job in the private

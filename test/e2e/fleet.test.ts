@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
-import { fleet, fleetNames, MINIMAL_IDS as I } from '../fixture/scenarios.js';
-import type { RequestLogEntry, Scenario } from '../fixture/types.js';
+import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { fleet, fleetNames, MINIMAL_IDS as I } from '../fake-aws/scenarios.js';
+import type { RequestLogEntry, Scenario } from '../fake-aws/types.js';
 import { cleanEnv, runBin } from './spawn.js';
 
 // Many functions in one run, against the fake AWS enforcing Lambda's per-account rate limits.

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fixture/fake-aws.js';
-import { DEMO_IDS, demo, MINIMAL_IDS as I, minimal } from '../fixture/scenarios.js';
-import type { Scenario } from '../fixture/types.js';
+import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { DEMO_IDS, demo, MINIMAL_IDS as I, minimal } from '../fake-aws/scenarios.js';
+import type { Scenario } from '../fake-aws/types.js';
 import { cleanEnv, runBin, type Spawned } from './spawn.js';
 
 // The built binary, the SDK's real serialisation, signing, retries and credential chain,
