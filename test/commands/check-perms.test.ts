@@ -10,11 +10,13 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli.js';
 import {
+  allAwsCalls,
   awsError,
   ec2Mock,
+  expectNoAwsCall,
   getFunctionOutput,
   iamMock,
   lambdaMock,
@@ -23,6 +25,7 @@ import {
   simulatorAnswer,
   stsMock,
   VPC_ACCESS_POLICY,
+  verifyAwsMocks,
 } from '../aws-mocks.js';
 import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork } from '../ec2-world.js';
 import { captureStream, fakeClock, runCli } from '../helpers.js';
@@ -33,13 +36,10 @@ const fn = (over: Partial<FunctionConfiguration> = {}) => getFunctionOutput({ Ro
 beforeEach(() => {
   resetAwsMocks();
   lambdaMock.on(GetFunctionCommand).resolves(fn());
-  stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/dev' });
-  for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
-    ec2Mock.on(command).rejects(awsError('DryRunOperation'));
   serveSimulator();
 });
+afterEach(verifyAwsMocks);
 
-const allCalls = () => [lambdaMock, iamMock, stsMock, ec2Mock].reduce((n, m) => n + m.calls().length, 0);
 const checkPerms = (...args: string[]) => runCli(['--region', 'us-east-1', 'check-perms', ...args]);
 
 /** run() with a terminal that answers the confirmation prompt. */
@@ -63,6 +63,13 @@ async function runOnTerminal(argv: string[], answer: boolean) {
 }
 
 describe('check-perms', () => {
+  // check-perms also asks who the caller is, and probes the caller's EC2 reads with DryRun.
+  beforeEach(() => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/dev' });
+    for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
+      ec2Mock.on(command).rejects(awsError('DryRunOperation'));
+  });
+
   it('exits 0 when the role and the caller have everything, saying which method answered', async () => {
     const { code, stdout, stderr } = await checkPerms('my-fn');
     expect(code).toBe(0);
@@ -73,7 +80,7 @@ describe('check-perms', () => {
     expect(stdout).toContain('✔ Everything required is allowed.');
     expect(stderr).toBe('');
     // GetFunction, 2 simulations, 3 DryRun probes, GetCallerIdentity.
-    expect(allCalls()).toBe(7);
+    expect(allAwsCalls()).toBe(7);
   });
 
   it('exits 4 with the attach-role-policy line and the policy JSON when the role lacks a hard requirement', async () => {
@@ -210,7 +217,7 @@ describe('check-perms', () => {
       expect(stderr.split('\n')[0]).toBe(
         'Error: --fix changes the execution role and needs confirmation, but this is not a terminal.',
       );
-      expect(allCalls()).toBe(0);
+      expectNoAwsCall();
     });
 
     it('does not ask, and writes nothing, when the role lacks nothing', async () => {
@@ -238,7 +245,7 @@ describe('check-perms', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe(firstLine);
-    expect(allCalls()).toBe(0);
+    expectNoAwsCall();
   });
 });
 

@@ -3,7 +3,7 @@ import {
   GetFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   awsError,
   ec2Mock,
@@ -12,6 +12,7 @@ import {
   MY_FN_ARN,
   resetAwsMocks,
   serveSimulator,
+  verifyAwsMocks,
 } from '../aws-mocks.js';
 import { PRIVATE_A as S1, PRIVATE_B as S2, SG_ALL as SG, serveAnyNetwork, VPC_ID } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
@@ -23,6 +24,7 @@ beforeEach(() => {
   serveAnyNetwork(ec2Mock);
   serveSimulator();
 });
+afterEach(verifyAwsMocks);
 
 const VPC = {
   VpcId: VPC_ID,

@@ -8,8 +8,16 @@ import {
   GetFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ec2Mock, functionConfig, getFunctionOutput, lambdaMock, resetAwsMocks } from '../aws-mocks.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ec2Mock,
+  functionConfig,
+  getFunctionOutput,
+  lambdaMock,
+  resetAwsMocks,
+  serve,
+  verifyAwsMocks,
+} from '../aws-mocks.js';
 import {
   denied,
   NAT,
@@ -28,6 +36,7 @@ beforeEach(() => {
   resetAwsMocks();
   serveEc2World(ec2Mock);
 });
+afterEach(verifyAwsMocks);
 
 const MISSING_SUBNET = 'subnet-0123456789abcdef9';
 const MISSING_SG = 'sg-0123456789abcdef9';
@@ -35,12 +44,14 @@ const attached = { VpcId: VPC_ID, SubnetIds: [PRIVATE_A, PRIVATE_B], SecurityGro
 /** Lambda answers per function: not in a VPC until updated, then attached as asked. */
 function serveLambda() {
   const vpcOf = new Map<string, FunctionConfiguration['VpcConfig']>();
-  lambdaMock
-    .on(GetFunctionCommand)
-    .callsFake(({ FunctionName }) => getFunctionOutput({ VpcConfig: vpcOf.get(FunctionName) }));
-  lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, VpcConfig }) => {
-    vpcOf.set(FunctionName, { VpcId: VPC_ID, ...VpcConfig });
-    return functionConfig({ LastUpdateStatus: 'InProgress' });
+  serve(() => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .callsFake(({ FunctionName }) => getFunctionOutput({ VpcConfig: vpcOf.get(FunctionName) }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, VpcConfig }) => {
+      vpcOf.set(FunctionName, { VpcId: VPC_ID, ...VpcConfig });
+      return functionConfig({ LastUpdateStatus: 'InProgress' });
+    });
   });
 }
 const attach = (...args: string[]) => runCli(['--region', 'us-east-1', 'attach', ...args]);
