@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   awsError,
   ec2Mock,
+  expectNoAwsCall,
   getFunctionOutput,
   lambdaMock,
   MY_FN_ARN,
@@ -39,7 +40,6 @@ const acceptUpdate = (over: Partial<FunctionConfiguration> = {}) =>
   lambdaMock
     .on(UpdateFunctionConfigurationCommand)
     .resolves(cfg({ LastUpdateStatus: 'InProgress', ...over }).Configuration);
-const totalCalls = () => lambdaMock.calls().length;
 
 describe('attach', () => {
   it('prints before → after and the undo command, and exits 0', async () => {
@@ -421,7 +421,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe(firstLine);
     expect(stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
-    expect(totalCalls()).toBe(0);
+    expectNoAwsCall();
   });
 
   it('gives the usage error as a JSON document with --output json', async () => {
@@ -451,6 +451,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
         hint: null,
       },
     });
+    expectNoAwsCall();
   });
 });
 
