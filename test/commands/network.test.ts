@@ -6,6 +6,7 @@ import {
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
+  ListVersionsByFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -231,7 +232,19 @@ describe('attach: network preflight', () => {
   it('detach does not check the network', async () => {
     lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     lambdaMock.on(UpdateFunctionConfigurationCommand).resolves(functionConfig());
-    await runCli(['--region', 'us-east-1', 'detach', 'my-fn', '--no-wait']);
+    lambdaMock.on(ListVersionsByFunctionCommand).resolves({ Versions: [] });
+    const { code, stdout, stderr } = await runCli(['--region', 'us-east-1', 'detach', 'my-fn', '--no-wait']);
+    expect(code).toBe(0);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        FunctionName: 'my-fn',
+        VpcConfig: { SubnetIds: [], SecurityGroupIds: [], Ipv6AllowedForDualStack: false },
+        RevisionId: 'r1',
+      },
+    ]);
+    expect(stdout).toContain('→ my-fn: update sent, not waiting');
+    expect(stdout).toContain('after   not in a VPC');
+    expect(stderr).not.toContain('Warning');
     expect(networkReads()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });
