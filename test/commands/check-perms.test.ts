@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli.js';
 import {
   allAwsCalls,
+  allowUnused,
   awsError,
   ec2Mock,
   expectNoAwsCall,
@@ -27,7 +28,7 @@ import {
   VPC_ACCESS_POLICY,
   verifyAwsMocks,
 } from '../aws-mocks.js';
-import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork } from '../ec2-world.js';
+import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork, VPC_ID } from '../ec2-world.js';
 import { captureStream, fakeClock, runCli } from '../helpers.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
@@ -305,6 +306,29 @@ describe('attach: execution-role preflight', () => {
     expect(doc.permissions.roles[0]).toMatchObject({ arn: ROLE, functions: ['my-fn', 'other-fn'] });
   });
 
+  /** Lambda takes the write: my-fn reads as before it until the update, then as attached. */
+  function acceptWrite() {
+    // This replaces the read beforeEach sets up, which never changes, with one that does.
+    allowUnused(GetFunctionCommand);
+    const attached = { VpcId: VPC_ID, SubnetIds: [S1], SecurityGroupIds: [SG] };
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(fn())
+      .resolves(fn({ VpcConfig: attached }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(fn({ LastUpdateStatus: 'InProgress', VpcConfig: attached }).Configuration);
+  }
+  /** attach wrote once: S1 and SG, guarded by the revision it read. */
+  const expectTheWrite = () =>
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        FunctionName: 'my-fn',
+        VpcConfig: { SubnetIds: [S1], SecurityGroupIds: [SG], Ipv6AllowedForDualStack: false },
+        RevisionId: 'r1',
+      },
+    ]);
+
   it('warns and goes on when IAM cannot tell', async () => {
     iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
@@ -313,13 +337,26 @@ describe('attach: execution-role preflight', () => {
     expect(stderr).toContain('attaching anyway. Details: lambda-vpc --region us-east-1 check-perms my-fn');
   });
 
-  it('warns, but writes, when only a permission current Lambda needs is missing', async () => {
+  it('warns with --dry-run too when only a permission current Lambda needs is missing', async () => {
     serveSimulator(['ec2:AssignPrivateIpAddresses']);
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
     expect(stderr).toContain(
       'Warning: The execution role app-role lacks ec2:AssignPrivateIpAddresses, which Lambda needs since 2024; attaching anyway.',
     );
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('warns, but writes, when only a permission current Lambda needs is missing', async () => {
+    serveSimulator(['ec2:AssignPrivateIpAddresses']);
+    acceptWrite();
+    const { code, stdout, stderr } = await attach([], 'my-fn');
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'Warning: The execution role app-role lacks ec2:AssignPrivateIpAddresses, which Lambda needs since 2024; attaching anyway.',
+    );
+    expectTheWrite();
+    expect(stdout).toContain(`✔ my-fn: attached to ${VPC_ID}`);
   });
 
   it('makes no IAM call with --skip-perms-check, and none for a function already attached', async () => {
