@@ -4,6 +4,8 @@ import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { type FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { expect, type TestContext } from 'vitest';
+import { StubTracker } from './unused-stubs.js';
 
 // mockClient stubs the client class itself, so these catch the clients the code under test
 // builds. Each test file gets its own copy of this module (vitest isolates files), hence its
@@ -13,9 +15,51 @@ export const ec2Mock = mockClient(EC2Client);
 export const iamMock = mockClient(IAMClient);
 export const stsMock = mockClient(STSClient);
 
+const MOCKS = [lambdaMock, ec2Mock, iamMock, stsMock];
+const stubs = new StubTracker();
+for (const mock of MOCKS) stubs.track(mock);
+
+/** Forgets every stub and call: the start of a test. */
 export function resetAwsMocks(): void {
-  for (const mock of [lambdaMock, ec2Mock, iamMock, stsMock]) mock.reset();
+  for (const mock of MOCKS) mock.reset();
+  stubs.clear();
 }
+
+/**
+ * `afterEach(verifyAwsMocks)`: fails the test, naming each, when a stub it set up (in the test
+ * or a beforeEach) was never called, or kept answers no call used. A test that failed already
+ * is left with its own error.
+ */
+export function verifyAwsMocks(context?: TestContext): void {
+  const unused = stubs.verify();
+  if (context?.task.result?.state === 'fail' || unused.length === 0) return;
+  throw new Error(`Unused AWS stubs:\n  ${unused.join('\n  ')}`);
+}
+
+/**
+ * Lets the stubs of these commands set up so far (by the test or its beforeEach) go uncalled;
+ * stubs set up after it are still checked. For a stub that must not be called (assert that
+ * with commandCalls) or one the test replaces. Say why where it is called.
+ */
+export const allowUnused: StubTracker['allowUnused'] = (...commands) => stubs.allowUnused(...commands);
+
+/**
+ * For a test that proves the CLI stopped before AWS: no call on any client. Nothing was asked,
+ * so the stubs set up for the other tests of its group go unused by design.
+ */
+export function expectNoAwsCall(): void {
+  expect(allAwsCalls()).toBe(0);
+  stubs.allowAllUnused();
+}
+
+/**
+ * Runs a helper that fakes a whole service (an EC2 network, the policy simulator): tests that
+ * ask it only some questions do not fail the check for the rest.
+ */
+export const serve: StubTracker['serve'] = (setUp) => stubs.serve(setUp);
+
+/** Every call the code under test made, on all four clients. */
+export const allAwsCalls = (): number => MOCKS.reduce((n, mock) => n + mock.calls().length, 0);
 
 export const MY_FN_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
 export const VPC_ACCESS_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
@@ -49,6 +93,7 @@ export const simulatorAnswer =
     })),
   });
 
+/** The policy simulator, answering every question with simulatorAnswer(deniedActions). */
 export function serveSimulator(deniedActions: string[] = []): void {
-  iamMock.on(SimulatePrincipalPolicyCommand).callsFake(simulatorAnswer(deniedActions));
+  serve(() => iamMock.on(SimulatePrincipalPolicyCommand).callsFake(simulatorAnswer(deniedActions)));
 }

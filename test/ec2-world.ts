@@ -18,6 +18,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { serve } from './aws-mocks.js';
 
 export const VPC_ID = 'vpc-0a1b2c3d4e5f60001';
 export const OTHER_VPC_ID = 'vpc-0a1b2c3d4e5f60009';
@@ -88,11 +89,18 @@ export const NETWORK_READS = [
 const values = (filters: Filter[] | undefined, name: string) =>
   filters?.find((f) => f.Name === name)?.Values ?? [];
 
-/** Answers every describe call the network check makes from `world`. */
+/**
+ * Answers every describe call the network check makes from `world`. A fake EC2, set up with
+ * serve(): a test need not make every call (see verifyAwsMocks).
+ */
 export function serveEc2World(
   ec2: AwsClientStub<EC2Client>,
   world = ec2World(),
 ): ReturnType<typeof ec2World> {
+  return serve(() => answerFromWorld(ec2, world));
+}
+
+function answerFromWorld(ec2: AwsClientStub<EC2Client>, world: ReturnType<typeof ec2World>) {
   ec2.on(DescribeSubnetsCommand).callsFake(({ Filters }) => ({
     Subnets: world.subnets.filter((s) => values(Filters, 'subnet-id').includes(s.SubnetId ?? '')),
   }));
@@ -138,6 +146,10 @@ export const denied = (action: string) =>
  * main route table sends 0.0.0.0/0 to an available NAT gateway, so the network check is quiet.
  */
 export function serveAnyNetwork(ec2: AwsClientStub<EC2Client>): void {
+  serve(() => anyNetwork(ec2));
+}
+
+function anyNetwork(ec2: AwsClientStub<EC2Client>): void {
   serveEc2World(ec2);
   ec2.on(DescribeSubnetsCommand).callsFake(({ Filters }) => ({
     Subnets: values(Filters, 'subnet-id').map((id, i) =>

@@ -10,11 +10,14 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli.js';
 import {
+  allAwsCalls,
+  allowUnused,
   awsError,
   ec2Mock,
+  expectNoAwsCall,
   getFunctionOutput,
   iamMock,
   lambdaMock,
@@ -23,8 +26,9 @@ import {
   simulatorAnswer,
   stsMock,
   VPC_ACCESS_POLICY,
+  verifyAwsMocks,
 } from '../aws-mocks.js';
-import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork } from '../ec2-world.js';
+import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork, VPC_ID } from '../ec2-world.js';
 import { captureStream, fakeClock, runCli } from '../helpers.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
@@ -33,13 +37,10 @@ const fn = (over: Partial<FunctionConfiguration> = {}) => getFunctionOutput({ Ro
 beforeEach(() => {
   resetAwsMocks();
   lambdaMock.on(GetFunctionCommand).resolves(fn());
-  stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/dev' });
-  for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
-    ec2Mock.on(command).rejects(awsError('DryRunOperation'));
   serveSimulator();
 });
+afterEach(verifyAwsMocks);
 
-const allCalls = () => [lambdaMock, iamMock, stsMock, ec2Mock].reduce((n, m) => n + m.calls().length, 0);
 const checkPerms = (...args: string[]) => runCli(['--region', 'us-east-1', 'check-perms', ...args]);
 
 /** run() with a terminal that answers the confirmation prompt. */
@@ -63,6 +64,13 @@ async function runOnTerminal(argv: string[], answer: boolean) {
 }
 
 describe('check-perms', () => {
+  // check-perms also asks who the caller is, and probes the caller's EC2 reads with DryRun.
+  beforeEach(() => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/dev' });
+    for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
+      ec2Mock.on(command).rejects(awsError('DryRunOperation'));
+  });
+
   it('exits 0 when the role and the caller have everything, saying which method answered', async () => {
     const { code, stdout, stderr } = await checkPerms('my-fn');
     expect(code).toBe(0);
@@ -73,7 +81,7 @@ describe('check-perms', () => {
     expect(stdout).toContain('✔ Everything required is allowed.');
     expect(stderr).toBe('');
     // GetFunction, 2 simulations, 3 DryRun probes, GetCallerIdentity.
-    expect(allCalls()).toBe(7);
+    expect(allAwsCalls()).toBe(7);
   });
 
   it('exits 4 with the attach-role-policy line and the policy JSON when the role lacks a hard requirement', async () => {
@@ -210,7 +218,7 @@ describe('check-perms', () => {
       expect(stderr.split('\n')[0]).toBe(
         'Error: --fix changes the execution role and needs confirmation, but this is not a terminal.',
       );
-      expect(allCalls()).toBe(0);
+      expectNoAwsCall();
     });
 
     it('does not ask, and writes nothing, when the role lacks nothing', async () => {
@@ -238,7 +246,7 @@ describe('check-perms', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe(firstLine);
-    expect(allCalls()).toBe(0);
+    expectNoAwsCall();
   });
 });
 
@@ -298,6 +306,29 @@ describe('attach: execution-role preflight', () => {
     expect(doc.permissions.roles[0]).toMatchObject({ arn: ROLE, functions: ['my-fn', 'other-fn'] });
   });
 
+  /** Lambda takes the write: my-fn reads as before it until the update, then as attached. */
+  function acceptWrite() {
+    // This replaces the read beforeEach sets up, which never changes, with one that does.
+    allowUnused(GetFunctionCommand);
+    const attached = { VpcId: VPC_ID, SubnetIds: [S1], SecurityGroupIds: [SG] };
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(fn())
+      .resolves(fn({ VpcConfig: attached }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(fn({ LastUpdateStatus: 'InProgress', VpcConfig: attached }).Configuration);
+  }
+  /** attach wrote once: S1 and SG, guarded by the revision it read. */
+  const expectTheWrite = () =>
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        FunctionName: 'my-fn',
+        VpcConfig: { SubnetIds: [S1], SecurityGroupIds: [SG], Ipv6AllowedForDualStack: false },
+        RevisionId: 'r1',
+      },
+    ]);
+
   it('warns and goes on when IAM cannot tell', async () => {
     iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
@@ -306,13 +337,26 @@ describe('attach: execution-role preflight', () => {
     expect(stderr).toContain('attaching anyway. Details: lambda-vpc --region us-east-1 check-perms my-fn');
   });
 
-  it('warns, but writes, when only a permission current Lambda needs is missing', async () => {
+  it('warns with --dry-run too when only a permission current Lambda needs is missing', async () => {
     serveSimulator(['ec2:AssignPrivateIpAddresses']);
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
     expect(stderr).toContain(
       'Warning: The execution role app-role lacks ec2:AssignPrivateIpAddresses, which Lambda needs since 2024; attaching anyway.',
     );
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('warns, but writes, when only a permission current Lambda needs is missing', async () => {
+    serveSimulator(['ec2:AssignPrivateIpAddresses']);
+    acceptWrite();
+    const { code, stdout, stderr } = await attach([], 'my-fn');
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'Warning: The execution role app-role lacks ec2:AssignPrivateIpAddresses, which Lambda needs since 2024; attaching anyway.',
+    );
+    expectTheWrite();
+    expect(stdout).toContain(`✔ my-fn: attached to ${VPC_ID}`);
   });
 
   it('makes no IAM call with --skip-perms-check, and none for a function already attached', async () => {

@@ -3,15 +3,17 @@ import {
   GetFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   awsError,
   ec2Mock,
+  expectNoAwsCall,
   getFunctionOutput,
   lambdaMock,
   MY_FN_ARN,
   resetAwsMocks,
   serveSimulator,
+  verifyAwsMocks,
 } from '../aws-mocks.js';
 import { PRIVATE_A as S1, PRIVATE_B as S2, SG_ALL as SG, serveAnyNetwork, VPC_ID } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
@@ -23,6 +25,7 @@ beforeEach(() => {
   serveAnyNetwork(ec2Mock);
   serveSimulator();
 });
+afterEach(verifyAwsMocks);
 
 const VPC = {
   VpcId: VPC_ID,
@@ -37,7 +40,6 @@ const acceptUpdate = (over: Partial<FunctionConfiguration> = {}) =>
   lambdaMock
     .on(UpdateFunctionConfigurationCommand)
     .resolves(cfg({ LastUpdateStatus: 'InProgress', ...over }).Configuration);
-const totalCalls = () => lambdaMock.calls().length;
 
 describe('attach', () => {
   it('prints before → after and the undo command, and exits 0', async () => {
@@ -419,7 +421,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe(firstLine);
     expect(stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
-    expect(totalCalls()).toBe(0);
+    expectNoAwsCall();
   });
 
   it('gives the usage error as a JSON document with --output json', async () => {
@@ -449,6 +451,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
         hint: null,
       },
     });
+    expectNoAwsCall();
   });
 });
 

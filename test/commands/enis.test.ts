@@ -6,14 +6,18 @@ import {
   ListVersionsByFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  allowUnused,
   awsError,
   ec2Mock,
+  expectNoAwsCall,
   functionConfig,
   getFunctionOutput,
   lambdaMock,
   resetAwsMocks,
+  serve,
+  verifyAwsMocks,
 } from '../aws-mocks.js';
 import { denied, PRIVATE_A as S1, PRIVATE_B as S2, SG_ALL as SG, serveAnyNetwork } from '../ec2-world.js';
 import { fakeClock, runCli } from '../helpers.js';
@@ -42,21 +46,23 @@ const lambdaEni = (id: string, subnet: string, groups: string[], minutesOld = 60
 function serveEnis(world: NetworkInterface[]) {
   const values = (filters: Filter[] | undefined, name: string) =>
     filters?.find((f) => f.Name === name)?.Values;
-  ec2Mock.on(DescribeNetworkInterfacesCommand).callsFake(({ Filters }: { Filters?: Filter[] }) => {
-    const subnets = values(Filters, 'subnet-id');
-    const ids = values(Filters, 'network-interface-id');
-    const groups = values(Filters, 'group-id');
-    const lambdaOnly = values(Filters, 'description') !== undefined;
-    return {
-      NetworkInterfaces: world.filter(
-        (e) =>
-          (!subnets || subnets.includes(e.SubnetId ?? '')) &&
-          (!ids || ids.includes(e.NetworkInterfaceId ?? '')) &&
-          (!groups || e.Groups?.some((g) => groups.includes(g.GroupId ?? ''))) &&
-          (!lambdaOnly || e.Description?.startsWith('AWS Lambda VPC ENI')),
-      ),
-    };
-  });
+  serve(() =>
+    ec2Mock.on(DescribeNetworkInterfacesCommand).callsFake(({ Filters }: { Filters?: Filter[] }) => {
+      const subnets = values(Filters, 'subnet-id');
+      const ids = values(Filters, 'network-interface-id');
+      const groups = values(Filters, 'group-id');
+      const lambdaOnly = values(Filters, 'description') !== undefined;
+      return {
+        NetworkInterfaces: world.filter(
+          (e) =>
+            (!subnets || subnets.includes(e.SubnetId ?? '')) &&
+            (!ids || ids.includes(e.NetworkInterfaceId ?? '')) &&
+            (!groups || e.Groups?.some((g) => groups.includes(g.GroupId ?? ''))) &&
+            (!lambdaOnly || e.Description?.startsWith('AWS Lambda VPC ENI')),
+        ),
+      };
+    }),
+  );
 }
 
 const listed = (
@@ -78,6 +84,7 @@ beforeEach(() => {
   resetAwsMocks();
   serveAnyNetwork(ec2Mock);
 });
+afterEach(verifyAwsMocks);
 
 describe('enis <function>', () => {
   beforeEach(() => {
@@ -154,6 +161,8 @@ describe('enis <function>', () => {
   });
 
   it('exits 4 when ListFunctions is denied', async () => {
+    // The denial replaces the listing beforeEach sets up.
+    allowUnused(ListFunctionsCommand);
     lambdaMock.on(ListFunctionsCommand).rejects(awsError('AccessDeniedException'));
     const { code, stderr } = await runCli([...REGION, 'enis', 'my-fn']);
     expect(code).toBe(4);
@@ -231,8 +240,7 @@ describe('enis --eni / --subnet / --sg', () => {
     const { code, stderr } = await runCli([...REGION, ...argv]);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
-    expect(lambdaMock.calls()).toHaveLength(0);
-    expect(ec2Mock.calls()).toHaveLength(0);
+    expectNoAwsCall();
   });
 });
 
@@ -344,7 +352,7 @@ describe('detach and the interfaces', () => {
     const { code, stderr } = await runCli([...REGION, 'detach', 'my-fn', ...flags]);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
-    expect(lambdaMock.calls()).toHaveLength(0);
+    expectNoAwsCall();
   });
 });
 

@@ -6,10 +6,19 @@ import {
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
+  ListVersionsByFunctionCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ec2Mock, functionConfig, getFunctionOutput, lambdaMock, resetAwsMocks } from '../aws-mocks.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ec2Mock,
+  functionConfig,
+  getFunctionOutput,
+  lambdaMock,
+  resetAwsMocks,
+  serve,
+  verifyAwsMocks,
+} from '../aws-mocks.js';
 import {
   denied,
   NAT,
@@ -28,6 +37,7 @@ beforeEach(() => {
   resetAwsMocks();
   serveEc2World(ec2Mock);
 });
+afterEach(verifyAwsMocks);
 
 const MISSING_SUBNET = 'subnet-0123456789abcdef9';
 const MISSING_SG = 'sg-0123456789abcdef9';
@@ -35,12 +45,14 @@ const attached = { VpcId: VPC_ID, SubnetIds: [PRIVATE_A, PRIVATE_B], SecurityGro
 /** Lambda answers per function: not in a VPC until updated, then attached as asked. */
 function serveLambda() {
   const vpcOf = new Map<string, FunctionConfiguration['VpcConfig']>();
-  lambdaMock
-    .on(GetFunctionCommand)
-    .callsFake(({ FunctionName }) => getFunctionOutput({ VpcConfig: vpcOf.get(FunctionName) }));
-  lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, VpcConfig }) => {
-    vpcOf.set(FunctionName, { VpcId: VPC_ID, ...VpcConfig });
-    return functionConfig({ LastUpdateStatus: 'InProgress' });
+  serve(() => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .callsFake(({ FunctionName }) => getFunctionOutput({ VpcConfig: vpcOf.get(FunctionName) }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, VpcConfig }) => {
+      vpcOf.set(FunctionName, { VpcId: VPC_ID, ...VpcConfig });
+      return functionConfig({ LastUpdateStatus: 'InProgress' });
+    });
   });
 }
 const attach = (...args: string[]) => runCli(['--region', 'us-east-1', 'attach', ...args]);
@@ -220,7 +232,19 @@ describe('attach: network preflight', () => {
   it('detach does not check the network', async () => {
     lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     lambdaMock.on(UpdateFunctionConfigurationCommand).resolves(functionConfig());
-    await runCli(['--region', 'us-east-1', 'detach', 'my-fn', '--no-wait']);
+    lambdaMock.on(ListVersionsByFunctionCommand).resolves({ Versions: [] });
+    const { code, stdout, stderr } = await runCli(['--region', 'us-east-1', 'detach', 'my-fn', '--no-wait']);
+    expect(code).toBe(0);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        FunctionName: 'my-fn',
+        VpcConfig: { SubnetIds: [], SecurityGroupIds: [], Ipv6AllowedForDualStack: false },
+        RevisionId: 'r1',
+      },
+    ]);
+    expect(stdout).toContain('→ my-fn: update sent, not waiting');
+    expect(stdout).toContain('after   not in a VPC');
+    expect(stderr).not.toContain('Warning');
     expect(networkReads()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -1,6 +1,6 @@
 import { GetFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { Chalk } from 'chalk';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
 import type { DesiredVpc } from '../../src/core/plan.js';
 import { CliError, ExitCode } from '../../src/errors.js';
@@ -8,7 +8,7 @@ import type { Progress } from '../../src/output/progress.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import { type ChangeSpec, runChange } from '../../src/workflows/change.js';
 import type { RunDeps } from '../../src/workflows/deps.js';
-import { getFunctionOutput, lambdaMock, resetAwsMocks } from '../aws-mocks.js';
+import { getFunctionOutput, lambdaMock, resetAwsMocks, verifyAwsMocks } from '../aws-mocks.js';
 import { fakeClock } from '../helpers.js';
 
 // The attach/detach engine with its dependencies passed in: no CLI, no output format.
@@ -64,6 +64,7 @@ const request = (...names: string[]) => ({
 });
 
 beforeEach(resetAwsMocks);
+afterEach(verifyAwsMocks);
 
 describe('runChange', () => {
   it('a preflight that stops ends the run before any Lambda call, with its section and error', async () => {

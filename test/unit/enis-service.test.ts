@@ -5,12 +5,13 @@ import {
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeNetworkInterfaces } from '../../src/services/enis.js';
 import { listAllFunctionVersions, listVersionsOf } from '../../src/services/function-versions.js';
-import { ec2Mock, lambdaMock, resetAwsMocks } from '../aws-mocks.js';
+import { ec2Mock, lambdaMock, resetAwsMocks, verifyAwsMocks } from '../aws-mocks.js';
 
 beforeEach(resetAwsMocks);
+afterEach(verifyAwsMocks);
 
 const S1 = 'subnet-0a1b2c3d4e5f60011';
 const SG = 'sg-0a1b2c3d4e5f60081';

@@ -1,5 +1,5 @@
 import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DETACHED } from '../../src/core/plan.js';
 import { CliError } from '../../src/errors.js';
 import {
@@ -15,11 +15,13 @@ import {
   lambdaMock,
   MY_FN_ARN,
   resetAwsMocks,
+  verifyAwsMocks,
 } from '../aws-mocks.js';
 import { fakeClock } from '../helpers.js';
 
 const lambda = new LambdaClient({ region: 'us-east-1' });
 beforeEach(resetAwsMocks);
+afterEach(verifyAwsMocks);
 
 const ATTACHED_VPC = {
   VpcId: 'vpc-1',
@@ -253,7 +255,6 @@ describe('applyVpcConfig', () => {
   });
 
   it('waits and retries on ResourceConflictException, bounded', async () => {
-    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput());
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
       .rejectsOnce(awsError('ResourceConflictException', 409))

@@ -9,12 +9,13 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeNetwork, Ec2ReadDenied } from '../../src/services/network.js';
-import { ec2Mock, resetAwsMocks } from '../aws-mocks.js';
+import { ec2Mock, resetAwsMocks, verifyAwsMocks } from '../aws-mocks.js';
 import { denied, PRIVATE_A, PRIVATE_B, PUBLIC_A, SG_ALL, serveEc2World, VPC_ID } from '../ec2-world.js';
 
 beforeEach(resetAwsMocks);
+afterEach(verifyAwsMocks);
 const ec2 = () => new EC2Client({ region: 'us-east-1' });
 const MISSING_SUBNET = 'subnet-0123456789abcdef9';
 const MISSING_SG = 'sg-0123456789abcdef9';

@@ -15,11 +15,19 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
 import { dryRunProbe } from '../../src/services/iam.js';
 import { checkCaller, checkExecutionRole } from '../../src/workflows/permission-checks.js';
-import { awsError, ec2Mock, iamMock, resetAwsMocks, stsMock, VPC_ACCESS_POLICY } from '../aws-mocks.js';
+import {
+  awsError,
+  ec2Mock,
+  iamMock,
+  resetAwsMocks,
+  stsMock,
+  VPC_ACCESS_POLICY,
+  verifyAwsMocks,
+} from '../aws-mocks.js';
 
 const iam = new IAMClient({ region: 'us-east-1' });
 const sts = new STSClient({ region: 'us-east-1' });
@@ -30,6 +38,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/service-role/orders-api-role';
 const encoded = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));
 
 beforeEach(resetAwsMocks);
+afterEach(verifyAwsMocks);
 
 /** A role with the VPC managed policy and one inline policy, served the way IAM does: URL-encoded. */
 function serveRolePolicies(boundaryArn?: string) {
@@ -189,7 +198,8 @@ describe('checkCaller', () => {
   };
 
   it('maps an assumed-role session to its role ARN, path included, and simulates with the context keys', async () => {
-    dryRunAllowed();
+    // One read of each kind: DryRun allows, DryRun denies, and a read the check observes.
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('DryRunOperation'));
     ec2Mock.on(DescribeVpcsCommand).rejects(awsError('UnauthorizedOperation'));
     ec2Mock
       .on(DescribeSubnetsCommand, { SubnetIds: ['subnet-0a1b2c3d4e5f60011'] })
