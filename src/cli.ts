@@ -20,7 +20,8 @@ Exit codes:
   5    function or resource not found
   6    update failed (LastUpdateStatus Failed; the reason code and a remedy are printed)
   7    timed out waiting; the update continues on AWS's side
-  8    conflict: the function kept changing concurrently; nothing was overwritten
+  8    conflict: the function kept changing concurrently (nothing was overwritten),
+       or a concurrent update replaced ours after it was written
   9    check-perms could not determine whether something required is allowed
   130  interrupted (Ctrl-C); an update already sent continues on AWS's side
 

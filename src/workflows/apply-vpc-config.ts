@@ -1,5 +1,13 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
-import { type DesiredVpc, isInVpc, planVpcChange, type VpcPlan, vpcSettingsOf } from '../core/plan.js';
+import {
+  type DesiredVpc,
+  isInVpc,
+  planVpcChange,
+  sameVpcConfig,
+  type VpcPlan,
+  type VpcSettings,
+  vpcSettingsOf,
+} from '../core/plan.js';
 import type { Clock } from '../core/poll.js';
 import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
@@ -156,6 +164,12 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         result.error = errorJson(error);
         return { result, error };
       }
+      if (!sameVpcConfig(result.after, desired)) {
+        finish('failed', settled);
+        const error = replacedConcurrently(request.input, result.after);
+        result.error = errorJson(error);
+        return { result, error };
+      }
       return finish('updated', settled);
     }
   } catch (thrown) {
@@ -184,4 +198,21 @@ function roleLacksEc2Permissions(thrown: unknown, role: string | undefined): Cli
     cause: thrown,
     requestId: e.$metadata?.requestId,
   });
+}
+
+/**
+ * Our update settled, but the function ended with another configuration: someone else's
+ * update, sent after ours, replaced it. Ours was written; what stands is theirs.
+ */
+function replacedConcurrently(fn: string, found: VpcSettings): CliError {
+  const what = isInVpc(found)
+    ? `subnets ${found.subnetIds.join(', ')}, security groups ${found.securityGroupIds.join(', ')}`
+    : 'no VPC';
+  return new CliError(
+    'Conflict',
+    `${fn}: a concurrent change replaced this update: the function now has ${what}.`,
+    {
+      hint: 'Find out who else changes the function (a deploy, another lambda-vpc run), then run the command again.',
+    },
+  );
 }

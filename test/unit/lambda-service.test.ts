@@ -333,6 +333,28 @@ describe('applyVpcConfig', () => {
     });
   });
 
+  it('says so when a concurrent update replaced ours before it settled: written, conflict, the configuration found', async () => {
+    const theirs = { VpcId: 'vpc-1', SubnetIds: ['subnet-c'], SecurityGroupIds: ['sg-2'] };
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(getFunctionOutput())
+      .resolves(getFunctionOutput({ VpcConfig: theirs, RevisionId: 'r3' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }));
+    const { result, error } = await apply();
+    expect(error).toMatchObject({ code: 'Conflict', exitCode: 8 });
+    expect(error?.message).toBe(
+      'my-fn: a concurrent change replaced this update: the function now has subnets subnet-c, security groups sg-2.',
+    );
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      written: true,
+      before: { subnetIds: [] },
+      after: { subnetIds: ['subnet-c'], securityGroupIds: ['sg-2'] },
+    });
+  });
+
   it('plans without writing on --dry-run, even while an update is in progress', async () => {
     lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ LastUpdateStatus: 'InProgress' }));
     const { result } = await apply({ dryRun: true });
