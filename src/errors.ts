@@ -119,6 +119,8 @@ const CREDENTIAL_ERRORS = new Set([
   'UnrecognizedClientException',
   'InvalidSignatureException',
   'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
   'AuthFailure',
   'TokenRefreshRequired',
   'InvalidAccessKeyId',
