@@ -47,6 +47,28 @@ describe('the built binary', () => {
     );
   });
 
+  it('terminal escapes in input are shown, not sent to the terminal: an argument, a file line, an option', async () => {
+    const name = await runBin(['--region', 'us-east-1', 'status', '\x1b]0;pwned\x07\x1b[2Jmy-fn\r']);
+    expect(name.code).toBe(2);
+    expect(name.stderr.split('\n')[0]).toBe(
+      "Error: '\\x1b]0;pwned\\x07\\x1b[2Jmy-fn\\x0d' is not a Lambda function name or ARN.",
+    );
+    const line = await runBin(
+      ['--region', 'us-east-1', 'detach', '--functions-file', '-'],
+      cleanEnv(),
+      undefined,
+      'ok-fn\n\x1b[31mred\n',
+    );
+    expect(line.code).toBe(2);
+    expect(line.stderr.split('\n')[0]).toBe("Error: '\\x1b[31mred' is not a Lambda function name or ARN.");
+    const option = await runBin(['-o', 'json', '--\x1b[8mhidden']);
+    expect(option.code).toBe(2);
+    expect(option.stderr.split('\n')[0]).toBe("Error: Unknown option '--\\x1b[8mhidden'");
+    expect(JSON.parse(option.stdout).error.message).toBe("Unknown option '--\x1b[8mhidden'");
+    for (const r of [name, line, option])
+      for (const control of ['\x07', '\x1b', '\r']) expect(r.stderr + r.stdout).not.toContain(control);
+  });
+
   it('missing credentials: a clear message and exit 3, not a stack trace', async () => {
     const { code, stdout, stderr } = await runBin(['--region', 'us-east-1', 'status', 'my-fn']);
     expect(code).toBe(3);
