@@ -31,6 +31,38 @@ describe('the built binary', () => {
     expect(slow.stdout).toBe(program.stdout);
   });
 
+  it('a bare lambda-vpc, or only global options, is a usage error: the help on stderr, exit 2', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const error =
+      "Error: Name a command: attach, detach, status, check-perms or enis.\nHint: Run 'lambda-vpc --help' for usage.\n";
+    for (const args of [[], ['--no-color', '--region', 'us-east-1']]) {
+      const r = await runBin(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(help + error);
+    }
+    // With -o json: the error document on stdout, only the error on stderr.
+    const json = await runBin(['-o', 'json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(error);
+    expect(JSON.parse(json.stdout)).toEqual({
+      schemaVersion: 1,
+      command: null,
+      exitCode: 2,
+      results: [],
+      error: {
+        code: 'Usage',
+        exitCode: 2,
+        message: 'Name a command: attach, detach, status, check-perms or enis.',
+        hint: "Run 'lambda-vpc --help' for usage.",
+      },
+    });
+    // Asked for, help is a success, on stdout.
+    const asked = await runBin(['help']);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toBe(help);
+  });
+
   it('a usage error is one line and exit 2', async () => {
     const { code, stdout, stderr } = await runBin([
       'attach',
