@@ -14,7 +14,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0    success (also: nothing to change)
   1    error (AWS service error, network, throttled after retries)
-  2    usage: bad flags or input; nothing was sent to AWS
+  2    usage: bad flags or input, or no command; nothing was sent to AWS
   3    credentials missing or invalid
   4    access denied
   5    function or resource not found
@@ -29,7 +29,11 @@ Docs: the README and docs/ of the lambda-vpc package.`;
 
 const HELP_WIDTH = 80;
 
-export function buildProgram(run: Run): Command {
+/**
+ * `helpOnError`: whether the help Commander prints when no command is named goes to stderr (not
+ * with --output json, where stdout has the error document and stderr the one error line).
+ */
+export function buildProgram(run: Run, { helpOnError = true } = {}): Command {
   const program = addGlobalOptions(
     new Command('lambda-vpc')
       .description('Put AWS Lambda functions into a VPC, take them out, and wait until Lambda has settled.')
@@ -62,7 +66,8 @@ ${EXIT_CODES_HELP}`,
         getOutHelpWidth: () => HELP_WIDTH,
         getErrHelpWidth: () => HELP_WIDTH,
         writeOut: (text) => ctx.stdout.write(text),
-        writeErr: (text) => ctx.stderr.write(text),
+        // Only the help shown when no command is named is written here (outputError is silent).
+        writeErr: (text) => (helpOnError ? ctx.stderr.write(text) : undefined),
         // Usage errors are printed by run() in the same one-line form as every other error.
         outputError: () => {},
       });
@@ -75,12 +80,23 @@ ${EXIT_CODES_HELP}`,
 /** Runs the CLI on argv (without node and the script) and resolves to the exit code. */
 export async function run(argv: string[], ctx: Ctx): Promise<number> {
   const invocation = new Run(ctx);
-  const program = buildProgram(invocation);
+  const program = buildProgram(invocation, { helpOnError: outputFormatOf(argv) === 'human' });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return invocation.exitCode;
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
+      // No command named (a bare `lambda-vpc`, or only global options): Commander has printed
+      // the help on stderr; like git and gh, that is a usage error, not a success.
+      if (thrown.code === 'commander.help' && thrown.exitCode !== 0) {
+        return report(
+          argv,
+          ctx,
+          new CliError('Usage', `Name a command: ${listOf(COMMANDS.map((c) => c.name))}.`, {
+            hint: "Run 'lambda-vpc --help' for usage.",
+          }),
+        );
+      }
       if (
         thrown.exitCode === 0 ||
         thrown.code === 'commander.help' ||
@@ -105,6 +121,7 @@ export async function run(argv: string[], ctx: Ctx): Promise<number> {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const listOf = (items: string[]) => `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 
 /** An error before any per-function result: one line on stderr, and the JSON document if asked. */
 function report(argv: string[], ctx: Ctx, error: CliError): number {

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * One error type for the whole CLI. Every failure a user can see becomes a CliError with
  * an exit code, a stable code for JSON, a one-line message and, where we know one, a hint.
@@ -107,8 +109,31 @@ interface AwsLikeError {
   name?: string;
   message?: string;
   code?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
   $fault?: 'client' | 'server';
+  /** The raw HTTP response, which the SDK keeps (not enumerable) on errors it could not read. */
+  $response?: { headers?: Record<string, string | undefined> };
+}
+
+/**
+ * An answer that did not come from AWS: something in between (a proxy, gateway or load
+ * balancer) replied with its own page, which the SDK could not read as an AWS answer. Lambda's
+ * JSON parser then throws `SyntaxError: Unexpected token '<'`; the XML services' report an
+ * `Unknown` error. Undefined for anything AWS itself said.
+ */
+export function foreignAnswer(error: unknown): { status: number; body: string } | undefined {
+  const e = (error ?? {}) as AwsLikeError;
+  const status = e.$metadata?.httpStatusCode;
+  if (status === undefined) return undefined;
+  const contentType = (e.$response?.headers?.['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const awsShaped = contentType === '' || /json|xml/i.test(contentType);
+  if (e.name !== 'SyntaxError' && awsShaped) return undefined;
+  const body = /html/i.test(contentType)
+    ? 'an HTML page'
+    : contentType && !awsShaped
+      ? `a ${contentType} body`
+      : 'a body that is not an AWS answer';
+  return { status, body };
 }
 
 const CREDENTIAL_ERRORS = new Set([
@@ -119,6 +144,8 @@ const CREDENTIAL_ERRORS = new Set([
   'UnrecognizedClientException',
   'InvalidSignatureException',
   'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
   'AuthFailure',
   'TokenRefreshRequired',
   'InvalidAccessKeyId',
@@ -205,6 +232,18 @@ export function toCliError(error: unknown, context: { region?: string | undefine
       hint: 'Check the network, --region and --endpoint-url.',
     });
   }
+  const foreign = foreignAnswer(error);
+  if (foreign) {
+    const attempts = e.$metadata?.attempts;
+    return new CliError(
+      'ServiceError',
+      `Got HTTP ${foreign.status}${STATUS_CODES[foreign.status] ? ` ${STATUS_CODES[foreign.status]}` : ''} with ${foreign.body} instead of an AWS answer${attempts && attempts > 1 ? ` (${attempts} attempts)` : ''}.`,
+      {
+        ...opts,
+        hint: "Something between here and AWS (a proxy, gateway or load balancer) answered, not AWS. Any update already sent continues on AWS's side: run the command again, or follow the function with lambda-vpc status FUNCTION --wait.",
+      },
+    );
+  }
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
     return new CliError('ServiceError', `AWS had an internal error after retries: ${name}: ${message}`, {
       ...opts,
@@ -226,12 +265,13 @@ export const endsTheRun = (error: unknown) => {
 };
 
 /**
- * Errors worth waiting through while polling, until the deadline: throttling, 5xx and dropped
- * or timed-out connections, which the SDK has already retried with backoff.
+ * Errors worth waiting through while polling, until the deadline: throttling, 5xx (also when
+ * what answered was not AWS, such as a proxy's 502 page) and dropped or timed-out connections,
+ * which the SDK has already retried with backoff.
  */
 export function isTransient(error: unknown): boolean {
-  const e = (error ?? {}) as { name?: string; code?: string; $retryable?: unknown; $fault?: string };
-  if (e.$retryable || e.$fault === 'server') return true;
+  const e = (error ?? {}) as AwsLikeError & { $retryable?: unknown };
+  if (e.$retryable || e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
   const name = e.name ?? '';
   return (
     THROTTLING_ERRORS.has(name) ||

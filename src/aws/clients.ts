@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { type Target, validateRegion } from '../core/validate.js';
+import { assertSamePartition, type Target, validateRegion } from '../core/validate.js';
 import { CliError, toCliError } from '../errors.js';
 import { type LambdaBudgets, rateBudgetMiddleware } from './rate-budget.js';
 
@@ -87,13 +87,16 @@ export class AwsClients {
   }
 
   /**
-   * The region, validated, after checking that full ARNs belong to it: a mismatch is a usage
-   * error rather than a confusing "not found".
+   * The region, validated, after checking that full ARNs belong to it and to its partition: a
+   * mismatch is a usage error rather than a confusing "not found".
    */
   async regionFor(targets: readonly Target[]): Promise<string> {
     const region = await this.region();
     validateRegion(region);
-    for (const { ref, input } of targets) assertSameRegion(ref.region, region, input);
+    for (const { ref, input } of targets) {
+      assertSameRegion(ref.region, region, input);
+      assertSamePartition(ref, region, input);
+    }
     return region;
   }
 

@@ -9,6 +9,8 @@ export interface FunctionRef {
   qualifier?: string;
   /** Region of a full ARN, to catch an ARN from another region than the client's. */
   region?: string;
+  /** Partition of a full ARN (aws, aws-cn, aws-us-gov, …), to catch one that is not the region's. */
+  partition?: string;
   accountId?: string;
 }
 
@@ -36,6 +38,7 @@ export function parseFunctionRef(input: string): FunctionRef {
         id: `arn:${partition}:lambda:${region}:${account}:function:${name}`,
         name,
         region,
+        partition,
         accountId: account,
       },
       qualifier,
@@ -173,6 +176,34 @@ export function validateRegion(region: string): string {
     );
   }
   return region;
+}
+
+/** Region name prefixes of the partitions other than `aws`: its ARNs begin `arn:<partition>:`. */
+const PARTITIONS: ReadonlyArray<readonly [prefix: string, partition: string]> = [
+  ['us-gov-', 'aws-us-gov'],
+  ['cn-', 'aws-cn'],
+  ['us-iso-', 'aws-iso'],
+  ['us-isob-', 'aws-iso-b'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['us-isof-', 'aws-iso-f'],
+];
+
+/** The partition a region belongs to, and so the one its ARNs name. */
+export function partitionOf(region: string): string {
+  return PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}
+
+/**
+ * Refuses a full ARN of another partition than the region's (`arn:aws-cn:…` while working in
+ * us-east-1): AWS would answer with a confusing error, or not at all.
+ */
+export function assertSamePartition(ref: FunctionRef, region: string, input: string): void {
+  const expected = partitionOf(region);
+  if (ref.partition === undefined || ref.partition === expected) return;
+  throw usageError(
+    `'${input}' is an ARN of the ${ref.partition} partition, but the region in use, ${region}, is in ${expected}.`,
+    `Lambda ARNs in ${region} begin with arn:${expected}:lambda:. Pass the function's name, its ARN in ${expected}, or --region with a region of ${ref.partition}.`,
+  );
 }
 
 export function validateEndpointUrl(raw: string): string {

@@ -53,7 +53,9 @@ async function spinnerProgress(ui: Ui, now: () => number, total: number): Promis
   const render = () => {
     const shown = latest === undefined ? undefined : active.get(latest);
     const line =
-      shown && latest ? `${latest}: ${shown.text} ${ui.err.dim(seconds(now() - shown.since))}` : '';
+      shown && latest
+        ? `${ui.safe(`${latest}: ${shown.text}`)} ${ui.err.dim(seconds(now() - shown.since))}`
+        : '';
     if (total <= 1) {
       if (line) spinner.text = line;
       return;
@@ -81,7 +83,7 @@ async function spinnerProgress(ui: Ui, now: () => number, total: number): Promis
       if (latest === fn) latest = [...active.keys()].at(-1);
       if (total > 1) return render();
       if (!entry) return;
-      const text = `${fn}: ${ok ? 'done' : 'failed'} ${ui.err.dim(seconds(now() - entry.since))}`;
+      const text = `${ui.safe(fn)}: ${ok ? 'done' : 'failed'} ${ui.err.dim(seconds(now() - entry.since))}`;
       if (ok) spinner.succeed(text);
       else spinner.fail(text);
     },

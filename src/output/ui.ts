@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliError } from '../errors.js';
 import { createProgress, type Progress } from './progress.js';
 import type { Render, Reporter } from './reporter.js';
+import { escapeLine, escapeLines, escapeOutput, redactor } from './sanitize.js';
 
 export interface TextStream {
   write(text: string): unknown;
@@ -29,6 +30,11 @@ export interface UiOptions {
  * JSON document at the end); progress, notes, warnings and errors go to stderr. With --output
  * json, the human result, notes and warnings are left out: the document carries them.
  * chalk does not read NO_COLOR, so colour is decided here, per stream.
+ *
+ * Everything written passes `emit`, which cuts out credentials (by shape, and the values of
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN) and escapes control
+ * characters; messages, hints, warnings and notes, which quote input and AWS's words, have
+ * theirs escaped before they are coloured (sanitize.ts).
  */
 export class Ui implements Reporter {
   readonly format: OutputFormat;
@@ -37,8 +43,10 @@ export class Ui implements Reporter {
   readonly err: ChalkInstance;
   /** Spinner on a terminal, plain lines in CI or when piped, nothing with --output json. */
   readonly progressMode: 'spinner' | 'lines' | 'none';
+  private readonly redact: (text: string) => string;
 
   constructor(private readonly o: UiOptions) {
+    this.redact = redactor(o.env);
     this.format = o.format;
     this.debug = o.debug;
     this.out = new Chalk({ level: colorLevel(o, o.stdout) });
@@ -68,16 +76,21 @@ export class Ui implements Reporter {
 
   note(text: string | Render): void {
     if (!this.human) return;
-    const line = typeof text === 'string' ? text : text(this.err);
-    if (line !== '') this.notice(line);
+    const line = typeof text === 'string' ? escapeLine(text) : text(this.err);
+    if (line !== '') this.line(line);
   }
 
   warn(text: string): void {
-    if (this.human) this.o.stderr.write(`${this.err.yellow('Warning:')} ${text}\n`);
+    if (this.human) this.line(`${this.err.yellow('Warning:')} ${escapeLine(text)}`);
   }
 
   notice(text: string): void {
-    this.o.stderr.write(`${text}\n`);
+    this.line(escapeLine(text));
+  }
+
+  /** Text for the spinner's line, which ora writes itself: as safe as everything else printed. */
+  safe(text: string): string {
+    return escapeLine(this.redact(text));
   }
 
   progress(total = 1): Promise<Progress> {
@@ -86,21 +99,32 @@ export class Ui implements Reporter {
 
   private write(text: string): void {
     if (text === '') return;
-    this.o.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.emit(this.o.stdout, text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** One line on stderr. */
+  private line(text: string): void {
+    this.emit(this.o.stderr, `${text}\n`);
+  }
+
+  /** Every write goes through here: no credential, and no control character but colours and line breaks. */
+  private emit(stream: TextStream, text: string): void {
+    const coloured = (stream === this.o.stdout ? this.out : this.err).level > 0;
+    stream.write(escapeOutput(this.redact(text), coloured));
   }
 
   debugLine(text: string): void {
-    if (this.debug) this.o.stderr.write(`${this.err.dim(`[debug] ${text}`)}\n`);
+    if (this.debug) this.line(this.err.dim(`[debug] ${escapeLine(text)}`));
   }
 
   /** One line, a hint, and with --debug the request id and the stack of the cause. */
   error(error: CliError, prefix = ''): void {
-    this.o.stderr.write(`${this.err.red('Error:')} ${prefix}${error.message}\n`);
-    if (error.hint) this.o.stderr.write(`${this.err.dim('Hint:')} ${error.hint}\n`);
+    this.line(`${this.err.red('Error:')} ${escapeLine(`${prefix}${error.message}`)}`);
+    if (error.hint) this.line(`${this.err.dim('Hint:')} ${escapeLine(error.hint)}`);
     if (!this.debug) return;
-    if (error.requestId) this.o.stderr.write(`[debug] AWS request id: ${error.requestId}\n`);
+    if (error.requestId) this.line(`[debug] AWS request id: ${escapeLine(error.requestId)}`);
     const cause = error.cause instanceof Error ? error.cause : error;
-    this.o.stderr.write(`[debug] ${cause.stack ?? String(cause)}\n`);
+    this.line(`[debug] ${escapeLines(cause.stack ?? String(cause))}`);
   }
 }
 

@@ -414,6 +414,14 @@ describe('bad input: one line, exit 2, no AWS call', () => {
       ['attach', 'arn:aws:lambda:eu-west-1:123456789012:function:f', '--subnets', S1, '--sg', SG],
       "Error: 'arn:aws:lambda:eu-west-1:123456789012:function:f' is in eu-west-1, but the region in use is us-east-1.",
     ],
+    [
+      ['attach', 'arn:aws-cn:lambda:us-east-1:123456789012:function:f', '--subnets', S1, '--sg', SG],
+      "Error: 'arn:aws-cn:lambda:us-east-1:123456789012:function:f' is an ARN of the aws-cn partition, but the region in use, us-east-1, is in aws.",
+    ],
+    [
+      ['--region', 'us-gov-west-1', 'status', 'arn:aws:lambda:us-gov-west-1:123456789012:function:f'],
+      "Error: 'arn:aws:lambda:us-gov-west-1:123456789012:function:f' is an ARN of the aws partition, but the region in use, us-gov-west-1, is in aws-us-gov.",
+    ],
   ])('%j', async (argv, firstLine) => {
     const withRegion = argv[0] === '--region' ? argv : ['--region', 'us-east-1', ...argv];
     const { code, stdout, stderr } = await runCli(withRegion);

@@ -31,6 +31,38 @@ describe('the built binary', () => {
     expect(slow.stdout).toBe(program.stdout);
   });
 
+  it('a bare lambda-vpc, or only global options, is a usage error: the help on stderr, exit 2', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const error =
+      "Error: Name a command: attach, detach, status, check-perms or enis.\nHint: Run 'lambda-vpc --help' for usage.\n";
+    for (const args of [[], ['--no-color', '--region', 'us-east-1']]) {
+      const r = await runBin(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(help + error);
+    }
+    // With -o json: the error document on stdout, only the error on stderr.
+    const json = await runBin(['-o', 'json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(error);
+    expect(JSON.parse(json.stdout)).toEqual({
+      schemaVersion: 1,
+      command: null,
+      exitCode: 2,
+      results: [],
+      error: {
+        code: 'Usage',
+        exitCode: 2,
+        message: 'Name a command: attach, detach, status, check-perms or enis.',
+        hint: "Run 'lambda-vpc --help' for usage.",
+      },
+    });
+    // Asked for, help is a success, on stdout.
+    const asked = await runBin(['help']);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toBe(help);
+  });
+
   it('a usage error is one line and exit 2', async () => {
     const { code, stdout, stderr } = await runBin([
       'attach',
@@ -45,6 +77,28 @@ describe('the built binary', () => {
     expect(stderr).toBe(
       "Error: 'subnet-nope' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).\n",
     );
+  });
+
+  it('terminal escapes in input are shown, not sent to the terminal: an argument, a file line, an option', async () => {
+    const name = await runBin(['--region', 'us-east-1', 'status', '\x1b]0;pwned\x07\x1b[2Jmy-fn\r']);
+    expect(name.code).toBe(2);
+    expect(name.stderr.split('\n')[0]).toBe(
+      "Error: '\\x1b]0;pwned\\x07\\x1b[2Jmy-fn\\x0d' is not a Lambda function name or ARN.",
+    );
+    const line = await runBin(
+      ['--region', 'us-east-1', 'detach', '--functions-file', '-'],
+      cleanEnv(),
+      undefined,
+      'ok-fn\n\x1b[31mred\n',
+    );
+    expect(line.code).toBe(2);
+    expect(line.stderr.split('\n')[0]).toBe("Error: '\\x1b[31mred' is not a Lambda function name or ARN.");
+    const option = await runBin(['-o', 'json', '--\x1b[8mhidden']);
+    expect(option.code).toBe(2);
+    expect(option.stderr.split('\n')[0]).toBe("Error: Unknown option '--\\x1b[8mhidden'");
+    expect(JSON.parse(option.stdout).error.message).toBe("Unknown option '--\x1b[8mhidden'");
+    for (const r of [name, line, option])
+      for (const control of ['\x07', '\x1b', '\r']) expect(r.stderr + r.stdout).not.toContain(control);
   });
 
   it('missing credentials: a clear message and exit 3, not a stack trace', async () => {

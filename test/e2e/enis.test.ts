@@ -119,8 +119,16 @@ describe('enis against the fake AWS', () => {
 describe('detach --wait-enis against the fake AWS', () => {
   it('waits until Lambda has deleted the interface only orders-api used', async () => {
     const f = await start((s) => {
-      // Long enough for the CLI to load the EC2 client and see the interface before it goes.
-      s.lambdaEniCleanupMs = 1000;
+      // Lambda deletes the interface only once the CLI has seen it there twice (the describe
+      // that plans the wait, then one poll), however slow the machine.
+      s.lambdaEniCleanupMs = 600_000;
+    });
+    let describes = 0;
+    f.afterRequest((entry) => {
+      if (entry.operation === 'DescribeNetworkInterfaces' && ++describes === 2)
+        f.state.networkInterfaces = f.state.networkInterfaces.filter(
+          (e) => e.NetworkInterfaceId !== ORDERS_ENI,
+        );
     });
     const r = await cli(f, 'detach', 'orders-api', '--wait-enis');
     expect(r.stderr).not.toContain('Error');
@@ -132,10 +140,8 @@ describe('detach --wait-enis against the fake AWS', () => {
     expect(f.state.networkInterfaces.map((e) => e.NetworkInterfaceId)).toContain(STRANDED_ENI);
     expect(count(f, 'ListFunctions')).toBe(1);
     expect(count(f, 'UpdateFunctionConfiguration')).toBe(1);
-    // One describe to plan, then polls every 20 ms until the fixture deleted it 1 s after the detach.
-    const polls = count(f, 'DescribeNetworkInterfaces');
-    expect(polls).toBeGreaterThanOrEqual(2);
-    expect(polls).toBeLessThan(80);
+    // One describe to plan, one poll that still sees it, one that finds it gone.
+    expect(count(f, 'DescribeNetworkInterfaces')).toBe(3);
   });
 
   it('reports-job: warns about version 1 before writing, and says it keeps both interfaces', async () => {

@@ -360,6 +360,22 @@ describe('bad input: one line, the documented exit code, no write', () => {
       ['attach', 'arn:aws:lambda:eu-west-1:123456789012:function:my-fn', '--subnets', S, '--sg', G],
       2,
     ],
+    [
+      'ARN of another partition, same region',
+      ['attach', 'arn:aws-cn:lambda:us-east-1:123456789012:function:my-fn', '--subnets', S, '--sg', G],
+      2,
+    ],
+    [
+      'aws ARN in a China region',
+      ['--region', 'cn-north-1', 'status', 'arn:aws:lambda:cn-north-1:123456789012:function:my-fn'],
+      2,
+    ],
+    [
+      'GovCloud ARN in us-east-1',
+      ['detach', 'arn:aws-us-gov:lambda:us-east-1:123456789012:function:my-fn'],
+      2,
+    ],
+    ['no such partition', ['status', 'arn:aws-moon:lambda:us-east-1:123456789012:function:my-fn'], 2],
     ['not a function name', ['detach', 'my/fn'], 2],
     ['bad region', ['--region', 'moon-1', 'status', 'my-fn'], 2],
     ['bad --timeout', ['attach', 'my-fn', '--subnets', S, '--sg', G, '--timeout', '10 minutes'], 2],

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  assertSamePartition,
   parseDuration,
   parseFunctionRef,
   parseIdList,
+  partitionOf,
   requireUnqualified,
   validateEndpointUrl,
   validateRegion,
@@ -34,6 +36,7 @@ describe('parseFunctionRef', () => {
         id: 'arn:aws:lambda:eu-west-1:123456789012:function:my-fn',
         name: 'my-fn',
         region: 'eu-west-1',
+        partition: 'aws',
         accountId: '123456789012',
         qualifier: '7',
       },
@@ -44,6 +47,7 @@ describe('parseFunctionRef', () => {
         id: 'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f_1',
         name: 'f_1',
         region: 'us-gov-west-1',
+        partition: 'aws-us-gov',
         accountId: '123456789012',
       },
     ],
@@ -134,5 +138,38 @@ describe('global flag validation', () => {
     expect(validateEndpointUrl('http://127.0.0.1:4566')).toBe('http://127.0.0.1:4566');
     expect(usage(() => validateEndpointUrl('localhost:4566'))).toMatch(/must use http or https|is not a URL/);
     expect(usage(() => validateEndpointUrl('not a url'))).toMatch(/is not a URL/);
+  });
+});
+
+describe('partitions', () => {
+  it.each([
+    ['us-east-1', 'aws'],
+    ['eu-central-2', 'aws'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-south-1', 'aws-iso-f'],
+  ])('%s is in %s', (region, partition) => {
+    expect(partitionOf(region)).toBe(partition);
+    const arn = `arn:${partition}:lambda:${region}:123456789012:function:f`;
+    expect(() => assertSamePartition(parseFunctionRef(arn), region, arn)).not.toThrow();
+  });
+
+  it('refuses an ARN of another partition, and says where its ARNs begin', () => {
+    const arn = 'arn:aws-cn:lambda:us-east-1:123456789012:function:f';
+    expect(usage(() => assertSamePartition(parseFunctionRef(arn), 'us-east-1', arn))).toBe(
+      `'${arn}' is an ARN of the aws-cn partition, but the region in use, us-east-1, is in aws.`,
+    );
+    const gov = 'arn:aws:lambda:us-gov-east-1:123456789012:function:f';
+    expect(usage(() => assertSamePartition(parseFunctionRef(gov), 'us-gov-east-1', gov))).toMatch(
+      /is in aws-us-gov\.$/,
+    );
+  });
+
+  it('names and partial ARNs carry no partition: nothing to check', () => {
+    for (const input of ['f', '123456789012:function:f'])
+      expect(() => assertSamePartition(parseFunctionRef(input), 'cn-north-1', input)).not.toThrow();
   });
 });
