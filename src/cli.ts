@@ -5,7 +5,15 @@ import type { Ctx } from './cli/context.js';
 import { addGlobalOptions } from './cli/options.js';
 import { COMMANDS } from './cli/registry.js';
 import { errorJson } from './core/result.js';
-import { CliError, ExitCode, toCliError } from './errors.js';
+import {
+  CliError,
+  ExitCode,
+  INTERRUPT_EXIT_CODES,
+  Interruption,
+  type InterruptSignal,
+  interruptedExitCode,
+  toCliError,
+} from './errors.js';
 import { type CommandName, jsonDocument } from './output/json.js';
 import { Ui } from './output/ui.js';
 import { VERSION } from './version.js';
@@ -24,6 +32,7 @@ Exit codes:
        or a concurrent update replaced ours after it was written
   9    check-perms could not determine whether something required is allowed
   130  interrupted (Ctrl-C); an update already sent continues on AWS's side
+  143  terminated (SIGTERM); as 130
 
 Docs: the README and docs/ of the lambda-vpc package.`;
 
@@ -136,8 +145,11 @@ function report(argv: string[], ctx: Ctx, error: CliError): number {
   });
   ui.error(error);
   const command = (argv.find((a) => COMMANDS.some((c) => c.name === a)) as CommandName | undefined) ?? null;
-  ui.document(jsonDocument<CommandName>(command, { exitCode: error.exitCode, error: errorJson(error) }));
-  return error.exitCode;
+  const interrupted = interruptedExitCode(ctx.signal);
+  ui.document(
+    jsonDocument<CommandName>(command, { exitCode: error.exitCode, error: errorJson(error) }, interrupted),
+  );
+  return interrupted ?? error.exitCode;
 }
 
 /** Commander may not have parsed --output when the error happened, so read it from argv. */
@@ -157,20 +169,30 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
+/**
+ * What SIGINT and SIGTERM do. SIGTERM (a CI job cancelled, timeout(1), a pod stopped) is Ctrl-C
+ * by another name: the first aborts the run, which stops waiting, says what continues on AWS's
+ * side, prints the document and ends with 128 + the signal (130, 143). A second signal while
+ * the run winds down exits at once, with its own code.
+ */
+export function interruptHandler(controller: AbortController, exit: (code: number) => void) {
+  return (signal: InterruptSignal) => {
+    if (controller.signal.aborted) exit(INTERRUPT_EXIT_CODES[signal]);
+    else controller.abort(new Interruption(signal));
+  };
+}
+
 /** The process entry point used by bin/lambda-vpc.cjs. */
 export async function main(): Promise<void> {
   // The SDK is bundled and pinned, so its notice about future SDK releases needing Node 22
   // is not for our users, and it would break the one-line error contract on stderr.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
-  // Every call and wait in flight listens for Ctrl-C: with --concurrency that is many more
-  // than Node's default warning threshold of 10.
+  // Every call and wait in flight listens for Ctrl-C and SIGTERM: with --concurrency that is
+  // many more than Node's default warning threshold of 10.
   setMaxListeners(0, controller.signal);
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const onSignal = interruptHandler(controller, (code) => process.exit(code));
+  for (const signal of Object.keys(INTERRUPT_EXIT_CODES) as InterruptSignal[]) process.on(signal, onSignal);
   // `lambda-vpc status fn | head` closes stdout early: that is the reader's choice, not a crash.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -188,6 +210,7 @@ export async function main(): Promise<void> {
             (await import('./output/prompt.js')).confirmOnTerminal(question, controller.signal)
         : undefined,
   });
-  // The handler stays: a second Ctrl-C while the process winds down must still exit 130.
-  process.exitCode = controller.signal.aborted ? ExitCode.Interrupted : code;
+  // The handlers stay: a second signal while the process winds down must still exit at once.
+  // run() has given a signalled run the signal's exit code, as it gave its JSON document.
+  process.exitCode = code;
 }

@@ -16,7 +16,10 @@ export const ExitCode = {
   Conflict: 8,
   /** check-perms could not determine whether something required is allowed. */
   Undetermined: 9,
+  /** Ctrl-C (SIGINT): 128 + 2. */
   Interrupted: 130,
+  /** SIGTERM (CI cancelling a job, timeout(1), Kubernetes stopping a pod): 128 + 15. */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -77,11 +80,45 @@ export class CliError extends Error {
   }
 }
 
+/** The signals that interrupt a run, each with the exit code the run then ends with. */
+export const INTERRUPT_EXIT_CODES = {
+  SIGINT: ExitCode.Interrupted,
+  SIGTERM: ExitCode.Terminated,
+} as const satisfies Record<string, ExitCode>;
+export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
+
+/**
+ * What main() aborts the run's AbortSignal with: which signal came. Named AbortError, as an
+ * abort is everywhere else, should anything throw the reason itself.
+ */
+export class Interruption extends Error {
+  constructor(readonly signal: InterruptSignal) {
+    super(`Interrupted by ${signal}.`);
+    this.name = 'AbortError';
+  }
+
+  get exitCode(): ExitCode {
+    return INTERRUPT_EXIT_CODES[this.signal];
+  }
+}
+
+/**
+ * The exit code a run ends with once its signal has fired: the signal's (130 for Ctrl-C, 143
+ * for SIGTERM; 130 when aborted without saying why); undefined while it has not fired. The
+ * errors that report the interruption are made deep down, where the signal is not known: they
+ * say `Interrupted`, and the run gives them this exit code (jsonDocument, run()).
+ */
+export function interruptedExitCode(signal: AbortSignal | undefined): ExitCode | undefined {
+  if (!signal?.aborted) return undefined;
+  return signal.reason instanceof Interruption ? signal.reason.exitCode : ExitCode.Interrupted;
+}
+
 export const usageError = (message: string, hint?: string) => new CliError('Usage', message, { hint });
 
 /**
  * Which exit code wins when several functions end differently: the one a CI pipeline most
- * needs to see. Interrupted beats everything; generic errors rank below specific ones.
+ * needs to see. A signal (Interrupted, Terminated) beats everything; generic errors rank below
+ * specific ones.
  */
 const SEVERITY: readonly ExitCode[] = [
   ExitCode.Success,
@@ -95,6 +132,7 @@ const SEVERITY: readonly ExitCode[] = [
   ExitCode.Credentials,
   ExitCode.Usage,
   ExitCode.Interrupted,
+  ExitCode.Terminated,
 ];
 
 export function worstExitCode(codes: Iterable<ExitCode>): ExitCode {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ExitCode } from '../errors.js';
+import { ExitCode, interruptedExitCode } from '../errors.js';
 import { type CommandName, type DocumentBodies, jsonDocument } from '../output/json.js';
 import type { RunDeps } from '../workflows/deps.js';
 import type { Ctx } from './context.js';
@@ -36,8 +36,10 @@ export class Run {
         const session = openSession(args.at(-1) as Command, this.ctx);
         try {
           const body = await workflow(session.deps);
-          session.ui.document(jsonDocument(name, body));
-          this.exitCode = body.exitCode;
+          // Stopped by a signal: the run ends with the signal's exit code, and so does its document.
+          const interrupted = interruptedExitCode(this.ctx.signal);
+          session.ui.document(jsonDocument(name, body, interrupted));
+          this.exitCode = interrupted ?? body.exitCode;
         } finally {
           session.close();
         }

@@ -5,7 +5,7 @@ export interface Ctx {
   stdout: TextStream;
   stderr: TextStream;
   env: NodeJS.ProcessEnv;
-  /** Aborted on Ctrl-C. */
+  /** Aborted on Ctrl-C or SIGTERM (its reason an Interruption naming which). */
   signal?: AbortSignal | undefined;
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   now?: (() => number) | undefined;

@@ -56,22 +56,38 @@ export interface ErrorBody extends Body {
 /** Commands whose documents carry one result per function, and so a summary of their outcomes. */
 const PER_FUNCTION: ReadonlySet<CommandName | null> = new Set(['attach', 'detach', 'status']);
 
-/** The one JSON document a command prints on stdout (docs/json-output.md). */
+/**
+ * The one JSON document a command prints on stdout (docs/json-output.md). `interruptedExitCode`:
+ * the run was stopped by a signal (see interruptedExitCode in errors.ts); the document's exit
+ * code, and that of every `Interrupted` error in it, is then the signal's, as the process's is.
+ */
 export function jsonDocument<N extends CommandName>(
   command: N | null,
   body: DocumentBodies[N] | ErrorBody,
+  interruptedExitCode?: ExitCode,
 ): string {
-  const { exitCode, error, ...sections } = body as Body & { results?: FunctionResult[] };
+  const { exitCode: own, error, ...sections } = body as Body & { results?: FunctionResult[] };
   const results = sections.results ?? [];
   delete sections.results;
   const doc = {
     schemaVersion: JSON_SCHEMA_VERSION,
     command,
-    exitCode,
+    exitCode: interruptedExitCode ?? own,
     results,
     ...(PER_FUNCTION.has(command) ? { summary: summarize(results) } : {}),
     error,
     ...sections,
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  const signalled =
+    interruptedExitCode === undefined
+      ? undefined
+      : (_key: string, value: unknown) =>
+          isInterruptedError(value) ? { ...value, exitCode: interruptedExitCode } : value;
+  return `${JSON.stringify(doc, signalled, 2)}\n`;
 }
+
+const isInterruptedError = (value: unknown): value is ErrorJson =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as Partial<ErrorJson>).code === 'Interrupted' &&
+  typeof (value as Partial<ErrorJson>).exitCode === 'number';

@@ -7,7 +7,7 @@ export interface RunDeps {
   /** SDK clients, created on first use. */
   aws: AwsClients;
   clock: Clock;
-  /** Aborted on Ctrl-C. */
+  /** Aborted on Ctrl-C or SIGTERM (its reason an Interruption naming which). */
   signal: AbortSignal | undefined;
   reporter: Reporter;
   /** "lambda-vpc --region eu-west-1": how to write a follow-up command the user can paste. */

@@ -4,6 +4,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Interruption } from '../../src/errors.js';
 import {
   awsError,
   ec2Mock,
@@ -352,6 +353,23 @@ describe('status', () => {
     });
     expect(code).toBe(130);
     expect(stderr).toContain('Follow it with: lambda-vpc --region us-east-1 status my-fn --wait');
+  });
+
+  it('exits 143 when terminated while waiting, and the JSON document says so', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    const controller = new AbortController();
+    controller.abort(new Interruption('SIGTERM'));
+    const { code, stdout, stderr } = await runCli(
+      ['--region', 'us-east-1', '-o', 'json', 'status', 'my-fn', '--wait'],
+      { signal: controller.signal },
+    );
+    expect(code).toBe(143);
+    expect(stderr).toContain("Any update already sent continues on AWS's side. Follow it with:");
+    expect(JSON.parse(stdout)).toMatchObject({
+      exitCode: 143,
+      results: [{ outcome: 'failed', error: { code: 'Interrupted', exitCode: 143 } }],
+      summary: { total: 1, outcomes: { failed: 1 } },
+    });
   });
 });
 

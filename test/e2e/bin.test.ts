@@ -11,6 +11,7 @@ describe('the built binary', () => {
     expect(stdout).toMatch(/Commands:\n\s+attach/);
     expect(stdout).toContain('$ lambda-vpc attach my-fn --subnets');
     expect(stdout).toContain('130  interrupted');
+    expect(stdout).toContain('143  terminated (SIGTERM)');
   });
 
   it('--version prints the package version, as the program itself would', async () => {

@@ -35,10 +35,26 @@ export function runBin(
   onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void,
   stdin?: string,
 ): Promise<Spawned> {
+  return startBin(args, env, onStderr, stdin).done;
+}
+
+/**
+ * Starts the built binary and hands back a way to signal it, for a test that acts on what
+ * something else sees (the fake AWS's request log) while it runs.
+ */
+export function startBin(
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void,
+  stdin?: string,
+): { done: Promise<Spawned>; kill: (signal: NodeJS.Signals) => void } {
   if (!existsSync(new URL('../../dist/cli.js', import.meta.url)))
     throw new Error('dist/ is missing: run `npm run build` (npm test does it).');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'pipe' });
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'pipe' });
+  const kill = (signal: NodeJS.Signals) => {
+    child.kill(signal);
+  };
+  const done = new Promise<Spawned>((resolve, reject) => {
     child.stdin.end(stdin);
     let stdout = '';
     let stderr = '';
@@ -47,9 +63,10 @@ export function runBin(
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
-      onStderr?.(stderr, (signal) => child.kill(signal));
+      onStderr?.(stderr, kill);
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  return { done, kill };
 }
