@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
-import { MINIMAL_IDS as I, minimal } from '../fake-aws/scenarios.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeAws } from '../fake-aws/fake-aws.js';
+import { MINIMAL_IDS as I } from '../fake-aws/scenarios.js';
+import { fakeAwsPerTest } from './fakes.js';
 import { cleanEnv, runBin } from './spawn.js';
 
 // Something between the CLI and AWS (a proxy, a load balancer) answers 502 with an HTML page:
@@ -16,18 +17,9 @@ const ENV = {
 };
 const LONG = 600_000;
 
-const started: FakeAws[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((f) => f.close()));
+const start = fakeAwsPerTest((s) => {
+  s.updateDelayMs = LONG;
 });
-
-async function start(): Promise<FakeAws> {
-  const scenario = minimal();
-  scenario.updateDelayMs = LONG;
-  const fake = await startFakeAws({ scenario });
-  started.push(fake);
-  return fake;
-}
 
 const cli = (f: FakeAws, args: string[], env: NodeJS.ProcessEnv = {}) =>
   runBin(['--endpoint-url', f.url, ...args], cleanEnv({ ...ENV, ...env }));

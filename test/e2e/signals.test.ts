@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
-import { MINIMAL_IDS as I, minimal } from '../fake-aws/scenarios.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeAws } from '../fake-aws/fake-aws.js';
+import { MINIMAL_IDS as I } from '../fake-aws/scenarios.js';
+import { fakeAwsPerTest } from './fakes.js';
 import { cleanEnv, type Spawned, startBin } from './spawn.js';
 
 // SIGTERM (a CI job cancelled, timeout(1), Kubernetes stopping a pod) is handled as Ctrl-C:
@@ -16,18 +17,9 @@ const LONG = 600_000;
 const ATTACH = ['attach', I.fn, '--subnets', I.subnetA, '--sg', I.sg];
 const CONTINUES = "Any update already sent continues on AWS's side. Follow it with:";
 
-const started: FakeAws[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((f) => f.close()));
+const start = fakeAwsPerTest((s) => {
+  s.updateDelayMs = LONG;
 });
-
-async function start(): Promise<FakeAws> {
-  const scenario = minimal();
-  scenario.updateDelayMs = LONG;
-  const fake = await startFakeAws({ scenario });
-  started.push(fake);
-  return fake;
-}
 
 /** Sends `signal` once stderr shows the function waiting (human output: a progress line). */
 function onProgress(f: FakeAws, args: string[], signal: NodeJS.Signals): Promise<Spawned> {
