@@ -113,6 +113,23 @@ export function interruptedExitCode(signal: AbortSignal | undefined): ExitCode |
   return signal.reason instanceof Interruption ? signal.reason.exitCode : ExitCode.Interrupted;
 }
 
+/**
+ * What a run's deadline (--timeout) aborts the calls in flight with. Every abort surfaces as an
+ * AbortError whose cause is the signal's reason, so the reason tells a timeout from Ctrl-C.
+ */
+export class DeadlineReached extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`The --timeout of ${formatMs(timeoutMs)} was reached.`);
+    this.name = 'DeadlineReached';
+  }
+}
+
+/** True when `error` is, or was caused by, the run's deadline rather than Ctrl-C or SIGTERM. */
+export const isDeadline = (error: unknown): boolean =>
+  error instanceof DeadlineReached || (error as { cause?: unknown })?.cause instanceof DeadlineReached;
+
+const formatMs = (ms: number) => (ms < 1000 ? `${ms}ms` : `${Math.round(ms / 100) / 10}s`);
+
 export const usageError = (message: string, hint?: string) => new CliError('Usage', message, { hint });
 
 /**
@@ -209,6 +226,12 @@ const NETWORK_ERRORS = new Set([
   'EPIPE',
 ]);
 
+/** AWS refused the call for now (429, or a throttling error by name): nothing was done, send it again later. */
+export function isThrottling(error: unknown): boolean {
+  const e = (error ?? {}) as AwsLikeError;
+  return THROTTLING_ERRORS.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429;
+}
+
 /** Access denied, whatever the service calls it (matched by name, as the SDK's classes differ per client). */
 export const isAccessDenied = (error: unknown) =>
   ACCESS_DENIED_ERRORS.has((error as { name?: string })?.name ?? '');
@@ -222,6 +245,13 @@ export function toCliError(error: unknown, context: { region?: string | undefine
   const message = firstLine(e.message ?? String(error));
   const opts = { cause: error, requestId };
 
+  if (isDeadline(error)) {
+    const reached = error instanceof DeadlineReached ? error : (error as { cause: DeadlineReached }).cause;
+    return new CliError('TimedOut', `Timed out: ${reached.message}`, {
+      ...opts,
+      hint: 'Run the command again with a longer --timeout.',
+    });
+  }
   if (name === 'AbortError') return new CliError('Interrupted', 'Interrupted.', opts);
   if (CREDENTIAL_ERRORS.has(name)) {
     return new CliError('Credentials', `AWS credentials are missing or invalid: ${message}`, {
@@ -299,7 +329,8 @@ export function toCliError(error: unknown, context: { region?: string | undefine
  */
 export const endsTheRun = (error: unknown) => {
   const code = toCliError(error).code;
-  return code === 'Interrupted' || code === 'Credentials' || code === 'Config';
+  // TimedOut: the deadline is the run's, so once one function meets it, every other one has.
+  return code === 'Interrupted' || code === 'TimedOut' || code === 'Credentials' || code === 'Config';
 };
 
 /**

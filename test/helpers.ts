@@ -5,19 +5,41 @@ import { run } from '../src/cli.js';
 export function fakeClock(start = 1_000_000) {
   let t = start;
   const sleeps: number[] = [];
+  const deadlines: Array<{ at: number; controller: AbortController; reason: Error }> = [];
+  /** Moves to `until`, firing the deadlines met on the way, in order; stops early once `signal` aborts. */
+  const advanceTo = (until: number, signal?: AbortSignal) => {
+    for (;;) {
+      const next = deadlines.filter((d) => d.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      t = Math.max(t, next.at);
+      deadlines.splice(deadlines.indexOf(next), 1);
+      next.controller.abort(next.reason);
+      if (signal?.aborted) return;
+    }
+    t = Math.max(t, until);
+  };
   return {
     now: () => t,
     sleep: async (ms: number, signal?: AbortSignal) => {
-      if (signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      if (signal?.aborted) throw abortError(signal);
       sleeps.push(ms);
-      t += ms;
+      advanceTo(t + ms, signal);
+      if (signal?.aborted) throw abortError(signal);
     },
-    advance: (ms: number) => {
-      t += ms;
+    signalAt: (at: number, reason: Error) => {
+      const controller = new AbortController();
+      if (at <= t) controller.abort(reason);
+      else deadlines.push({ at, controller, reason });
+      return controller.signal;
     },
+    advance: (ms: number) => advanceTo(t + ms),
     sleeps,
   };
 }
+
+/** What node:timers/promises rejects an aborted sleep with: the signal's reason as its cause. */
+const abortError = (signal: AbortSignal) =>
+  Object.assign(new Error('The operation was aborted'), { name: 'AbortError', cause: signal.reason });
 
 export function captureStream(isTTY = false) {
   let text = '';
@@ -46,8 +68,7 @@ export async function runCli(
     stderr,
     env: options.env ?? { NO_COLOR: '1' },
     signal: options.signal,
-    sleep: clock.sleep,
-    now: clock.now,
+    clock,
   };
   const code = await run(argv, ctx);
   return { code, stdout: stdout.text, stderr: stderr.text, clock };

@@ -35,6 +35,7 @@ interface AnyClient {
 export class AwsClients {
   private readonly created: AnyClient[] = [];
   private lambdaClient: Promise<LambdaClient> | undefined;
+  private lambdaWriterClient: Promise<LambdaClient> | undefined;
   private ec2Client: Promise<EC2Client> | undefined;
   private iamClient: Promise<IAMClient> | undefined;
   private stsClient: Promise<STSClient> | undefined;
@@ -42,17 +43,33 @@ export class AwsClients {
   constructor(private readonly options: AwsOptions) {}
 
   lambda(): Promise<LambdaClient> {
-    this.lambdaClient ??= import('@aws-sdk/client-lambda').then(({ LambdaClient }) => {
-      const client = this.track(new LambdaClient(this.clientConfig()));
-      const { lambdaBudgets, signal } = this.options;
-      if (lambdaBudgets)
-        (client as unknown as AnyClient).middlewareStack.add(
-          rateBudgetMiddleware(lambdaBudgets, signal) as never,
-          { step: 'deserialize', name: 'lambdaVpcRateBudget' },
-        );
-      return client;
-    });
+    this.lambdaClient ??= this.newLambdaClient({});
     return this.lambdaClient;
+  }
+
+  /**
+   * The Lambda client for writes: one attempt per call, as a write whose answer was lost must
+   * not be sent again before a read has shown whether it was applied (apply-vpc-config.ts).
+   * Same rate budgets as the reading client.
+   */
+  lambdaWriter(): Promise<LambdaClient> {
+    this.lambdaWriterClient ??= this.newLambdaClient({ maxAttempts: 1 });
+    return this.lambdaWriterClient;
+  }
+
+  private async newLambdaClient(overrides: { maxAttempts?: number }): Promise<LambdaClient> {
+    const { LambdaClient } = await import('@aws-sdk/client-lambda');
+    const client = this.track(new LambdaClient({ ...this.clientConfig(), ...overrides }));
+    const { lambdaBudgets, signal } = this.options;
+    if (lambdaBudgets)
+      (client as unknown as AnyClient).middlewareStack.add(
+        rateBudgetMiddleware(lambdaBudgets, signal) as never,
+        {
+          step: 'deserialize',
+          name: 'lambdaVpcRateBudget',
+        },
+      );
+    return client;
   }
 
   ec2(): Promise<EC2Client> {
@@ -121,6 +138,10 @@ export class AwsClients {
 
   private track<T>(client: T): T {
     const c = client as unknown as AnyClient;
+    c.middlewareStack.add(abortReasonMiddleware as never, {
+      step: 'initialize',
+      name: 'lambdaVpcAbortReason',
+    });
     if (this.options.debugLog)
       c.middlewareStack.add(debugMiddleware(this.options.debugLog) as never, {
         step: 'initialize',
@@ -129,6 +150,27 @@ export class AwsClients {
     this.created.push(c);
     return client;
   }
+}
+
+/**
+ * Gives every aborted call's AbortError the signal's reason as its cause, as Node's own aborts
+ * do: the SDK's retry step makes a bare one, and the reason is what tells the run's deadline
+ * (TimedOut) from Ctrl-C (Interrupted).
+ */
+function abortReasonMiddleware(
+  next: (args: unknown) => Promise<unknown>,
+  context: { __smithy_context?: { abortSignal?: AbortSignal } },
+) {
+  return async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const signal = context.__smithy_context?.abortSignal;
+      const e = error as { name?: string; cause?: unknown };
+      if (e?.name === 'AbortError' && signal?.aborted && e.cause === undefined) e.cause = signal.reason;
+      throw error;
+    }
+  };
 }
 
 interface Metadata {

@@ -5,4 +5,10 @@ import type { Clock } from '../core/poll.js';
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  signalAt: (at, reason) => {
+    const controller = new AbortController();
+    // Unref'd: a deadline nobody waits for any more must not keep the process alive.
+    setTimeout(() => controller.abort(reason), Math.max(0, at - Date.now())).unref();
+    return controller.signal;
+  },
 };

@@ -61,14 +61,18 @@ export function lambdaBudgets(
 
 /**
  * SDK middleware for the Lambda client, placed after the retry step so that every attempt,
- * retries of throttled calls included, waits for its budget.
+ * retries of throttled calls included, waits for its budget. The wait ends with the call's own
+ * abort signal (the run's deadline) when it has one, else with the run's.
  */
 export function rateBudgetMiddleware(budgets: LambdaBudgets, signal: AbortSignal | undefined) {
-  return (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+  return (
+    next: (args: unknown) => Promise<unknown>,
+    context: { commandName?: string; __smithy_context?: { abortSignal?: AbortSignal } },
+  ) =>
     async (args: unknown) => {
       const budget =
         context.commandName === 'GetFunctionCommand' ? budgets.getFunction : budgets.controlPlane;
-      await budget.take(signal);
+      await budget.take(context.__smithy_context?.abortSignal ?? signal);
       return next(args);
     };
 }

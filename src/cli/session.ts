@@ -52,7 +52,7 @@ export function openSession(cmd: Command, ctx: Ctx): Session {
       AWS_GET_FUNCTION_LIMIT,
     ),
   };
-  const clock: Clock = { now: ctx.now ?? systemClock.now, sleep: ctx.sleep ?? systemClock.sleep };
+  const clock: Clock = ctx.clock ?? systemClock;
   const ui = new Ui({
     stdout: ctx.stdout,
     stderr: ctx.stderr,

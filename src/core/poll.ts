@@ -1,8 +1,15 @@
+import { isDeadline } from '../errors.js';
+
 /** Time as the code sees it; tests pass a clock that moves only when the code sleeps. */
 export interface Clock {
   now(): number;
   /** Rejects with an AbortError when the signal fires. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * A signal that aborts with `reason` once the clock reaches `at`: the deadline of the calls
+   * in flight, so a slow call ends when the time is up rather than when it answers.
+   */
+  signalAt(at: number, reason: Error): AbortSignal;
 }
 
 export interface PollOptions<T> {
@@ -13,6 +20,7 @@ export interface PollOptions<T> {
   /** Absolute time (ms, on `clock`) after which polling stops with `timedOut`. */
   deadline: number;
   clock: Clock;
+  /** Ctrl-C, SIGTERM, and the deadline (an abort whose reason is DeadlineReached: `timedOut`). */
   signal?: AbortSignal | undefined;
   firstDelayMs: number;
   maxDelayMs: number;
@@ -39,26 +47,28 @@ export async function poll<T>(o: PollOptions<T>): Promise<T> {
   const { clock, signal } = o;
   let nextDelay = o.firstDelayMs;
   let last: T | undefined;
+  // The signal may carry the deadline too: a read cut off by it is a timeout, not Ctrl-C.
+  const cutOff = () => (isDeadline(signal?.reason) ? o.timedOut(last) : o.interrupted(last));
   const pause = async () => {
     const remaining = o.deadline - clock.now();
     if (remaining <= 0) throw o.timedOut(last);
     try {
       await clock.sleep(Math.min(nextDelay, remaining), signal);
     } catch (error) {
-      if (signal?.aborted) throw o.interrupted(last);
+      if (signal?.aborted) throw cutOff();
       throw error;
     }
     nextDelay = Math.min(nextDelay * o.backoff, o.maxDelayMs);
   };
   if (o.startWithPause) await pause();
   for (;;) {
-    if (signal?.aborted) throw o.interrupted(last);
+    if (signal?.aborted) throw cutOff();
     try {
       last = await o.read();
       o.onValue?.(last);
       if (o.done(last)) return last;
     } catch (error) {
-      if (signal?.aborted) throw o.interrupted(last);
+      if (signal?.aborted) throw cutOff();
       if (!o.isTransient(error)) throw error;
       o.onTransientError?.(error);
     }

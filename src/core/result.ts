@@ -19,8 +19,11 @@ export interface FunctionResult {
    * --fail-fast or an error that ends the run (credentials, Ctrl-C) stopped the batch first.
    */
   outcome: Outcome;
-  /** Whether an UpdateFunctionConfiguration call was accepted by AWS. */
-  written: boolean;
+  /**
+   * Whether AWS applied an UpdateFunctionConfiguration call of ours: `unknown` when one was
+   * sent and its answer lost, and nothing read afterwards could tell (treat it as written).
+   */
+  written: boolean | 'unknown';
   /** attach/detach: the configuration before the change, to undo it by hand. status: null. */
   before: VpcSettings | null;
   /** attach/detach: the configuration after (as AWS reports it, or as requested if not yet known). */

@@ -161,9 +161,11 @@ export function parseDuration(raw: string, flag = '--timeout'): number {
     }
     ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * (UNIT_MS[unit ?? ''] ?? 0), 0);
   }
-  if (!(ms > 0) || ms > MAX_TIMEOUT_MS)
-    throw usageError(`${flag} must be more than 0 and at most 24h, got '${raw}'.`);
-  return Math.round(ms);
+  // Whole milliseconds: '0.0001' would round to a deadline that has already passed.
+  const whole = Math.round(ms);
+  if (!(whole > 0) || whole > MAX_TIMEOUT_MS)
+    throw usageError(`${flag} must be at least 1ms and at most 24h, got '${raw}'.`);
+  return whole;
 }
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;

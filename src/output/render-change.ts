@@ -48,7 +48,7 @@ export function renderChange(
     started: `${c.cyan('→')} ${r.function}: update sent, not waiting (${settled})`,
     unchanged: `${c.green('✔')} ${r.function}: unchanged, ${words.unchanged}`,
     planned: `${c.cyan('○')} ${r.function}: ${words.planned} (dry run, nothing written)`,
-    failed: `${c.red('✖')} ${r.function}: ${r.error?.code === 'UpdateFailed' ? 'update failed' : 'failed'}${r.written ? '' : ', nothing written'}`,
+    failed: `${c.red('✖')} ${r.function}: ${r.error?.code === 'UpdateFailed' ? 'update failed' : 'failed'}${WRITTEN_WORDS[String(r.written)]}`,
     status: r.function,
     skipped: `${c.dim('-')} ${r.function}: not started`,
   };
@@ -58,13 +58,19 @@ export function renderChange(
     lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.before)}`);
   }
   if (r.after && r.outcome !== 'unchanged') {
-    const label = r.outcome === 'failed' && !r.written ? 'wanted' : 'after';
+    const label = r.outcome === 'failed' && r.written !== true ? 'wanted' : 'after';
     lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.after)}`);
   }
-  if (r.written && r.before)
+  if (r.written !== false && r.before)
     lines.push(`  ${c.dim('undo'.padEnd(7))} ${undoCommand(cliPrefix, r.function, r.before)}`);
   return lines.join('\n');
 }
+
+const WRITTEN_WORDS: Record<string, string> = {
+  true: '',
+  false: ', nothing written',
+  unknown: ', may have been written (the answer to the update was lost)',
+};
 
 const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
   updated: '{verb}',

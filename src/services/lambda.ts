@@ -28,13 +28,14 @@ export async function readFunction(
 /**
  * Sends only VpcConfig, guarded by the RevisionId that was read, so a change someone else
  * made in between fails with PreconditionFailedException instead of being overwritten.
- * Not abortable: once sent, a write must be seen through to its answer.
+ * `signal` is the deadline's alone: Ctrl-C lets a write that was sent come back with its answer.
  */
 export async function updateVpcConfig(
   lambda: LambdaClient,
   functionId: string,
   desired: DesiredVpc,
   revisionId: string | undefined,
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<FunctionConfiguration> {
   return lambda.send(
     new UpdateFunctionConfigurationCommand({
@@ -42,5 +43,6 @@ export async function updateVpcConfig(
       VpcConfig: toVpcConfigRequest(desired),
       ...(revisionId ? { RevisionId: revisionId } : {}),
     }),
+    options.signal ? { abortSignal: options.signal } : {},
   );
 }

@@ -1,4 +1,5 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
+import { retryDelayMs } from '../core/backoff.js';
 import {
   type DesiredVpc,
   isInVpc,
@@ -12,8 +13,9 @@ import type { Clock } from '../core/poll.js';
 import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
-import { CliError, toCliError } from '../errors.js';
+import { CliError, isThrottling, isTransient, toCliError } from '../errors.js';
 import { readFunction, updateVpcConfig } from '../services/lambda.js';
+import type { Deadline } from './deadline.js';
 import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
 
 export interface ProgressEvent {
@@ -23,9 +25,19 @@ export interface ProgressEvent {
 }
 
 export interface ApplyDeps {
+  /** Reads (GetFunction), retried by the SDK. */
   lambda: LambdaClient;
+  /**
+   * The write (UpdateFunctionConfiguration), never retried by the SDK: a retry after a lost
+   * answer must first find out whether the write was applied, which only this protocol can.
+   * The reading client when absent.
+   */
+  writer?: LambdaClient | undefined;
   clock: Clock;
+  /** Ctrl-C or SIGTERM. */
   signal?: AbortSignal | undefined;
+  /** The run's --timeout: every call gets its signal, and nothing new starts after it. */
+  deadline: Deadline;
   onProgress?: (event: ProgressEvent) => void;
   region?: string | undefined;
   /** The polling cadence override (LAMBDA_VPC_POLL_INTERVAL_MS); Lambda's own by default. */
@@ -39,7 +51,6 @@ export interface ApplyRequest {
   desired: DesiredVpc;
   wait: boolean;
   dryRun: boolean;
-  timeoutMs: number;
   resumeCommand: string;
   /**
    * Consulted once the function is read and a write is planned (dry runs included), before
@@ -57,24 +68,35 @@ export interface Applied {
 export const MAX_PRECONDITION_RETRIES = 3;
 /** Waits out someone else's in-progress update at most this often. */
 export const MAX_CONFLICT_RETRIES = 5;
+/** Sends the write at most this often when AWS throttles it or its answer is lost (the SDK's 6 attempts). */
+export const MAX_WRITE_ATTEMPTS = 6;
+
+/** A write whose answer never came (5xx, reset, timeout): it may or may not have been applied. */
+interface UnansweredWrite {
+  before: VpcSettings;
+  revisionId: string | undefined;
+}
 
 /**
  * Read → (wait out an update in progress) → plan → write with RevisionId → wait until settled.
  * A concurrent change (PreconditionFailedException) makes it read and plan again; an update
- * that started between our read and write (ResourceConflictException) is waited out. Both
- * bounded. Never throws: the result carries the error, and always the previous VpcConfig
- * once it was read, so the change can be undone.
+ * that started between our read and write (ResourceConflictException) is waited out. A write
+ * whose answer is lost is resolved by the next read: the configuration sent means it was
+ * applied (written, and the undo stands); the revision unchanged means it was not, and it is
+ * sent again. All bounded. Never throws: the result carries the error, and always the previous
+ * VpcConfig once it was read, so the change can be undone.
  */
 export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Promise<Applied> {
-  const { lambda, clock, signal } = deps;
+  const { lambda, clock, deadline } = deps;
+  const writer = deps.writer ?? lambda;
+  const signal = deadline.signal;
   const now = () => clock.now();
   const { ref, desired } = request;
   const started = now();
-  const deadline = started + request.timeoutMs;
   const result = emptyResult(request.input);
   const progress = (text: string) => deps.onProgress?.({ fn: request.input, text });
   const waitOptions = {
-    deadline,
+    deadline: deadline.at,
     resumeCommand: request.resumeCommand,
     signal,
     clock,
@@ -83,6 +105,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
   };
   let plan: VpcPlan | undefined;
   let role: string | undefined;
+  let unanswered: UnansweredWrite | undefined;
   const finish = (outcome: FunctionResult['outcome'], c: FunctionConfiguration): Applied => {
     result.outcome = outcome;
     result.functionArn = c.FunctionArn ?? result.functionArn;
@@ -94,69 +117,114 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
   try {
     let preconditionRetries = 0;
     let conflictRetries = 0;
+    let writeAttempts = 0;
     for (;;) {
       progress('reading');
       let current = await readFunction(lambda, ref.id, { signal });
       role = current.Role;
       result.functionArn = current.FunctionArn ?? null;
-      if (!isSettled(current)) {
-        if (request.dryRun) {
+      let updated: FunctionConfiguration | undefined;
+      if (unanswered) {
+        const found = vpcSettingsOf(current.VpcConfig);
+        if (sameVpcConfig(found, desired)) {
+          // Ours: the configuration sent is there, where the one we replaced was.
+          result.before = unanswered.before;
           result.notes.push(
-            `An update is in progress (${statusLabel(current)}); a real run would wait for it first.`,
+            'The answer to the update was lost, but the function has the configuration sent: it was applied.',
           );
+          updated = current;
+        } else if (current.RevisionId === unanswered.revisionId) {
+          result.notes.push(
+            'The answer to the update was lost and the function is unchanged: sent it again.',
+          );
+          result.written = false;
         } else {
-          progress(`waiting for an earlier update to settle (${statusLabel(current)})`);
-          current = await waitUntilSettled(lambda, ref.id, waitOptions);
-        }
-      }
-      plan = planVpcChange(vpcSettingsOf(current.VpcConfig), desired);
-      result.before = plan.before;
-      result.after = plan.after;
-      if (!plan.changes) {
-        result.notes.push(
-          isInVpc(desired)
-            ? 'Already attached with this configuration; nothing written.'
-            : 'Not in a VPC; nothing written.',
-        );
-        return finish('unchanged', current);
-      }
-      const refusal = await request.beforeWrite?.(current);
-      if (refusal) {
-        finish('failed', current);
-        result.error = errorJson(refusal);
-        return { result, error: refusal };
-      }
-      if (request.dryRun) return finish('planned', current);
-
-      progress('updating');
-      let updated: FunctionConfiguration;
-      try {
-        updated = await updateVpcConfig(lambda, ref.id, desired, current.RevisionId);
-      } catch (error) {
-        const name = (error as { name?: string }).name;
-        if (name === 'PreconditionFailedException' && preconditionRetries < MAX_PRECONDITION_RETRIES) {
-          preconditionRetries++;
           result.notes.push(
-            'The function was changed by someone else after it was read; read it again and re-planned.',
+            'The answer to the update was lost and the function has changed since, to another configuration: read it again and re-planned.',
           );
+        }
+        unanswered = undefined;
+      }
+      if (!updated) {
+        if (!isSettled(current)) {
+          if (request.dryRun) {
+            result.notes.push(
+              `An update is in progress (${statusLabel(current)}); a real run would wait for it first.`,
+            );
+          } else {
+            progress(`waiting for an earlier update to settle (${statusLabel(current)})`);
+            current = await waitUntilSettled(lambda, ref.id, waitOptions);
+          }
+        }
+        plan = planVpcChange(vpcSettingsOf(current.VpcConfig), desired);
+        result.before = plan.before;
+        result.after = plan.after;
+        if (!plan.changes) {
+          if (result.written === 'unknown') {
+            // Someone else set what we asked for after our lost write; ours may be among them.
+            result.notes.push(
+              'The function has the configuration asked for; whose write set it is not known.',
+            );
+            return finish('updated', current);
+          }
+          result.notes.push(
+            isInVpc(desired)
+              ? 'Already attached with this configuration; nothing written.'
+              : 'Not in a VPC; nothing written.',
+          );
+          return finish('unchanged', current);
+        }
+        const refusal = await request.beforeWrite?.(current);
+        if (refusal) {
+          finish('failed', current);
+          result.error = errorJson(refusal);
+          return { result, error: refusal };
+        }
+        if (request.dryRun) return finish('planned', current);
+
+        progress('updating');
+        writeAttempts++;
+        try {
+          updated = await updateVpcConfig(writer, ref.id, desired, current.RevisionId, {
+            signal: deadline.expiry,
+          });
+        } catch (error) {
+          const name = (error as { name?: string }).name;
+          if (name === 'PreconditionFailedException' && preconditionRetries < MAX_PRECONDITION_RETRIES) {
+            preconditionRetries++;
+            result.notes.push(
+              'The function was changed by someone else after it was read; read it again and re-planned.',
+            );
+            continue;
+          }
+          if (name === 'ResourceConflictException' && conflictRetries < MAX_CONFLICT_RETRIES) {
+            conflictRetries++;
+            result.notes.push('Another update started before ours; waited for it and tried again.');
+            // The read that follows may still see the other update settled for a moment.
+            await clock.sleep(waitOptions.firstDelayMs * conflictRetries, signal);
+            continue;
+          }
+          const answer = writeAnswer(error);
+          if (answer === 'refused') throw error;
+          if (answer === 'unknown') {
+            result.written = 'unknown';
+            unanswered = { before: plan.before, revisionId: current.RevisionId };
+          }
+          if (writeAttempts >= MAX_WRITE_ATTEMPTS || deadline.expiry.aborted) throw error;
+          await clock.sleep(retryDelayMs(writeAttempts, answer === 'throttled'), signal);
           continue;
         }
-        if (name === 'ResourceConflictException' && conflictRetries < MAX_CONFLICT_RETRIES) {
-          conflictRetries++;
-          result.notes.push('Another update started before ours; waited for it and tried again.');
-          // The read that follows may still see the other update settled for a moment.
-          await clock.sleep(waitOptions.firstDelayMs * conflictRetries, signal);
-          continue;
-        }
-        throw error;
       }
       result.written = true;
-      result.after = { ...plan.after, vpcId: vpcSettingsOf(updated.VpcConfig).vpcId ?? plan.after.vpcId };
+      const sent = plan?.after ?? vpcSettingsOf(updated.VpcConfig);
+      result.after = { ...sent, vpcId: vpcSettingsOf(updated.VpcConfig).vpcId ?? sent.vpcId };
       if (!request.wait) {
         result.notes.push(`Not waiting (--no-wait). Follow the update with: ${request.resumeCommand}`);
         return finish('started', updated);
       }
-      const settled = await waitUntilSettled(lambda, ref.id, { ...waitOptions, justWritten: true });
+      const settled = isSettled(updated)
+        ? updated
+        : await waitUntilSettled(lambda, ref.id, { ...waitOptions, justWritten: true });
       result.after = vpcSettingsOf(settled.VpcConfig);
       if (isFailed(settled)) {
         finish('failed', settled);
@@ -173,12 +241,45 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
       return finish('updated', settled);
     }
   } catch (thrown) {
-    const error = roleLacksEc2Permissions(thrown, role) ?? toCliError(thrown, { region: deps.region });
+    const error =
+      roleLacksEc2Permissions(thrown, role) ??
+      unansweredAtTheEnd(thrown, result, request) ??
+      toCliError(thrown, { region: deps.region });
     result.outcome = 'failed';
     result.elapsedMs = now() - started;
     result.error = errorJson(error);
     return { result, error };
   }
+}
+
+/**
+ * What a failed write says about the function: `refused` (AWS answered no: nothing applied),
+ * `throttled` (refused for now: send again later), or `unknown` (no answer: a 5xx, a reset
+ * connection, a timeout; AWS may have applied it).
+ */
+function writeAnswer(error: unknown): 'refused' | 'throttled' | 'unknown' {
+  if (isThrottling(error)) return 'throttled';
+  return isTransient(error) || isAbort(error) ? 'unknown' : 'refused';
+}
+
+const isAbort = (error: unknown) => (error as { name?: string })?.name === 'AbortError';
+
+/** The run ended (timeout, Ctrl-C, attempts spent) before a lost write was resolved: say so. */
+function unansweredAtTheEnd(
+  thrown: unknown,
+  result: FunctionResult,
+  request: ApplyRequest,
+): CliError | undefined {
+  if (result.written !== 'unknown') return undefined;
+  const cause = toCliError(thrown);
+  return new CliError(
+    cause.code,
+    `${request.input}: the update was sent, but whether AWS applied it is not known (${cause.message.replace(/\.$/, '')}).`,
+    {
+      hint: `See what the function has now with: ${request.resumeCommand.replace(/ --wait$/, '')}. The undo below restores what it had.`,
+      cause: thrown,
+    },
+  );
 }
 
 /**

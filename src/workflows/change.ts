@@ -7,6 +7,7 @@ import type { ChangeBody } from '../output/json.js';
 import { type ChangeWords, renderChange, renderChangeSummary } from '../output/render-change.js';
 import { applyVpcConfig } from './apply-vpc-config.js';
 import { runBatch } from './batch.js';
+import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 
 /** The parts of the JSON document that the steps around the writes contribute. */
@@ -71,7 +72,10 @@ export async function runChange(
   const { reporter, clock } = deps;
   const region = await deps.aws.regionFor(request.targets);
   for (const note of request.notes) reporter.note(note);
-  const scope: RunScope = { deps, region, targets: request.targets, desired: spec.desired };
+  // --timeout bounds everything up to the last function's wait, the preflights included.
+  const deadline = startDeadline(deps, request.timeoutMs);
+  const bounded: RunDeps = { ...deps, signal: deadline.signal };
+  const scope: RunScope = { deps: bounded, region, targets: request.targets, desired: spec.desired };
   const sections: ChangeSections = {};
   for (const preflight of spec.preflights) {
     const outcome = await preflight(scope);
@@ -82,16 +86,18 @@ export async function runChange(
     }
   }
   const gate = spec.gate?.(scope);
-  const lambda = await deps.aws.lambda();
+  const [lambda, writer] = await Promise.all([deps.aws.lambda(), deps.aws.lambdaWriter()]);
   const progress = await reporter.progress(request.targets.length);
   const printedNotes = new Set(request.notes);
   const changeOne = async ({ ref, input: fn }: Target) => {
     const { result, error } = await applyVpcConfig(
       {
         lambda,
+        writer,
         region,
         clock,
         signal: deps.signal,
+        deadline,
         pollIntervalMs: deps.pollIntervalMs,
         onProgress: (event) => progress.update(event.fn, event.text),
       },
@@ -101,14 +107,13 @@ export async function runChange(
         desired: spec.desired,
         wait: request.wait,
         dryRun: request.dryRun,
-        timeoutMs: request.timeoutMs,
         resumeCommand: `${deps.cliPrefix} status ${fn} --wait`,
         beforeWrite: gate && ((current) => gate.admit(fn, current)),
       },
     );
     progress.done(fn, !error);
     result.notes.unshift(...request.notes);
-    if (spec.noteWhenWritten && result.written) result.notes.push(spec.noteWhenWritten);
+    if (spec.noteWhenWritten && result.written !== false) result.notes.push(spec.noteWhenWritten);
     progress.print(() => {
       reporter.show((c) => renderChange(result, spec.words, c, deps.cliPrefix));
       for (const note of result.notes.filter((n) => !printedNotes.has(n))) {

@@ -4,7 +4,7 @@ import { vpcSettingsOf } from '../core/plan.js';
 import { emptyResult, errorJson, statusFields } from '../core/result.js';
 import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
 import { parseFunctionRef, type Target } from '../core/validate.js';
-import { type CliError, toCliError, worstExitCode } from '../errors.js';
+import { CliError, isDeadline, toCliError, worstExitCode } from '../errors.js';
 import type { StatusBody } from '../output/json.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
@@ -12,6 +12,7 @@ import { renderStatus, renderStatusTable } from '../output/render-status.js';
 import { listFunctionNetworks } from '../services/function-versions.js';
 import { readFunction } from '../services/lambda.js';
 import { runBatch } from './batch.js';
+import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 import { addEniCounts, addNetworkSections } from './status-sections.js';
 import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
@@ -35,9 +36,12 @@ export interface StatusRequest {
  */
 export async function status(deps: RunDeps, request: StatusRequest): Promise<StatusBody> {
   const { reporter, clock } = deps;
+  // With --wait, --timeout bounds the reads and the wait: no call runs past it.
+  const deadline = request.wait ? startDeadline(deps, request.timeoutMs) : undefined;
+  const signal = deadline?.signal ?? deps.signal;
   const targets = Array.isArray(request.targets)
     ? request.targets
-    : await listTargets(deps, request.targets.all);
+    : await listTargets(deps, request.targets.all, signal);
   const region = await deps.aws.regionFor(targets);
   const lambda = await deps.aws.lambda();
   const progress = await reporter.progress(targets.length);
@@ -46,15 +50,16 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     const result = emptyResult(input);
     let error: CliError | undefined;
     const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
+    const resumeCommand = `${deps.cliPrefix} status ${input}${qualifierFlag} --wait`;
     try {
-      let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal: deps.signal });
-      if (request.wait && !isSettled(c)) {
+      let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal });
+      if (deadline && !isSettled(c)) {
         progress.update(input, statusLabel(c));
         c = await waitUntilSettled(lambda, ref.id, {
-          deadline: started + request.timeoutMs,
-          resumeCommand: `${deps.cliPrefix} status ${input}${qualifierFlag} --wait`,
+          deadline: deadline.at,
+          resumeCommand,
           qualifier: ref.qualifier,
-          signal: deps.signal,
+          signal,
           clock,
           ...lambdaPollDelays(deps.pollIntervalMs),
           onPoll: (polled) => progress.update(input, statusLabel(polled)),
@@ -68,7 +73,9 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
       });
       if (request.wait && isFailed(c)) throw updateFailedError(input, c);
     } catch (thrown) {
-      const failure = toCliError(thrown, { region });
+      const failure = isDeadline(thrown)
+        ? timedOutBeforeRead(input, resumeCommand, thrown)
+        : toCliError(thrown, { region });
       error = failure;
       if (result.outcome !== 'status') result.outcome = 'failed';
       result.error = errorJson(failure);
@@ -101,12 +108,23 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   return { exitCode: worstExitCode(results.map((r) => r.error?.exitCode ?? 0)), error: null, results };
 }
 
+/** The deadline came while the function was still being read: nothing is known of it yet. */
+const timedOutBeforeRead = (fn: string, resumeCommand: string, cause: unknown) =>
+  new CliError('TimedOut', `Timed out reading ${fn}.`, {
+    hint: `Resume waiting with: ${resumeCommand}`,
+    cause,
+  });
+
 /** Every function of the region matching the filter, from one paginated ListFunctions. */
-async function listTargets(deps: RunDeps, filter: NetworkFilter): Promise<Target[]> {
+async function listTargets(
+  deps: RunDeps,
+  filter: NetworkFilter,
+  signal: AbortSignal | undefined,
+): Promise<Target[]> {
   const region = await deps.aws.regionFor([]);
   let listed: Awaited<ReturnType<typeof listFunctionNetworks>>;
   try {
-    listed = await listFunctionNetworks(await deps.aws.lambda(), deps.signal);
+    listed = await listFunctionNetworks(await deps.aws.lambda(), signal);
   } catch (error) {
     throw toCliError(error, { region });
   }

@@ -53,8 +53,7 @@ async function runOnTerminal(argv: string[], answer: boolean) {
     stdout,
     stderr,
     env: { NO_COLOR: '1' },
-    sleep: clock.sleep,
-    now: clock.now,
+    clock,
     confirm: async (question) => {
       questions.push(question);
       return answer;

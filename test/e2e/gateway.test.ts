@@ -44,31 +44,6 @@ describe.concurrent('a 502 HTML page instead of an AWS answer', () => {
     expect(f.requests.map((e) => e.status)).toEqual([200, 502, 502, 502, 200, 200]);
   });
 
-  it('attach: 502s until the deadline end in a timeout that says the update continues', async () => {
-    const f = await start();
-    f.frontDoor.add({ kind: 'badGateway', service: 'lambda', operation: 'GetFunction', skip: 1 });
-    const r = await cli(f, [
-      '-o',
-      'json',
-      'attach',
-      I.fn,
-      '--subnets',
-      I.subnetA,
-      '--sg',
-      I.sg,
-      '--timeout',
-      '1s',
-    ]);
-    expect(r.code).toBe(7);
-    expect(r.stderr).toContain("The update continues on AWS's side. Resume waiting with:");
-    expect(JSON.parse(r.stdout).results[0]).toMatchObject({
-      written: true,
-      error: { code: 'TimedOut', exitCode: 7 },
-    });
-    expect(badGateways(f)).toBeGreaterThan(0);
-    expect(f.writes()).toHaveLength(1);
-  });
-
   it('where it ends a command: the status that came back, not an AWS answer, and the update continues', async () => {
     const f = await start();
     f.frontDoor.add({ kind: 'badGateway', service: 'lambda', operation: 'GetFunction' });

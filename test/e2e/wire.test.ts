@@ -301,15 +301,6 @@ describe.concurrent('faults on the wire', () => {
       VpcConfig: { VpcId: I.vpc },
     });
   });
-
-  it('a timeout exits 7 and names the command that resumes', async () => {
-    const f = await start((s) => {
-      s.updateDelayMs = 60_000;
-    });
-    const r = await cli(f, ['attach', I.fn, '--subnets', SUBNETS, '--sg', I.sg, '--timeout', '300ms']);
-    expect(r.code).toBe(7);
-    expect(r.stderr).toContain('Resume waiting with: lambda-vpc --endpoint-url');
-  });
 });
 
 describe('bad input: one line, the documented exit code, no write', () => {
@@ -380,6 +371,7 @@ describe('bad input: one line, the documented exit code, no write', () => {
     ['bad region', ['--region', 'moon-1', 'status', 'my-fn'], 2],
     ['bad --timeout', ['attach', 'my-fn', '--subnets', S, '--sg', G, '--timeout', '10 minutes'], 2],
     ['zero --timeout', ['detach', 'my-fn', '--timeout', '0s'], 2],
+    ['--timeout that rounds to 0 ms', ['status', 'my-fn', '--wait', '--timeout', '0.0001'], 2],
     ['unknown flag', ['attach', 'my-fn', '--subnet', S, '--sg', G], 2],
     ['unknown command', ['attack', 'my-fn'], 2],
     ['no function', ['detach'], 2],

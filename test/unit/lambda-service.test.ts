@@ -7,6 +7,7 @@ import {
   MAX_CONFLICT_RETRIES,
   MAX_PRECONDITION_RETRIES,
 } from '../../src/workflows/apply-vpc-config.js';
+import { startDeadline } from '../../src/workflows/deadline.js';
 import { lambdaPollDelays, waitUntilSettled } from '../../src/workflows/wait-settled.js';
 import {
   awsError,
@@ -132,7 +133,7 @@ describe('waitUntilSettled', () => {
       ...lambdaPollDelays(undefined),
       signal: controller.signal,
       clock: {
-        now: clock.now,
+        ...clock,
         sleep: async (ms, signal) => {
           controller.abort();
           return clock.sleep(ms, signal);
@@ -148,14 +149,13 @@ describe('waitUntilSettled', () => {
 describe('applyVpcConfig', () => {
   const apply = (over: Partial<Parameters<typeof applyVpcConfig>[1]> = {}, clock = fakeClock()) =>
     applyVpcConfig(
-      { lambda, clock },
+      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 900_000) },
       {
         ref: { id: 'my-fn', name: 'my-fn' },
         input: 'my-fn',
         desired: DESIRED,
         wait: true,
         dryRun: false,
-        timeoutMs: 900_000,
         resumeCommand: 'lambda-vpc status my-fn --wait',
         ...over,
       },
@@ -370,14 +370,13 @@ describe('applyVpcConfig', () => {
       .rejects(awsError('ResourceNotFoundException', 404, { message: `Function not found: ${MY_FN_ARN}` }));
     const clock = fakeClock();
     const { result, error } = await applyVpcConfig(
-      { lambda, clock, region: 'us-east-1' },
+      { lambda, clock, region: 'us-east-1', deadline: startDeadline({ clock, signal: undefined }, 1000) },
       {
         ref: { id: 'my-fn', name: 'my-fn' },
         input: 'my-fn',
         desired: DESIRED,
         wait: true,
         dryRun: false,
-        timeoutMs: 1000,
         resumeCommand: 'x',
       },
     );
@@ -404,14 +403,13 @@ describe('a role without EC2 permissions', () => {
     );
     const clock = fakeClock();
     const { result, error } = await applyVpcConfig(
-      { lambda, clock },
+      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 1000) },
       {
         ref: { id: 'my-fn', name: 'my-fn' },
         input: 'my-fn',
         desired: DESIRED,
         wait: true,
         dryRun: false,
-        timeoutMs: 1000,
         resumeCommand: 'x',
       },
     );

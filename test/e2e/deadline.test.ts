@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { MINIMAL_IDS as I, minimal } from '../fake-aws/scenarios.js';
+import { fakeClock, runCli } from '../helpers.js';
+
+// --timeout is a bound on the whole command, whatever is in flight when it comes: the CLI runs
+// in-process against the fake AWS, both on one clock that moves only when something sleeps, so
+// "a call that takes 20 s" is the fake moving the clock 20 s before it answers, and the time the
+// command took is exact.
+const LONG = 600_000;
+
+const started: FakeAws[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((f) => f.close()));
+});
+beforeEach(() => {
+  // The SDK reads credentials and the region from the process environment, not from ctx.env.
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+async function start() {
+  const clock = fakeClock();
+  const scenario = minimal();
+  scenario.updateDelayMs = LONG;
+  const fake = await startFakeAws({ scenario, clock: clock.now });
+  started.push(fake);
+  const cli = async (args: string[]) => {
+    const begun = clock.now();
+    const r = await runCli(['--endpoint-url', fake.url, ...args], { clock, env: { NO_COLOR: '1' } });
+    return { ...r, tookMs: clock.now() - begun };
+  };
+  return { fake, clock, cli };
+}
+
+const ATTACH = ['attach', I.fn, '--subnets', I.subnetA, '--sg', I.sg];
+
+describe('--timeout bounds the command', () => {
+  it('attach: the wait ends at the timeout with exit 7, the write kept and the command that resumes', async () => {
+    const { fake, cli } = await start();
+    const r = await cli(['-o', 'json', ...ATTACH, '--timeout', '10s']);
+    expect(r.code).toBe(7);
+    expect(r.tookMs).toBeLessThanOrEqual(10_000);
+    expect(r.tookMs).toBeGreaterThan(9_000);
+    expect(r.stderr).toContain(
+      `Resume waiting with: lambda-vpc --endpoint-url ${fake.url} status ${I.fn} --wait`,
+    );
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({
+      written: true,
+      error: { code: 'TimedOut', exitCode: 7 },
+    });
+    expect(fake.writes()).toHaveLength(1);
+  });
+
+  it('status --wait: a read still in flight at the timeout is cut off there', async () => {
+    const { fake, clock, cli } = await start();
+    fake.state.beginUpdate(I.fn, { durationMs: LONG });
+    // The second GetFunction takes 30 s to answer (the SDK's whole per-attempt budget), and its
+    // answer is that the update has settled: had the CLI waited for it, it would exit 0.
+    let reads = 0;
+    fake.afterRequest((entry) => {
+      if (entry.operation !== 'GetFunction' || ++reads !== 2) return;
+      clock.advance(30_000);
+      const fn = fake.state.findFunction(I.fn);
+      if (fn?.update) fn.update.endsAt = fake.state.now();
+    });
+    const r = await cli(['status', I.fn, '--wait', '--timeout', '5s']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain(`Timed out waiting for ${I.fn} to settle`);
+    expect(r.stderr).toContain(`status ${I.fn} --wait`);
+    expect(reads).toBe(2);
+  });
+
+  it('attach: a write whose answer has not come at the timeout is reported as maybe written, with its undo', async () => {
+    const { fake, clock, cli } = await start();
+    // AWS applies the update, then takes a minute to answer.
+    fake.afterRequest((entry) => {
+      if (entry.operation === 'UpdateFunctionConfiguration') clock.advance(60_000);
+    });
+    const r = await cli(['-o', 'json', ...ATTACH, '--timeout', '20s']);
+    expect(r.code).toBe(7);
+    const result = JSON.parse(r.stdout).results[0];
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      written: 'unknown',
+      before: { subnetIds: [], securityGroupIds: [] },
+      error: { code: 'TimedOut', exitCode: 7 },
+    });
+    expect(result.error.message).toContain('whether AWS applied it is not known');
+    expect(fake.state.getFunction(I.fn).VpcConfig?.SubnetIds).toEqual([I.subnetA]);
+  });
+
+  it('attach: the same, in human output, says it may have been written and how to undo it', async () => {
+    const { fake, clock, cli } = await start();
+    fake.afterRequest((entry) => {
+      if (entry.operation === 'UpdateFunctionConfiguration') clock.advance(60_000);
+    });
+    const r = await cli([...ATTACH, '--timeout', '20s']);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain(`${I.fn}: failed, may have been written (the answer to the update was lost)`);
+    expect(r.stdout).toMatch(/undo\s+lambda-vpc .*detach/);
+  });
+
+  it('attach: 502 pages until the timeout end it with exit 7, saying the update continues', async () => {
+    const { fake, cli } = await start();
+    fake.frontDoor.add({ kind: 'badGateway', service: 'lambda', operation: 'GetFunction', skip: 1 });
+    const r = await cli(['-o', 'json', ...ATTACH, '--timeout', '10s']);
+    expect(r.code).toBe(7);
+    expect(r.tookMs).toBeLessThanOrEqual(10_000);
+    expect(r.stderr).toContain("The update continues on AWS's side. Resume waiting with:");
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({
+      written: true,
+      error: { code: 'TimedOut', exitCode: 7 },
+    });
+    expect(fake.requests.some((e) => e.status === 502)).toBe(true);
+    expect(fake.writes()).toHaveLength(1);
+  });
+
+  it('a fleet: functions not started by the timeout are skipped, nothing written for them', async () => {
+    const { fake, cli } = await start();
+    for (const fn of ['fn-2', 'fn-3']) fake.state.addFunction({ FunctionName: fn, Role: I.roleArn });
+    const r = await cli(['-o', 'json', ...ATTACH, 'fn-2', 'fn-3', '--concurrency', '1', '--timeout', '10s']);
+    expect(r.code).toBe(7);
+    const results = JSON.parse(r.stdout).results;
+    expect(results.map((x: { outcome: string; written: unknown }) => [x.outcome, x.written])).toEqual([
+      ['failed', true],
+      ['skipped', false],
+      ['skipped', false],
+    ]);
+    expect(fake.writes()).toHaveLength(1);
+  });
+});
