@@ -106,6 +106,10 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
   let plan: VpcPlan | undefined;
   let role: string | undefined;
   let unanswered: UnansweredWrite | undefined;
+  /** An earlier lost write was never resolved (the function changed to something else since). */
+  let lostEarlier = false;
+  /** The error to end with once the read after the last write attempt has been made. */
+  let givingUp: unknown;
   const finish = (outcome: FunctionResult['outcome'], c: FunctionConfiguration): Applied => {
     result.outcome = outcome;
     result.functionArn = c.FunctionArn ?? result.functionArn;
@@ -134,11 +138,15 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           );
           updated = current;
         } else if (current.RevisionId === unanswered.revisionId) {
+          result.written = lostEarlier ? 'unknown' : false;
+          if (givingUp) throw givingUp;
           result.notes.push(
             'The answer to the update was lost and the function is unchanged: sent it again.',
           );
-          result.written = false;
         } else {
+          // Changed, but not to ours: someone else wrote after it, or instead of it.
+          lostEarlier = true;
+          if (givingUp) throw givingUp;
           result.notes.push(
             'The answer to the update was lost and the function has changed since, to another configuration: read it again and re-planned.',
           );
@@ -210,7 +218,13 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
             result.written = 'unknown';
             unanswered = { before: plan.before, revisionId: current.RevisionId };
           }
-          if (writeAttempts >= MAX_WRITE_ATTEMPTS || deadline.expiry.aborted) throw error;
+          if (deadline.expiry.aborted) throw error;
+          if (writeAttempts >= MAX_WRITE_ATTEMPTS) {
+            if (answer === 'throttled') throw error;
+            // No more attempts; one more read still tells whether the last one was applied.
+            givingUp = error;
+            continue;
+          }
           await clock.sleep(retryDelayMs(writeAttempts, answer === 'throttled'), signal);
           continue;
         }

@@ -6,6 +6,7 @@ import {
   applyVpcConfig,
   MAX_CONFLICT_RETRIES,
   MAX_PRECONDITION_RETRIES,
+  MAX_WRITE_ATTEMPTS,
 } from '../../src/workflows/apply-vpc-config.js';
 import { startDeadline } from '../../src/workflows/deadline.js';
 import { lambdaPollDelays, waitUntilSettled } from '../../src/workflows/wait-settled.js';
@@ -387,6 +388,115 @@ describe('applyVpcConfig', () => {
       message: `Function not found: ${MY_FN_ARN}.`,
       hint: 'Check the name and the region: it was looked up in us-east-1.',
     });
+  });
+});
+
+describe('a write whose answer is lost', () => {
+  const apply = (clock = fakeClock()) =>
+    applyVpcConfig(
+      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 900_000) },
+      {
+        ref: { id: 'my-fn', name: 'my-fn' },
+        input: 'my-fn',
+        desired: DESIRED,
+        wait: true,
+        dryRun: false,
+        resumeCommand: 'lambda-vpc status my-fn --wait',
+      },
+    );
+  const lost = [
+    ['a 500', awsError('ServiceException', 500, { $fault: 'server' })],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' })],
+    ['a timed-out attempt', Object.assign(new Error('timed out'), { name: 'TimeoutError' })],
+  ] as const;
+
+  it.each(lost)(
+    'after %s, the configuration sent being there means it was applied: written, first before, undo',
+    async (_, failure) => {
+      lambdaMock
+        .on(GetFunctionCommand)
+        .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+        .resolvesOnce(
+          getFunctionOutput({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC, RevisionId: 'r2' }),
+        )
+        .resolves(getFunctionOutput({ VpcConfig: ATTACHED_VPC, RevisionId: 'r3' }));
+      lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(failure);
+      const { result, error } = await apply();
+      expect(error).toBeUndefined();
+      expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+      expect(result).toMatchObject({
+        outcome: 'updated',
+        written: true,
+        before: { subnetIds: [], securityGroupIds: [] },
+        after: { vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'] },
+      });
+      expect(result.notes).toContain(
+        'The answer to the update was lost, but the function has the configuration sent: it was applied.',
+      );
+    },
+  );
+
+  it('the revision unchanged means it was not applied: sent again, once', async () => {
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+      .resolves(getFunctionOutput({ VpcConfig: ATTACHED_VPC, RevisionId: 'r3' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .rejectsOnce(awsError('ServiceException', 503, { $fault: 'server' }))
+      .resolves(
+        functionConfig({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC, RevisionId: 'r2' }),
+      );
+    const { result, error } = await apply();
+    expect(error).toBeUndefined();
+    const writes = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand);
+    expect(writes.map((w) => w.args[0].input.RevisionId)).toEqual(['r1', 'r1']);
+    expect(result).toMatchObject({ outcome: 'updated', written: true, before: { subnetIds: [] } });
+  });
+
+  it('attempts spent with the function unchanged: failed, and proved nothing written', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ RevisionId: 'r1' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .rejects(awsError('ServiceException', 500, { $fault: 'server' }));
+    const { result, error } = await apply();
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(MAX_WRITE_ATTEMPTS);
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(MAX_WRITE_ATTEMPTS + 1);
+    expect(error?.exitCode).toBe(1);
+    expect(result).toMatchObject({ outcome: 'failed', written: false });
+  });
+
+  it('changed to something else since: not known whether ours was applied, and said so', async () => {
+    const theirs = { ...ATTACHED_VPC, SecurityGroupIds: ['sg-theirs'] };
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+      .resolves(getFunctionOutput({ VpcConfig: theirs, RevisionId: 'r9' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .rejects(awsError('ServiceException', 500, { $fault: 'server' }));
+    const { result, error } = await apply();
+    expect(result.written).toBe('unknown');
+    expect(error?.message).toContain('whether AWS applied it is not known');
+    expect(error?.hint).toContain('lambda-vpc status my-fn');
+  });
+
+  it('throttled writes were refused, not applied: sent again after a pause, without a lost-answer note', async () => {
+    const clock = fakeClock();
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+      .resolvesOnce(getFunctionOutput({ RevisionId: 'r1' }))
+      .resolves(getFunctionOutput({ VpcConfig: ATTACHED_VPC, RevisionId: 'r2' }));
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .rejectsOnce(awsError('TooManyRequestsException', 429))
+      .resolves(functionConfig({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }));
+    const { result } = await apply(clock);
+    expect(result).toMatchObject({ outcome: 'updated', written: true });
+    expect(result.notes.join(' ')).not.toContain('lost');
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(2);
   });
 });
 
