@@ -69,7 +69,7 @@ export const concurrencyOf = (options: FleetOptions): number =>
 
 export const timeoutOption = [
   '--timeout <duration>',
-  'how long to wait for the update to settle (e.g. 90s, 15m, 1h)',
+  'the bound on the whole command: reads, writes and waits for every function (e.g. 90s, 15m, 1h)',
   '15m',
 ] as const;
 
