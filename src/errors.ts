@@ -217,6 +217,24 @@ const THROTTLING_ERRORS = new Set([
   'Throttling',
   'RequestLimitExceeded',
 ]);
+/**
+ * What the SDK's retry strategy retries as throttling, by name (THROTTLING_ERROR_CODES in
+ * @smithy/core/retry). Wider than the names above, which say "throttled" to the user: IAM's
+ * LimitExceededException, for one, is a quota, not a rate.
+ */
+const SDK_THROTTLING_ERRORS = new Set([
+  ...THROTTLING_ERRORS,
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'TransactionInProgressException',
+]);
 const NETWORK_ERRORS = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -226,10 +244,18 @@ const NETWORK_ERRORS = new Set([
   'EPIPE',
 ]);
 
-/** AWS refused the call for now (429, or a throttling error by name): nothing was done, send it again later. */
+/**
+ * Throttling, as the SDK's standard retry strategy classifies it (isThrottlingError): HTTP 429, a
+ * throttling error name, or a model's throttling trait. Its retries back off longer
+ * (core/retry-policy.ts).
+ */
 export function isThrottling(error: unknown): boolean {
-  const e = (error ?? {}) as AwsLikeError;
-  return THROTTLING_ERRORS.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429;
+  const e = (error ?? {}) as AwsLikeError & { $retryable?: { throttling?: boolean } };
+  return (
+    e.$metadata?.httpStatusCode === 429 ||
+    SDK_THROTTLING_ERRORS.has(e.name ?? '') ||
+    e.$retryable?.throttling === true
+  );
 }
 
 /** Access denied, whatever the service calls it (matched by name, as the SDK's classes differ per client). */

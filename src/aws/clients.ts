@@ -2,9 +2,11 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { Clock } from '../core/poll.js';
 import { assertSamePartition, type Target, validateRegion } from '../core/validate.js';
 import { CliError, toCliError } from '../errors.js';
 import { type LambdaBudgets, rateBudgetMiddleware } from './rate-budget.js';
+import { maxAttemptsFrom, retryStrategy } from './retry.js';
 
 export interface AwsOptions {
   region?: string | undefined;
@@ -15,8 +17,10 @@ export interface AwsOptions {
   env: NodeJS.ProcessEnv;
   /** Shared by every Lambda call of the run (docs/performance.md); none: no client-side limit. */
   lambdaBudgets?: LambdaBudgets | undefined;
-  /** Aborts a call still waiting for its budget (Ctrl-C). */
+  /** Aborts a call still waiting for its budget or between its attempts (Ctrl-C). */
   signal?: AbortSignal | undefined;
+  /** Pauses between a call's attempts on it (tests pass one that does not wait); default the system clock. */
+  clock?: Clock | undefined;
 }
 
 /** The part of every SDK client we touch here: the middleware stack, config and destroy. */
@@ -40,7 +44,19 @@ export class AwsClients {
   private iamClient: Promise<IAMClient> | undefined;
   private stsClient: Promise<STSClient> | undefined;
 
+  /** The run's deadline once it has started (limitTo), which ends pauses between attempts too. */
+  private deadline: AbortSignal | undefined;
+
   constructor(private readonly options: AwsOptions) {}
+
+  /**
+   * From now on, a pause between two attempts of a call ends with `signal` (the run's deadline,
+   * Ctrl-C included) as the call itself does: no retry timer outlives the run's --timeout.
+   * `undefined` once the part of the run it bounds is over.
+   */
+  limitTo(signal: AbortSignal | undefined): void {
+    this.deadline = signal;
+  }
 
   lambda(): Promise<LambdaClient> {
     this.lambdaClient ??= this.newLambdaClient({});
@@ -59,7 +75,7 @@ export class AwsClients {
 
   private async newLambdaClient(overrides: { maxAttempts?: number }): Promise<LambdaClient> {
     const { LambdaClient } = await import('@aws-sdk/client-lambda');
-    const client = this.track(new LambdaClient({ ...this.clientConfig(), ...overrides }));
+    const client = this.track(new LambdaClient(this.clientConfig(overrides)));
     const { lambdaBudgets, signal } = this.options;
     if (lambdaBudgets)
       (client as unknown as AnyClient).middlewareStack.add(
@@ -121,15 +137,19 @@ export class AwsClients {
     for (const client of this.created) client.destroy();
   }
 
-  private clientConfig() {
-    const { region, profile, endpointUrl, env } = this.options;
+  /** `maxAttempts`: for a client whose calls must not be retried (1); default AWS_MAX_ATTEMPTS or 6. */
+  private clientConfig(retry: { maxAttempts?: number } = {}) {
+    const { region, profile, endpointUrl, env, clock, signal } = this.options;
+    const maxAttempts = retry.maxAttempts ?? maxAttemptsFrom(env);
     return {
       ...(region ? { region } : {}),
       ...(profile ? { profile } : {}),
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
-      // Throttling and 5xx are retried by the SDK's standard strategy, which honours
-      // Retry-After. A few more attempts than its default 3 ride out a burst.
-      ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 6 }),
+      // Throttling and transient errors are retried with backoff, Retry-After honoured, each call
+      // on its own attempts: no retry budget shared by the run's calls for a fleet to drain
+      // (retry.ts). `maxAttempts` too, for the SDK's amz-sdk-request header.
+      maxAttempts,
+      retryStrategy: retryStrategy({ maxAttempts, clock, signal: () => this.deadline ?? signal }),
       // A hung connection must not hang the CLI: fail the attempt and let the SDK retry.
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
       customUserAgent: 'lambda-vpc',

@@ -70,6 +70,7 @@ export function openSession(cmd: Command, ctx: Ctx): Session {
     debugLog: globals.debug ? (line) => ui.debugLine(line) : undefined,
     lambdaBudgets: lambdaBudgets(rates, clock),
     signal: ctx.signal,
+    clock,
   });
   const deps: RunDeps = {
     aws,

@@ -1,5 +1,4 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
-import { retryDelayMs } from '../core/backoff.js';
 import {
   type DesiredVpc,
   isInVpc,
@@ -11,6 +10,7 @@ import {
 } from '../core/plan.js';
 import type { Clock } from '../core/poll.js';
 import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
+import { DEFAULT_MAX_ATTEMPTS, retryAfterMs, retryDelayMs } from '../core/retry-policy.js';
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, isThrottling, isTransient, toCliError } from '../errors.js';
@@ -69,7 +69,7 @@ export const MAX_PRECONDITION_RETRIES = 3;
 /** Waits out someone else's in-progress update at most this often. */
 export const MAX_CONFLICT_RETRIES = 5;
 /** Sends the write at most this often when AWS throttles it or its answer is lost (the SDK's 6 attempts). */
-export const MAX_WRITE_ATTEMPTS = 6;
+export const MAX_WRITE_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 
 /** A write whose answer never came (5xx, reset, timeout): it may or may not have been applied. */
 interface UnansweredWrite {
@@ -225,7 +225,14 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
             givingUp = error;
             continue;
           }
-          await clock.sleep(retryDelayMs(writeAttempts, answer === 'throttled'), signal);
+          await clock.sleep(
+            retryDelayMs(
+              writeAttempts,
+              answer === 'throttled' ? 'throttling' : 'transient',
+              retryAfterMs(error, now()),
+            ),
+            signal,
+          );
           continue;
         }
       }

@@ -129,6 +129,8 @@ export async function runChange(
     ({ results } = await runBatch(request.targets, request, changeOne));
   } finally {
     progress.stop();
+    // What follows the writes (the ENI wait of detach) has its own bound.
+    deps.aws.limitTo(undefined);
   }
   if (gate) Object.assign(sections, gate.sections());
   if (results.length > 1) reporter.show((c) => renderChangeSummary(summarize(results), spec.words, c));

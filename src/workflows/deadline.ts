@@ -17,11 +17,15 @@ export interface Deadline {
  * check or a write in flight ends when the time is up instead of when AWS answers (30 s per
  * attempt, six attempts).
  */
-export function startDeadline(deps: Pick<RunDeps, 'clock' | 'signal'>, timeoutMs: number): Deadline {
+export function startDeadline(
+  deps: Pick<RunDeps, 'clock' | 'signal'> & { aws?: RunDeps['aws'] },
+  timeoutMs: number,
+): Deadline {
   const at = deps.clock.now() + timeoutMs;
   const expiry = deps.clock.signalAt(at, new DeadlineReached(timeoutMs));
   const signal = deps.signal ? AbortSignal.any([deps.signal, expiry]) : expiry;
   // Every call of a fleet in flight listens to these at once; that is not a leak.
   setMaxListeners(0, expiry, signal);
+  deps.aws?.limitTo(signal);
   return { at, expiry, signal };
 }

@@ -90,6 +90,7 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     batch = await runBatch(targets, request, readOne);
   } finally {
     progress.stop();
+    deps.aws.limitTo(undefined);
   }
   const { results, runEnded } = batch;
   const read = results.filter((r) => r.outcome === 'status');

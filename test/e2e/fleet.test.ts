@@ -215,3 +215,50 @@ describe.concurrent('status of a fleet', () => {
     expect(f.requests).toHaveLength(0);
   });
 });
+
+describe.concurrent('one transient error on every function', () => {
+  // Each function's first read fails once, as a brief AWS blip would fail many at once.
+  const firstReadFails = (s: Scenario) => {
+    s.faults = [
+      { service: 'lambda', operation: 'GetFunction', kind: 'error500', times: 1, perFunction: true },
+    ];
+  };
+  /** The status of each GetFunction of each function, in order. */
+  const readsOf = (f: FakeAws, names: string[]) =>
+    names.map((name) =>
+      f.requests
+        .filter((r) => r.operation === 'GetFunction' && r.params.FunctionName === name)
+        .map((r) => r.status),
+    );
+
+  it('status of 60 functions: every read is retried once and succeeds, exit 0', async () => {
+    const names = fleetNames(60);
+    const f = await start(60, firstReadFails);
+    const r = await cli(f, ['-o', 'json', 'status', '--functions-file', '-'], lines(names));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary).toEqual({ total: 60, outcomes: { status: 60 } });
+    expect(
+      doc.results.map((x: { function: string; error: unknown; status: { state: string } }) => [
+        x.function,
+        x.error,
+        x.status.state,
+      ]),
+    ).toEqual(names.map((name) => [name, null, 'Active']));
+    expect(readsOf(f, names)).toEqual(names.map(() => [500, 200]));
+  });
+
+  // 40: more than the 35 retries the SDK's shared bucket allowed, and 4 s of writes at 10/s.
+  it('attach of 40 functions: all attached, exit 0, each first read attempted twice', async () => {
+    const names = fleetNames(40);
+    const f = await start(40, firstReadFails);
+    const r = await cli(f, ['-o', 'json', 'attach', '--functions-file', '-', ...NETWORK], lines(names));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).summary).toEqual({ total: 40, outcomes: { updated: 40 } });
+    for (const name of names) expect(f.state.getFunction(name).LastUpdateStatus).toBe('Successful');
+    expect(readsOf(f, names).map((reads) => reads.slice(0, 2))).toEqual(names.map(() => [500, 200]));
+    expect(f.writes()).toHaveLength(40);
+  });
+});
