@@ -124,6 +124,17 @@ export class DeadlineReached extends Error {
   }
 }
 
+/**
+ * Marks an error thrown before the request left the machine (a call aborted while it waited for
+ * its rate budget): whatever it was, AWS never saw it, so a write cannot have been applied.
+ */
+export function markNotSent<E>(error: E): E {
+  if (error && typeof error === 'object') Object.assign(error, { $notSent: true });
+  return error;
+}
+
+export const wasNotSent = (error: unknown): boolean => (error as { $notSent?: unknown })?.$notSent === true;
+
 /** True when `error` is, or was caused by, the run's deadline rather than Ctrl-C or SIGTERM. */
 export const isDeadline = (error: unknown): boolean =>
   error instanceof DeadlineReached || (error as { cause?: unknown })?.cause instanceof DeadlineReached;

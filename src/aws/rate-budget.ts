@@ -1,4 +1,5 @@
 import type { Clock } from '../core/poll.js';
+import { markNotSent } from '../errors.js';
 
 /**
  * Lambda's per-account, per-region limits (docs/performance.md): the control plane
@@ -62,7 +63,8 @@ export function lambdaBudgets(
 /**
  * SDK middleware for the Lambda client, placed after the retry step so that every attempt,
  * retries of throttled calls included, waits for its budget. The wait ends with the call's own
- * abort signal (the run's deadline) when it has one, else with the run's.
+ * abort signal (the run's deadline) when it has one, else with the run's. Placed after the SDK's
+ * deserializer, it is the last step before the request leaves: what it throws was never sent.
  */
 export function rateBudgetMiddleware(budgets: LambdaBudgets, signal: AbortSignal | undefined) {
   return (
@@ -72,7 +74,17 @@ export function rateBudgetMiddleware(budgets: LambdaBudgets, signal: AbortSignal
     async (args: unknown) => {
       const budget =
         context.commandName === 'GetFunctionCommand' ? budgets.getFunction : budgets.controlPlane;
-      await budget.take(context.__smithy_context?.abortSignal ?? signal);
+      const callSignal = context.__smithy_context?.abortSignal ?? signal;
+      try {
+        await budget.take(callSignal);
+      } catch (error) {
+        throw markNotSent(error);
+      }
+      // Aborted while it waited: the SDK would refuse to send it; say that nothing left.
+      if (callSignal?.aborted)
+        throw markNotSent(
+          Object.assign(new Error('Request aborted'), { name: 'AbortError', cause: callSignal.reason }),
+        );
       return next(args);
     };
 }

@@ -13,7 +13,7 @@ import { emptyResult, errorJson, type FunctionResult, statusFields } from '../co
 import { DEFAULT_MAX_ATTEMPTS, retryAfterMs, retryDelayMs } from '../core/retry-policy.js';
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
-import { CliError, isThrottling, isTransient, toCliError } from '../errors.js';
+import { CliError, isThrottling, isTransient, toCliError, wasNotSent } from '../errors.js';
 import { readFunction, updateVpcConfig } from '../services/lambda.js';
 import type { Deadline } from './deadline.js';
 import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
@@ -73,7 +73,7 @@ export const MAX_WRITE_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 
 /** A write whose answer never came (5xx, reset, timeout): it may or may not have been applied. */
 interface UnansweredWrite {
-  before: VpcSettings;
+  /** The revision it was sent with: still there means it was not applied. */
   revisionId: string | undefined;
 }
 
@@ -131,8 +131,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
       if (unanswered) {
         const found = vpcSettingsOf(current.VpcConfig);
         if (sameVpcConfig(found, desired)) {
-          // Ours: the configuration sent is there, where the one we replaced was.
-          result.before = unanswered.before;
+          // Ours: the configuration sent is there. `before` stays the plan's: what it replaced.
           result.notes.push(
             'The answer to the update was lost, but the function has the configuration sent: it was applied.',
           );
@@ -190,6 +189,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         }
         if (request.dryRun) return finish('planned', current);
 
+        // The time is up: nothing more is sent.
+        if (deadline.expiry.aborted) throw deadline.expiry.reason;
         progress('updating');
         writeAttempts++;
         try {
@@ -216,7 +217,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           if (answer === 'refused') throw error;
           if (answer === 'unknown') {
             result.written = 'unknown';
-            unanswered = { before: plan.before, revisionId: current.RevisionId };
+            unanswered = { revisionId: current.RevisionId };
           }
           if (deadline.expiry.aborted) throw error;
           if (writeAttempts >= MAX_WRITE_ATTEMPTS) {
@@ -274,11 +275,12 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
 }
 
 /**
- * What a failed write says about the function: `refused` (AWS answered no: nothing applied),
+ * What a failed write says about the function: `refused` (AWS answered no, or the request never left: nothing applied),
  * `throttled` (refused for now: send again later), or `unknown` (no answer: a 5xx, a reset
  * connection, a timeout; AWS may have applied it).
  */
 function writeAnswer(error: unknown): 'refused' | 'throttled' | 'unknown' {
+  if (wasNotSent(error)) return 'refused';
   if (isThrottling(error)) return 'throttled';
   return isTransient(error) || isAbort(error) ? 'unknown' : 'refused';
 }

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { describe, expect, it } from 'vitest';
 import { MINIMAL_IDS as I, minimal } from '../fake-aws/scenarios.js';
-import { fakeClock, runCli } from '../helpers.js';
+import { fakeAwsOnFakeClock } from './fakes.js';
 
 // --timeout is a bound on the whole command, whatever is in flight when it comes: the CLI runs
 // in-process against the fake AWS, both on one clock that moves only when something sleeps, so
@@ -9,35 +8,12 @@ import { fakeClock, runCli } from '../helpers.js';
 // command took is exact.
 const LONG = 600_000;
 
-const started: FakeAws[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((f) => f.close()));
-});
-beforeEach(() => {
-  // The SDK reads credentials and the region from the process environment, not from ctx.env.
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
+const fakeAws = fakeAwsOnFakeClock();
 
 async function start() {
-  const clock = fakeClock();
   const scenario = minimal();
   scenario.updateDelayMs = LONG;
-  const fake = await startFakeAws({ scenario, clock: clock.now });
-  started.push(fake);
-  const cli = async (args: string[]) => {
-    const begun = clock.now();
-    const r = await runCli(['--endpoint-url', fake.url, ...args], { clock, env: { NO_COLOR: '1' } });
-    return { ...r, tookMs: clock.now() - begun };
-  };
-  return { fake, clock, cli };
+  return fakeAws(scenario);
 }
 
 const ATTACH = ['attach', I.fn, '--subnets', I.subnetA, '--sg', I.sg];
