@@ -119,6 +119,8 @@ export function awsEnv(endpointUrl) {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'us-east-1',
+    // AWS CLI v1 reads only this one.
+    AWS_DEFAULT_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: endpointUrl,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/nonexistent/aws-config',

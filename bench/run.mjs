@@ -34,7 +34,7 @@ const DOC = join(ROOT, 'docs/performance.md');
 const DOC_BEGIN = '<!-- bench:begin -->';
 const DOC_END = '<!-- bench:end -->';
 const DEFAULT_CLI = join(ROOT, 'bin/lambda-vpc.cjs');
-const SECTIONS = ['startup', 'one-call', 'fleet', 'wait'];
+const SECTIONS = ['startup', 'one-call', 'fleet', 'wait', 'timeout'];
 
 // ---------------------------------------------------------------- targets (issue 7)
 
@@ -49,6 +49,8 @@ const POLL_BACKOFF = 1.25;
 const POLL_MAX_DELAY_MS = 5_000;
 /** On top of the poll gap: the GetFunction that sees the change, printing the result, exiting. */
 const FINISH_ALLOWANCE_MS = 250;
+/** `--timeout` is a bound: the command ends within this much of it, whatever is in flight. */
+const TIMEOUT_ALLOWANCE_MS = 1_000;
 
 // ---------------------------------------------------------------- options
 
@@ -487,6 +489,88 @@ ${table(
   }
 }
 
+// ---------------------------------------------------------------- the timeout as a bound (issue 13)
+
+/**
+ * Each case runs the CLI with `--timeout 3s` while AWS holds an answer for much longer than
+ * that: a poll, the write, an update that takes a minute. Wall time from start to exit, which
+ * includes the CLI's own start-up.
+ */
+async function measureTimeoutBound(fixture) {
+  const I = fixture.MINIMAL_IDS;
+  const timeoutMs = 3_000;
+  const slow = (operation, skip) => ({ service: 'lambda', operation, kind: 'slow', delayMs: 20_000, skip });
+  const cases = [
+    {
+      label: '`status --wait`, a `GetFunction` answered after 20 s',
+      args: (fn) => ['status', fn, '--wait'],
+      setUp: (fake, fn) => {
+        fake.state.beginUpdate(fn, { durationMs: 600_000 });
+        fake.faults.add(slow('GetFunction', 1));
+      },
+    },
+    {
+      label: '`attach`, the write answered after 20 s',
+      args: (fn) => ['attach', fn, '--subnets', I.subnetA, '--sg', I.sg],
+      setUp: (fake) => fake.faults.add(slow('UpdateFunctionConfiguration', 0)),
+    },
+    {
+      label: '`attach`, an update that takes 10 min',
+      args: (fn) => ['attach', fn, '--subnets', I.subnetA, '--sg', I.sg],
+      setUp: (fake) => fake.state.setUpdateDelay(600_000),
+    },
+  ];
+  const measured = [];
+  for (const c of cases) {
+    const fake = await fixture.startFakeAws({ scenario: fixture.fleet(1) });
+    try {
+      const [fn] = fixture.fleetNames(1);
+      c.setUp(fake, fn);
+      note(`timeout: ${c.label}`);
+      const run = await runProcess(
+        ...lambdaVpc(
+          '--endpoint-url',
+          fake.url,
+          ...c.args(fn),
+          '--timeout',
+          `${timeoutMs / 1000}s`,
+          '-o',
+          'json',
+        ),
+        { env: awsEnv(fake.url) },
+      );
+      const written = JSON.parse(run.stdout).results?.[0]?.written;
+      measured.push({
+        ...c,
+        code: run.code,
+        ms: run.ms,
+        written,
+        within: run.code === 7 && run.ms <= timeoutMs + TIMEOUT_ALLOWANCE_MS,
+      });
+    } finally {
+      await fake.close();
+    }
+  }
+  const within = measured.filter((m) => m.within).length;
+  return {
+    summary: [
+      [
+        `Timeout bound: \`--timeout 3s\`, AWS answering after 20 s or more (${measured.length} cases)`,
+        `exit 7 after ${measured.map((m) => formatMs(m.ms)).join(', ')}`,
+        `exit 7 within ${formatMs(timeoutMs + TIMEOUT_ALLOWANCE_MS)}`,
+        yesNo(within === measured.length),
+      ],
+    ],
+    details: `### Timeout bound
+\`--timeout 3s\` while the fixture holds an answer far longer (a \`slow\` fault of 20 s, or an update of 10 minutes). Wall time from the start of the process to its exit, start-up included; \`written\` is what the JSON document says of the write (\`unknown\`: sent, its answer not back when the time was up).
+
+${table(
+  ['case', 'exit', 'wall time', 'written', 'within'],
+  measured.map((m) => [m.label, String(m.code), formatMs(m.ms), String(m.written), yesNo(m.within)]),
+)}`,
+  };
+}
+
 // ---------------------------------------------------------------- report
 
 function report(machine, results) {
@@ -526,6 +610,7 @@ const measurements = {
   'one-call': measureOneCall,
   fleet: measureFleet,
   wait: measureWaitLatency,
+  timeout: measureTimeoutBound,
 };
 const results = [];
 for (const section of SECTIONS.filter((s) => options.only.includes(s))) {

@@ -69,7 +69,7 @@ export function renderChange(
 const WRITTEN_WORDS: Record<string, string> = {
   true: '',
   false: ', nothing written',
-  unknown: ', may have been written (the answer to the update was lost)',
+  unknown: ', may have been written (no answer to the update came back)',
 };
 
 const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {

@@ -80,7 +80,7 @@ describe('--timeout bounds the command', () => {
     });
     const r = await cli([...ATTACH, '--timeout', '20s']);
     expect(r.code).toBe(7);
-    expect(r.stdout).toContain(`${I.fn}: failed, may have been written (the answer to the update was lost)`);
+    expect(r.stdout).toContain(`${I.fn}: failed, may have been written (no answer to the update came back)`);
     expect(r.stdout).toMatch(/undo\s+lambda-vpc .*detach/);
   });
 
