@@ -23,6 +23,7 @@ import type {
   NetworkAcl,
   NetworkAclEntry,
   NetworkInterface,
+  PrefixListEntry,
   Route,
   RouteTable,
   SecurityGroup,
@@ -224,7 +225,7 @@ export interface World extends TraceInput {
   securityGroups: SecurityGroup[];
   routeTables: RouteTable[];
   networkAcls: NetworkAcl[];
-  prefixLists: Array<ReturnType<typeof prefixList>>;
+  prefixLists: Array<ManagedPrefixList & { Entries?: PrefixListEntry[] | undefined }>;
   natGateways: NatGateway[];
   vpcEndpoints: VpcEndpoint[];
   networkInterfaces: NetworkInterface[];

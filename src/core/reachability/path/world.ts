@@ -75,11 +75,15 @@ const sameAddress = (a: string, b: string) => {
 
 export function makeWorld(input: TraceInput): World {
   const deniedSet = new Set(input.deniedReads ?? []);
-  const subnets = new Map(input.subnets.map((s) => [s.SubnetId, s]));
-  const groups = new Map(input.securityGroups.map((g) => [g.GroupId, g]));
-  const endpoints = new Map(input.vpcEndpoints.map((e) => [e.VpcEndpointId, e]));
-  const lists = new Map(input.prefixLists.map((p) => [p.PrefixListId, p]));
-  const interfaces = new Map(input.networkInterfaces.map((n) => [n.NetworkInterfaceId, n]));
+  // A list whose read was denied proves nothing, whatever it holds: index it as empty.
+  const read = <T>(action: string, list: readonly T[]): readonly T[] => (deniedSet.has(action) ? [] : list);
+  const subnets = new Map(read(READ.subnets, input.subnets).map((s) => [s.SubnetId, s]));
+  const groups = new Map(read(READ.groups, input.securityGroups).map((g) => [g.GroupId, g]));
+  const endpoints = new Map(read(READ.endpoints, input.vpcEndpoints).map((e) => [e.VpcEndpointId, e]));
+  const entriesRead = !deniedSet.has(READ.prefixListEntries);
+  const lists = new Map(read(READ.prefixLists, input.prefixLists).map((p) => [p.PrefixListId, p]));
+  const nics = read(READ.interfaces, input.networkInterfaces);
+  const interfaces = new Map(nics.map((n) => [n.NetworkInterfaceId, n]));
   const firstSubnet = input.function.subnetIds.map((id) => subnets.get(id)).find((s) => s);
   const firstGroup = input.function.securityGroupIds.map((id) => groups.get(id)).find((g) => g);
   return {
@@ -91,7 +95,7 @@ export function makeWorld(input: TraceInput): World {
     group: (id) => groups.get(id),
     endpoint: (id) => endpoints.get(id),
     prefixCidrs(id, family) {
-      const pl = lists.get(id);
+      const pl = entriesRead ? lists.get(id) : undefined;
       const raw = pl?.Entries?.map((e) => e.Cidr) ?? pl?.Cidrs;
       if (!raw) return undefined;
       return raw.map(parseCidr).filter((c): c is Cidr => c !== undefined && c.family === family);
@@ -100,12 +104,10 @@ export function makeWorld(input: TraceInput): World {
       const denied = [READ.prefixLists, READ.prefixListEntries].filter((r) => deniedSet.has(r));
       return denied.length > 0 ? denied : [`the entries of ${id}`];
     },
-    prefixListNamed: (name) => input.prefixLists.find((p) => p.PrefixListName === name),
+    prefixListNamed: (name) => [...lists.values()].find((p) => p.PrefixListName === name),
     interfaceById: (id) => interfaces.get(id),
-    interfaceByAddress: (address) =>
-      input.networkInterfaces.find((n) => addressesOf(n).some((a) => sameAddress(a, address))),
-    interfacesInGroup: (groupId) =>
-      input.networkInterfaces.filter((n) => (n.Groups ?? []).some((g) => g.GroupId === groupId)),
+    interfaceByAddress: (address) => nics.find((n) => addressesOf(n).some((a) => sameAddress(a, address))),
+    interfacesInGroup: (groupId) => nics.filter((n) => (n.Groups ?? []).some((g) => g.GroupId === groupId)),
   };
 }
 
