@@ -218,6 +218,14 @@ const rows: Row[] = [
     detail: /no network interface in the VPC holds 10\.0\.10\.99/,
   },
   {
+    name: 'an address that does not parse is unknown, never routed',
+    target: { kind: 'address', address: 'db.internal', port: 5432 },
+    change: () => {},
+    verdict: 'unknown',
+    hop: { kind: 'target' },
+    detail: /db\.internal is not an IP address/,
+  },
+  {
     name: 'the caller names the interface holding the address',
     target: {
       kind: 'address',
@@ -379,6 +387,19 @@ const rows: Row[] = [
 ];
 
 describe('tracePaths: targets inside the VPC', () => {
+  it('without an address only the groups are judged: no route, no ACL', () => {
+    const w = world();
+    w.networkInterfaces = w.networkInterfaces.filter((n) => n.NetworkInterfaceId !== ENI_DB);
+    const group = trace(w, { kind: 'security-group', groupId: SG_DB, port: 5432 });
+    expect(group.subnets[0]?.hops.map((h) => `${h.kind}:${h.status}`)).toEqual([
+      'sg-egress:pass',
+      'target:unknown',
+      'sg-ingress:pass',
+    ]);
+    const bad = trace(w, { kind: 'address', address: 'db.internal', port: 5432 });
+    expect(bad.subnets[0]?.hops.map((h) => h.kind)).toEqual(['target']);
+  });
+
   it.each(rows)('$name', ({ target = db, change, verdict, hop, detail, fix }) => {
     const w = world();
     change(w);
@@ -406,6 +427,7 @@ describe('tracePaths: targets inside the VPC', () => {
       'nacl-return-inbound',
     ]);
     const ingress = v.subnets[0]?.hops.find((h) => h.kind === 'sg-ingress');
+    expect(ingress?.resource).toBe(SG_DB);
     expect(ingress?.evidence).toEqual([`${SG_DB} ingress tcp 5432 from ${SG_FN}`]);
     expect(v.label).toBe(`${DB_IP} tcp/5432`);
   });

@@ -38,6 +38,12 @@ export interface Destination {
   service?: string | undefined;
   /** Where it is inside the VPC, for a local route. */
   inside?: Inside | undefined;
+  /**
+   * No address to route to, so no route or ACL can be judged: only the groups (a group without
+   * members, a subnet that was not described), or nothing at all (an address that does not
+   * parse). `inside.problem` says why. `blocks` is then only a stand-in for the group rules.
+   */
+  pathless?: 'groups' | 'nothing' | undefined;
   /** The remote side of a fixing NACL entry, and what a fixing egress rule names. */
   fixCidr: Cidr;
   fixPeer: RulePeer;
@@ -97,7 +103,9 @@ function addressDestination(world: World, target: Extract<Target, { kind: 'addre
         ...internetDestination(4),
         label: target.address,
         scope: 'host',
+        groupIds: undefined,
         inside: { subnetId: undefined, groupIds: undefined, problem },
+        pathless: 'nothing',
       },
     ];
   }
@@ -160,6 +168,7 @@ function groupDestinations(world: World, groupId: string): Destination[] {
       settles: [`the members of ${groupId}`],
       groupIds: [groupId],
       inside: { subnetId: undefined, groupIds: [groupId], problem },
+      pathless: 'groups',
       fixCidr: ANY[4],
       fixPeer: { groupId },
     },
@@ -217,6 +226,7 @@ function resourceDestinations(world: World, t: Extract<Target, { kind: 'resource
       out.push({
         ...inSubnet(id, [ANY[4]], `${t.name} in ${id}`),
         inside: { subnetId: undefined, groupIds: groups, problem },
+        pathless: 'groups',
       });
     }
   }

@@ -78,7 +78,10 @@ function dnsHop(world: World, vpcId: string | undefined, ep: Ec2VpcEndpoint, ser
       effective: 'no',
     };
   }
-  if (!hostnames) return { hop: hop({ ...base, status: 'pass', evidence, detail: '' }), effective: 'no' };
+  if (!hostnames) {
+    const detail = `private DNS of ${id} is not used: enableDnsHostnames is off in ${vpcId}`;
+    return { hop: hop({ ...base, status: 'pass', evidence, detail }), effective: 'no' };
+  }
   return {
     hop: hop({
       ...base,

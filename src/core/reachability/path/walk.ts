@@ -13,6 +13,7 @@ import { type Destination, isPrivate } from './destination.js';
 import { natRouteFix } from './fixes.js';
 import type { FunctionSide } from './function-side.js';
 import { usableNat } from './gateways.js';
+import { localHops } from './local.js';
 import { formatRemote } from './nacl.js';
 import { nextHop } from './next-hop.js';
 import { describeRoute, lookupRoutes } from './routing.js';
@@ -164,6 +165,7 @@ function routeStep(world: World, fn: FunctionSide, t: Traffic, d: Destination): 
 }
 
 export function walkDestination(world: World, fn: FunctionSide, t: Traffic, d: Destination): Walk {
+  if (d.pathless === 'nothing') return { hops: d.inside?.problem ? [d.inside.problem] : [], notes: [] };
   const egress = groupsHop(world, {
     kind: 'sg-egress',
     groupIds: fn.groupIds,
@@ -182,6 +184,8 @@ export function walkDestination(world: World, fn: FunctionSide, t: Traffic, d: D
     fixGroup: fn.groupIds[0],
     fixPeer: d.fixPeer,
   });
+  // Without an address, the groups on both ends are all that can be judged.
+  if (d.pathless === 'groups') return { hops: [egress, ...localHops(world, fn, t, d).hops], notes: [] };
   const routing = routeStep(world, fn, t, d);
   const acl = (kind: Hop['kind'], outbound: boolean, ports: readonly [number, number]) =>
     aclHop(world, {
