@@ -41,6 +41,8 @@ export interface Ec2SecurityGroup {
   GroupId?: string | undefined;
   GroupName?: string | undefined;
   VpcId?: string | undefined;
+  /** Inbound rules: read for a target's groups (an RDS database, an interface endpoint). */
+  IpPermissions?: readonly Ec2IpPermission[] | undefined;
   IpPermissionsEgress?: readonly Ec2IpPermission[] | undefined;
 }
 
@@ -66,6 +68,11 @@ export interface Ec2Route {
   CoreNetworkArn?: string | undefined;
   /** 'active' | 'blackhole' | 'filtered' */
   State?: string | undefined;
+  /**
+   * 'CreateRouteTable' | 'CreateRoute' | 'EnableVgwRoutePropagation' | 'Advertisement': at equal
+   * prefix length a static route beats a prefix-list route, which beats a propagated one.
+   */
+  Origin?: string | undefined;
 }
 
 export interface Ec2RouteTableAssociation {
@@ -93,6 +100,14 @@ export interface Ec2VpcEndpoint {
   RouteTableIds?: readonly string[] | undefined;
   SubnetIds?: readonly string[] | undefined;
   PrivateDnsEnabled?: boolean | undefined;
+  /** Interface endpoints: the groups on their network interfaces (ingress tcp 443 from the caller). */
+  Groups?: ReadonlyArray<{ GroupId?: string | undefined }> | undefined;
+  /** Interface endpoints: one network interface per subnet; their addresses are what DNS returns. */
+  NetworkInterfaceIds?: readonly string[] | undefined;
+  /** JSON; absent or the default full-access policy means every request the IAM policies allow. */
+  PolicyDocument?: string | undefined;
+  /** S3 interface endpoints: with this on, clients inside the VPC keep using the gateway endpoint. */
+  DnsOptions?: { PrivateDnsOnlyForInboundResolverEndpoint?: boolean | undefined } | undefined;
 }
 
 export interface Ec2NatGateway {
@@ -103,6 +118,8 @@ export interface Ec2NatGateway {
   State?: string | undefined;
   /** 'public' | 'private' */
   ConnectivityType?: string | undefined;
+  /** 'zonal' | 'regional': a regional NAT gateway sits in no subnet. */
+  AvailabilityMode?: string | undefined;
 }
 
 export interface Ec2GatewayAttachment {
@@ -119,6 +136,71 @@ export interface Ec2InternetGateway {
 export interface Ec2EgressOnlyInternetGateway {
   EgressOnlyInternetGatewayId?: string | undefined;
   Attachments?: readonly Ec2GatewayAttachment[] | undefined;
+}
+
+export interface Ec2NetworkAclEntry {
+  /** Evaluated lowest first; the first entry matching the packet decides. 32767 (IPv6: 32768) is `*`. */
+  RuleNumber?: number | undefined;
+  /** IANA number as a string: '-1' all, '6' tcp, '17' udp, '1' icmp, '58' icmpv6. */
+  Protocol?: string | undefined;
+  /** 'allow' | 'deny' */
+  RuleAction?: string | undefined;
+  /** true: outbound entries; false: inbound. */
+  Egress?: boolean | undefined;
+  /** The remote address: the destination of outbound traffic, the source of inbound. */
+  CidrBlock?: string | undefined;
+  Ipv6CidrBlock?: string | undefined;
+  /** The destination port range, for tcp and udp entries. */
+  PortRange?: { From?: number | undefined; To?: number | undefined } | undefined;
+}
+
+export interface Ec2NetworkAcl {
+  NetworkAclId?: string | undefined;
+  VpcId?: string | undefined;
+  /** The VPC's default ACL: subnets without an explicit association use it. */
+  IsDefault?: boolean | undefined;
+  Entries?: readonly Ec2NetworkAclEntry[] | undefined;
+  Associations?:
+    | ReadonlyArray<{ SubnetId?: string | undefined; NetworkAclId?: string | undefined }>
+    | undefined;
+}
+
+/**
+ * A managed prefix list (DescribeManagedPrefixLists) with its entries: `Entries` as returned by
+ * GetManagedPrefixListEntries, or `Cidrs` as DescribePrefixLists returns them for AWS services.
+ * Without either, the list's addresses are unknown and the hops that need them say so.
+ */
+export interface Ec2ManagedPrefixList {
+  PrefixListId?: string | undefined;
+  /** AWS service lists are named after the service: 'com.amazonaws.eu-west-1.s3'. */
+  PrefixListName?: string | undefined;
+  /** 'IPv4' | 'IPv6' */
+  AddressFamily?: string | undefined;
+  Entries?: ReadonlyArray<{ Cidr?: string | undefined }> | undefined;
+  Cidrs?: readonly string[] | undefined;
+}
+
+/** DescribeNetworkInterfaces: where a target address lives and which groups guard it. */
+export interface Ec2NetworkInterface {
+  NetworkInterfaceId?: string | undefined;
+  SubnetId?: string | undefined;
+  VpcId?: string | undefined;
+  PrivateIpAddress?: string | undefined;
+  PrivateIpAddresses?: ReadonlyArray<{ PrivateIpAddress?: string | undefined }> | undefined;
+  Ipv6Addresses?: ReadonlyArray<{ Ipv6Address?: string | undefined }> | undefined;
+  Groups?: ReadonlyArray<{ GroupId?: string | undefined }> | undefined;
+  Description?: string | undefined;
+  InterfaceType?: string | undefined;
+}
+
+/**
+ * The two DescribeVpcAttribute answers merged (one call returns one attribute). Private DNS of an
+ * interface endpoint works only when both are on.
+ */
+export interface Ec2VpcAttributes {
+  VpcId?: string | undefined;
+  EnableDnsSupport?: { Value?: boolean | undefined } | undefined;
+  EnableDnsHostnames?: { Value?: boolean | undefined } | undefined;
 }
 
 export interface NetworkInput {
