@@ -37,6 +37,21 @@ const DESIRED = {
   ipv6AllowedForDualStack: false,
 };
 
+/** my-fn attached to DESIRED, waiting, on a clock of its own, unless `over` says otherwise. */
+const apply = (over: Partial<Parameters<typeof applyVpcConfig>[1]> = {}, clock = fakeClock()) =>
+  applyVpcConfig(
+    { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 900_000) },
+    {
+      ref: { id: 'my-fn', name: 'my-fn' },
+      input: 'my-fn',
+      desired: DESIRED,
+      wait: true,
+      dryRun: false,
+      resumeCommand: 'lambda-vpc status my-fn --wait',
+      ...over,
+    },
+  );
+
 describe('waitUntilSettled', () => {
   const wait = (clock: ReturnType<typeof fakeClock>, over: Record<string, unknown> = {}) =>
     waitUntilSettled(lambda, 'my-fn', {
@@ -148,20 +163,6 @@ describe('waitUntilSettled', () => {
 });
 
 describe('applyVpcConfig', () => {
-  const apply = (over: Partial<Parameters<typeof applyVpcConfig>[1]> = {}, clock = fakeClock()) =>
-    applyVpcConfig(
-      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 900_000) },
-      {
-        ref: { id: 'my-fn', name: 'my-fn' },
-        input: 'my-fn',
-        desired: DESIRED,
-        wait: true,
-        dryRun: false,
-        resumeCommand: 'lambda-vpc status my-fn --wait',
-        ...over,
-      },
-    );
-
   it('writes only VpcConfig with the RevisionId it read, then waits until settled', async () => {
     lambdaMock
       .on(GetFunctionCommand)
@@ -392,18 +393,6 @@ describe('applyVpcConfig', () => {
 });
 
 describe('a write whose answer is lost', () => {
-  const apply = (clock = fakeClock()) =>
-    applyVpcConfig(
-      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 900_000) },
-      {
-        ref: { id: 'my-fn', name: 'my-fn' },
-        input: 'my-fn',
-        desired: DESIRED,
-        wait: true,
-        dryRun: false,
-        resumeCommand: 'lambda-vpc status my-fn --wait',
-      },
-    );
   const lost = [
     ['a 500', awsError('ServiceException', 500, { $fault: 'server' })],
     ['a reset connection', Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' })],
@@ -493,7 +482,7 @@ describe('a write whose answer is lost', () => {
       .on(UpdateFunctionConfigurationCommand)
       .rejectsOnce(awsError('TooManyRequestsException', 429))
       .resolves(functionConfig({ LastUpdateStatus: 'InProgress', VpcConfig: ATTACHED_VPC }));
-    const { result } = await apply(clock);
+    const { result } = await apply({}, clock);
     expect(result).toMatchObject({ outcome: 'updated', written: true });
     expect(result.notes.join(' ')).not.toContain('lost');
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(2);
