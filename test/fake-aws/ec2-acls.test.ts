@@ -125,11 +125,12 @@ describe('DescribeNetworkAcls', () => {
 });
 
 describe('managed prefix lists', () => {
-  it("lists the region's AWS-managed S3 and DynamoDB lists (owner AWS, no size or version) and the account's", async () => {
+  it("lists the region's AWS-managed lists (owner AWS, no size or version) and the account's", async () => {
     const out = await ec2.send(new DescribeManagedPrefixListsCommand({}));
     expect(out.PrefixLists?.map((p) => [p.PrefixListId, p.PrefixListName, p.OwnerId])).toEqual([
       ['pl-63a5400a', 'com.amazonaws.us-east-1.s3', 'AWS'],
       ['pl-02cd2c6b', 'com.amazonaws.us-east-1.dynamodb', 'AWS'],
+      ['pl-3b927c52', 'com.amazonaws.global.cloudfront.origin-facing', 'AWS'],
       [I.corpPrefixList, 'corp-networks', '123456789012'],
     ]);
     expect(out.PrefixLists?.[0]).toEqual({
@@ -141,7 +142,7 @@ describe('managed prefix lists', () => {
       Tags: [],
       OwnerId: 'AWS',
     });
-    expect(out.PrefixLists?.[2]).toMatchObject({ MaxEntries: 10, Version: 1 });
+    expect(out.PrefixLists?.[3]).toMatchObject({ MaxEntries: 10, Version: 1 });
     const byName = await ec2.send(
       new DescribeManagedPrefixListsCommand({
         Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.*.dynamodb'] }],
@@ -248,6 +249,7 @@ describe('what reach reads besides', () => {
       new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: [I.sgCache] }] }),
     );
     expect(byGroup.NetworkInterfaces).toHaveLength(1);
+    expect(byIp.NetworkInterfaces?.[0]?.PrivateDnsName).toBe('ip-10-20-31-17.ec2.internal');
   });
 
   it('security-group ingress with groups, CIDRs and prefix lists', async () => {
@@ -287,6 +289,33 @@ describe('what reach reads besides', () => {
       Groups: [{ GroupId: I.sgEndpoint, GroupName: 'endpoints' }],
       SubnetIds: [I.appSubnetA, I.appSubnetB],
     });
+    expect(s3?.DnsEntries).toEqual([]);
+    expect(
+      secrets?.DnsEntries?.map((d) =>
+        d.DnsName?.replace(`${I.secretsEndpoint}-`, '').replace(/^[0-9a-f]{8}/, `${I.secretsEndpoint}-HASH`),
+      ),
+    ).toEqual([
+      `${I.secretsEndpoint}-HASH.secretsmanager.us-east-1.vpce.amazonaws.com`,
+      `${I.secretsEndpoint}-HASH-us-east-1a.secretsmanager.us-east-1.vpce.amazonaws.com`,
+      `${I.secretsEndpoint}-HASH-us-east-1b.secretsmanager.us-east-1.vpce.amazonaws.com`,
+      'secretsmanager.us-east-1.amazonaws.com',
+    ]);
+    // One requester-managed interface per subnet, in the endpoint's groups.
+    const enis = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: secrets?.NetworkInterfaceIds ?? [] }),
+    );
+    expect(
+      enis.NetworkInterfaces?.map((e) => [
+        e.SubnetId,
+        e.InterfaceType,
+        e.RequesterManaged,
+        e.Groups?.[0]?.GroupId,
+        e.PrivateIpAddress,
+      ]),
+    ).toEqual([
+      [I.appSubnetA, 'vpc_endpoint', true, I.sgEndpoint, '10.20.21.200'],
+      [I.appSubnetB, 'vpc_endpoint', true, I.sgEndpoint, '10.20.22.200'],
+    ]);
     expect(JSON.parse(s3?.PolicyDocument ?? '')).toEqual({
       Version: '2008-10-17',
       Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],

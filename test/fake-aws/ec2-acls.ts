@@ -142,17 +142,20 @@ type PrefixList = FakeState['prefixLists'][number];
 
 /** The real IDs in us-east-1; elsewhere a stable made-up 8-hex ID (AWS-managed IDs are short). */
 const KNOWN_IDS: Record<string, Record<string, string>> = {
-  'us-east-1': { s3: 'pl-63a5400a', dynamodb: 'pl-02cd2c6b' },
+  'us-east-1': { s3: 'pl-63a5400a', dynamodb: 'pl-02cd2c6b', cloudfront: 'pl-3b927c52' },
 };
 
 /**
- * The AWS-managed lists gateway endpoints route to. Entries are representative of us-east-1
+ * The AWS-managed lists gateway endpoints route to, and CloudFront's origin-facing list. Entries are representative of us-east-1
  * (AWS changes them); AWS-managed lists have no MaxEntries, Version or entry descriptions.
  */
 export function awsManagedPrefixLists(region: string): PrefixList[] {
-  const list = (service: 's3' | 'dynamodb', cidrs: string[]): PrefixList => ({
+  const list = (service: 's3' | 'dynamodb' | 'cloudfront', cidrs: string[]): PrefixList => ({
     PrefixListId: KNOWN_IDS[region]?.[service] ?? `pl-${hex(`${region}/${service}`, 8)}`,
-    PrefixListName: `com.amazonaws.${region}.${service}`,
+    PrefixListName:
+      service === 'cloudfront'
+        ? 'com.amazonaws.global.cloudfront.origin-facing'
+        : `com.amazonaws.${region}.${service}`,
     AddressFamily: 'IPv4',
     Entries: cidrs.map((Cidr) => ({ Cidr })),
     OwnerId: 'AWS',
@@ -168,6 +171,8 @@ export function awsManagedPrefixLists(region: string): PrefixList[] {
       '54.231.0.0/16',
     ]),
     list('dynamodb', ['3.218.180.0/22', '3.218.184.0/22', '52.94.0.0/22', '52.119.224.0/20']),
+    // What ALB / origin groups admit; never a Lambda path, but it is in every region's list.
+    list('cloudfront', ['130.176.0.0/18', '15.158.0.0/16', '64.252.64.0/18', '70.132.0.0/18']),
   ];
 }
 
