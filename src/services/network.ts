@@ -4,6 +4,7 @@ import {
   type Filter,
   type InternetGateway,
   type NatGateway,
+  type NetworkAcl,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInternetGateways,
   paginateDescribeNatGateways,
@@ -18,7 +19,20 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import { CliError, isAccessDenied } from '../errors.js';
+import { allSettled, collect, describeByIdFilter, recordDenied, uniq } from './ec2-reads.js';
+import {
+  describeNetworkAcls,
+  describePrefixLists,
+  describeTargetInterfaces,
+  describeVpcDnsAttributes,
+  type PathFacts,
+  type PathQuery,
+  referencedPrefixLists,
+  type VpcDnsAttributes,
+} from './network-paths.js';
+
+export { Ec2ReadDenied } from './ec2-reads.js';
+export type { PathFacts, PathQuery, VpcDnsAttributes } from './network-paths.js';
 
 /** What one command asks about: the union over all its functions, so EC2 is asked once per type. */
 export interface NetworkQuery {
@@ -27,6 +41,12 @@ export interface NetworkQuery {
   /** Egress-only internet gateways matter only for IPv6 dual-stack, so they are described only then. */
   ipv6: boolean;
   signal?: AbortSignal | undefined;
+  /**
+   * Also read what a path needs (`reach`): NACLs, prefix lists and their entries, the VPCs' DNS
+   * attributes, the targets' subnets, groups and network interfaces, and the subnets and groups
+   * the VPC's NAT gateways and interface endpoints use. Without it, the reads are as before.
+   */
+  paths?: PathQuery | undefined;
 }
 
 /** The describe results, in the SDK's own shapes (what analyzeNetwork takes). */
@@ -47,63 +67,8 @@ export interface NetworkFacts {
    * their lists are empty, so the checks that need them must not be trusted.
    */
   deniedActions: string[];
-}
-
-/** The caller may not read the network: callers skip the check and say so instead of failing. */
-export class Ec2ReadDenied extends CliError {
-  constructor(
-    readonly action: string,
-    cause: unknown,
-  ) {
-    super('AccessDenied', `no EC2 read permission (ec2:${action} was denied)`, {
-      cause,
-      hint: 'Grant the EC2 read actions listed in docs/permissions.md, or skip the check.',
-    });
-  }
-}
-
-/** EC2 documents at most 200 values per filter. */
-const MAX_FILTER_VALUES = 200;
-
-type Page<T> = AsyncIterable<T>;
-
-async function collect<P, T>(action: string, pages: Page<P>, items: (page: P) => T[] | undefined) {
-  const out: T[] = [];
-  try {
-    for await (const page of pages) out.push(...(items(page) ?? []));
-  } catch (error) {
-    if (isAccessDenied(error)) throw new Ec2ReadDenied(action, error);
-    throw error;
-  }
-  return out;
-}
-
-/** Like Promise.all, but lets every call finish before failing, so none is cut off mid-flight. */
-async function allSettled<T extends readonly unknown[]>(
-  promises: { [K in keyof T]: Promise<T[K]> },
-): Promise<T> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
-
-const chunks = <T>(xs: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
-
-/**
- * Describes subnets or groups with a filter on their IDs rather than the ID list: an ID list
- * fails the whole call with InvalidSubnetID.NotFound / InvalidGroup.NotFound when one ID is
- * missing, while a filter returns what exists, so the missing ones are the difference.
- */
-async function describeByIdFilter<T>(
-  ids: readonly string[],
-  describe: (filter: Filter) => Promise<T[]>,
-  filterName: string,
-): Promise<T[]> {
-  const batches = chunks([...new Set(ids)], MAX_FILTER_VALUES);
-  const pages = await Promise.all(batches.map((Values) => describe({ Name: filterName, Values })));
-  return pages.flat();
+  /** With `query.paths` only; `subnets` and `securityGroups` then hold the targets' too. */
+  paths?: PathFacts | undefined;
 }
 
 /**
@@ -111,35 +76,35 @@ async function describeByIdFilter<T>(
  * subnets and groups (which name the VPCs), then per VPC its route tables (all of them: the
  * main table and the NAT gateways' tables matter), endpoints, NAT and internet gateways.
  * One call per resource type (more only for extra pages or more than 200 IDs).
+ *
+ * With `query.paths`: first the targets' network interfaces (their subnets and groups join the
+ * first round), NACLs and DNS attributes join the second, a third reads the subnets and groups
+ * the NAT gateways and interface endpoints use that the first did not, and a last one the
+ * prefix lists all the routes and rules refer to, with their entries.
  */
 export async function describeNetwork(ec2: EC2Client, query: NetworkQuery): Promise<NetworkFacts> {
-  const cfg = { client: ec2 };
   const opts = query.signal ? { abortSignal: query.signal } : {};
+  const { paths } = query;
+  const deniedActions: string[] = [];
+  // Callers often have only the three reads Lambda itself needs (subnets, groups, VPCs): a
+  // denied routing read leaves its list empty and is reported, rather than losing every check.
+  const orDenied = recordDenied(deniedActions);
+  const interfaces = paths ? await describeTargetInterfaces(ec2, paths, opts, orDenied) : [];
+  const subnetIds = [
+    ...query.subnetIds,
+    ...(paths?.subnetIds ?? []),
+    ...uniq(interfaces.map((e) => e.SubnetId)),
+  ];
+  const groupIds = [
+    ...query.securityGroupIds,
+    ...(paths?.securityGroupIds ?? []),
+    ...uniq(interfaces.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId))),
+  ];
   const [subnets, securityGroups] = await allSettled<[Subnet[], SecurityGroup[]]>([
-    describeByIdFilter(
-      query.subnetIds,
-      (filter) =>
-        collect(
-          'DescribeSubnets',
-          paginateDescribeSubnets(cfg, { Filters: [filter] }, opts),
-          (p) => p.Subnets,
-        ),
-      'subnet-id',
-    ),
-    describeByIdFilter(
-      query.securityGroupIds,
-      (filter) =>
-        collect(
-          'DescribeSecurityGroups',
-          paginateDescribeSecurityGroups(cfg, { Filters: [filter] }, opts),
-          (p) => p.SecurityGroups,
-        ),
-      'group-id',
-    ),
+    describeSubnets(ec2, subnetIds, opts),
+    describeGroups(ec2, groupIds, opts),
   ]);
-  const vpcIds = [
-    ...new Set([...subnets, ...securityGroups].flatMap((x) => (x.VpcId ? [x.VpcId] : []))),
-  ].sort();
+  const vpcIds = uniq([...subnets, ...securityGroups].map((x) => x.VpcId)).sort();
   const missing = (wanted: readonly string[], found: Array<string | undefined>) =>
     [...new Set(wanted)].filter((id) => !found.includes(id));
   const facts: NetworkFacts = {
@@ -151,79 +116,95 @@ export async function describeNetwork(ec2: EC2Client, query: NetworkQuery): Prom
     natGateways: [],
     internetGateways: [],
     egressOnlyInternetGateways: query.ipv6 ? [] : undefined,
-    deniedActions: [],
+    deniedActions,
     missingSubnetIds: missing(
-      query.subnetIds,
+      subnetIds,
       subnets.map((s) => s.SubnetId),
     ),
     missingSecurityGroupIds: missing(
-      query.securityGroupIds,
+      groupIds,
       securityGroups.map((g) => g.GroupId),
     ),
+    paths: paths
+      ? {
+          networkAcls: [],
+          prefixLists: [],
+          prefixListEntries: {},
+          missingPrefixListIds: [],
+          vpcDnsAttributes: [],
+          networkInterfaces: interfaces,
+        }
+      : undefined,
   };
   if (vpcIds.length === 0) return facts;
 
+  const cfg = { client: ec2 };
   const inVpcs: Filter[] = [{ Name: 'vpc-id', Values: vpcIds }];
-  // Callers often have only the three reads Lambda itself needs (subnets, groups, VPCs): a
-  // denied routing read leaves its list empty and is reported, rather than losing every check.
-  const orDenied = async <T>(list: Promise<T[]>): Promise<T[]> => {
-    try {
-      return await list;
-    } catch (error) {
-      if (!(error instanceof Ec2ReadDenied)) throw error;
-      facts.deniedActions.push(`ec2:${error.action}`);
-      return [];
-    }
-  };
   const byVpc = { Filters: inVpcs };
-  const [vpcs, routeTables, vpcEndpoints, natGateways, internetGateways, egressOnly] = await allSettled<
-    [
-      Vpc[],
-      RouteTable[],
-      VpcEndpoint[],
-      NatGateway[],
-      InternetGateway[],
-      EgressOnlyInternetGateway[] | undefined,
-    ]
-  >([
-    orDenied(collect('DescribeVpcs', paginateDescribeVpcs(cfg, byVpc, opts), (p) => p.Vpcs)),
-    orDenied(
-      collect('DescribeRouteTables', paginateDescribeRouteTables(cfg, byVpc, opts), (p) => p.RouteTables),
-    ),
-    orDenied(
-      collect('DescribeVpcEndpoints', paginateDescribeVpcEndpoints(cfg, byVpc, opts), (p) => p.VpcEndpoints),
-    ),
-    orDenied(
-      collect(
-        'DescribeNatGateways',
-        paginateDescribeNatGateways(cfg, { Filter: inVpcs }, opts),
-        (p) => p.NatGateways,
+  const [vpcs, routeTables, vpcEndpoints, natGateways, internetGateways, egressOnly, acls, dns] =
+    await allSettled<
+      [
+        Vpc[],
+        RouteTable[],
+        VpcEndpoint[],
+        NatGateway[],
+        InternetGateway[],
+        EgressOnlyInternetGateway[] | undefined,
+        NetworkAcl[],
+        VpcDnsAttributes[],
+      ]
+    >([
+      orDenied(
+        collect('DescribeVpcs', paginateDescribeVpcs(cfg, byVpc, opts), (p) => p.Vpcs),
+        [],
       ),
-    ),
-    orDenied(
-      collect(
-        'DescribeInternetGateways',
-        paginateDescribeInternetGateways(
-          cfg,
-          { Filters: [{ Name: 'attachment.vpc-id', Values: vpcIds }] },
-          opts,
+      orDenied(
+        collect('DescribeRouteTables', paginateDescribeRouteTables(cfg, byVpc, opts), (p) => p.RouteTables),
+        [],
+      ),
+      orDenied(
+        collect(
+          'DescribeVpcEndpoints',
+          paginateDescribeVpcEndpoints(cfg, byVpc, opts),
+          (p) => p.VpcEndpoints,
         ),
-        (p) => p.InternetGateways,
+        [],
       ),
-    ),
-    // This API filters by tags only, so it lists the region's gateways (there are few).
-    query.ipv6
-      ? orDenied(
-          collect(
-            'DescribeEgressOnlyInternetGateways',
-            paginateDescribeEgressOnlyInternetGateways(cfg, {}, opts),
-            (p) => p.EgressOnlyInternetGateways,
+      orDenied(
+        collect(
+          'DescribeNatGateways',
+          paginateDescribeNatGateways(cfg, { Filter: inVpcs }, opts),
+          (p) => p.NatGateways,
+        ),
+        [],
+      ),
+      orDenied(
+        collect(
+          'DescribeInternetGateways',
+          paginateDescribeInternetGateways(
+            cfg,
+            { Filters: [{ Name: 'attachment.vpc-id', Values: vpcIds }] },
+            opts,
           ),
-        )
-      : Promise.resolve(undefined),
-  ]);
-  return {
-    ...facts,
+          (p) => p.InternetGateways,
+        ),
+        [],
+      ),
+      // This API filters by tags only, so it lists the region's gateways (there are few).
+      query.ipv6
+        ? orDenied(
+            collect(
+              'DescribeEgressOnlyInternetGateways',
+              paginateDescribeEgressOnlyInternetGateways(cfg, {}, opts),
+              (p) => p.EgressOnlyInternetGateways,
+            ),
+            [],
+          )
+        : Promise.resolve(undefined),
+      paths ? describeNetworkAcls(ec2, vpcIds, opts, orDenied) : Promise.resolve([]),
+      paths ? describeVpcDnsAttributes(ec2, vpcIds, opts, orDenied) : Promise.resolve([]),
+    ]);
+  const routing = {
     vpcs,
     routeTables,
     vpcEndpoints,
@@ -231,4 +212,55 @@ export async function describeNetwork(ec2: EC2Client, query: NetworkQuery): Prom
     internetGateways,
     egressOnlyInternetGateways: egressOnly,
   };
+  if (!facts.paths) return { ...facts, ...routing };
+
+  // The NAT gateways' and interface endpoints' subnets and groups: their NACLs and ingress rules
+  // are on the path too. Read here only what the first round did not.
+  const interfaceEndpoints = vpcEndpoints.filter((e) => e.VpcEndpointType === 'Interface');
+  const moreSubnets = missing(
+    uniq([...natGateways.map((n) => n.SubnetId), ...interfaceEndpoints.flatMap((e) => e.SubnetIds ?? [])]),
+    subnets.map((s) => s.SubnetId),
+  );
+  const moreGroups = missing(
+    uniq(interfaceEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId))),
+    securityGroups.map((g) => g.GroupId),
+  );
+  const [extraSubnets, extraGroups] = await Promise.all([
+    moreSubnets.length > 0 ? orDenied(describeSubnets(ec2, moreSubnets, opts), []) : [],
+    moreGroups.length > 0 ? orDenied(describeGroups(ec2, moreGroups, opts), []) : [],
+  ]);
+  const allGroups = [...securityGroups, ...extraGroups];
+  const lists = await describePrefixLists(ec2, referencedPrefixLists(routeTables, allGroups), opts, orDenied);
+  return {
+    ...facts,
+    ...routing,
+    subnets: [...subnets, ...extraSubnets],
+    securityGroups: allGroups,
+    paths: { ...facts.paths, networkAcls: acls, vpcDnsAttributes: dns, ...lists },
+  };
 }
+
+/** Subnets by an ID filter; a denial is fatal (Ec2ReadDenied), as nothing can be checked without them. */
+const describeSubnets = (ec2: EC2Client, ids: readonly string[], opts: { abortSignal?: AbortSignal }) =>
+  describeByIdFilter(
+    ids,
+    (filter) =>
+      collect(
+        'DescribeSubnets',
+        paginateDescribeSubnets({ client: ec2 }, { Filters: [filter] }, opts),
+        (p) => p.Subnets,
+      ),
+    'subnet-id',
+  );
+
+const describeGroups = (ec2: EC2Client, ids: readonly string[], opts: { abortSignal?: AbortSignal }) =>
+  describeByIdFilter(
+    ids,
+    (filter) =>
+      collect(
+        'DescribeSecurityGroups',
+        paginateDescribeSecurityGroups({ client: ec2 }, { Filters: [filter] }, opts),
+        (p) => p.SecurityGroups,
+      ),
+    'group-id',
+  );

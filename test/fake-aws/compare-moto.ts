@@ -1,0 +1,605 @@
+// Builds one network (VPC, subnets, NACLs with entries and associations, prefix lists, groups with
+// ingress, endpoints, a network interface, an RDS instance and cluster) in moto through the SDK,
+// seeds the fake with the same resources under the same IDs, asks both the same describe calls
+// and prints where their answers differ, field by field. Not part of `npm test` (CI has no moto):
+// `npm run compare-moto` (needs `python3 -m moto.server`). Findings: docs/fake-aws.md.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import {
+  AllocateAddressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand,
+  CreateManagedPrefixListCommand,
+  CreateNatGatewayCommand,
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  CreateNetworkInterfaceCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
+  type EC2Client,
+  GetManagedPrefixListEntriesCommand,
+  ModifyVpcAttributeCommand,
+  ReplaceNetworkAclAssociationCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBSubnetGroupCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { clients } from './clients.js';
+import { startFakeAws } from './fake-aws.js';
+import type { NetworkAclEntrySpec, Scenario } from './types.js';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+async function startMoto() {
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`${url}/moto-api/`);
+      return { url, stop: () => child.kill('SIGTERM') };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGTERM');
+  throw new Error('moto.server did not start');
+}
+
+type Aws = { ec2: EC2Client; rds: RDSClient };
+
+const ACL_ENTRIES: NetworkAclEntrySpec[] = [
+  {
+    RuleNumber: 100,
+    Protocol: '6',
+    RuleAction: 'allow',
+    Egress: false,
+    CidrBlock: '10.20.21.0/24',
+    PortRange: { From: 5432, To: 5432 },
+  },
+  {
+    RuleNumber: 110,
+    Protocol: '6',
+    RuleAction: 'allow',
+    Egress: true,
+    CidrBlock: '10.20.21.0/24',
+    PortRange: { From: 1024, To: 65535 },
+  },
+  { RuleNumber: 120, Protocol: '-1', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0' },
+  {
+    RuleNumber: 130,
+    Protocol: '17',
+    RuleAction: 'allow',
+    Egress: false,
+    Ipv6CidrBlock: '::/0',
+    PortRange: { From: 53, To: 53 },
+  },
+];
+
+/** Builds the layout in moto with write calls and returns the scenario that seeds the fake alike. */
+async function buildInMoto({ ec2, rds }: Aws): Promise<{ scenario: Scenario; ids: Record<string, string> }> {
+  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc;
+  const vpcId = vpc?.VpcId ?? '';
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
+  const subnet = async (cidr: string, az: string) =>
+    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }))).Subnet
+      ?.SubnetId ?? '';
+  const publicSubnet = await subnet('10.20.1.0/24', 'us-east-1a');
+  const appSubnet = await subnet('10.20.21.0/24', 'us-east-1a');
+  const dbSubnetA = await subnet('10.20.31.0/24', 'us-east-1a');
+  const dbSubnetB = await subnet('10.20.32.0/24', 'us-east-1b');
+  const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
+  const eip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId ?? '';
+  const nat =
+    (await ec2.send(new CreateNatGatewayCommand({ SubnetId: publicSubnet, AllocationId: eip }))).NatGateway
+      ?.NatGatewayId ?? '';
+  const appTable =
+    (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId ?? '';
+  await ec2.send(
+    new CreateRouteCommand({ RouteTableId: appTable, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat }),
+  );
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: appTable, SubnetId: appSubnet }));
+
+  const pl =
+    (
+      await ec2.send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: 'corp-networks',
+          AddressFamily: 'IPv4',
+          MaxEntries: 10,
+          Entries: [
+            { Cidr: '192.168.0.0/16', Description: 'office' },
+            { Cidr: '172.16.0.0/12', Description: 'vpn' },
+          ],
+        }),
+      )
+    ).PrefixList?.PrefixListId ?? '';
+
+  const group = async (name: string) =>
+    (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId })))
+      .GroupId ?? '';
+  const sgFn = await group('fn');
+  const sgDb = await group('db');
+  const sgEndpoint = await group('endpoint');
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: sgDb,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: sgFn }] },
+        { IpProtocol: 'tcp', FromPort: 6432, ToPort: 6432, PrefixListIds: [{ PrefixListId: pl }] },
+      ],
+    }),
+  );
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: sgEndpoint,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.20.0.0/16' }] },
+      ],
+    }),
+  );
+
+  const acl = (await ec2.send(new CreateNetworkAclCommand({ VpcId: vpcId }))).NetworkAcl?.NetworkAclId ?? '';
+  for (const e of ACL_ENTRIES) await ec2.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, ...e }));
+  for (const subnetId of [dbSubnetA, dbSubnetB]) {
+    const current = await ec2.send(
+      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }),
+    );
+    const association = current.NetworkAcls?.[0]?.Associations?.find((a) => a.SubnetId === subnetId);
+    await ec2.send(
+      new ReplaceNetworkAclAssociationCommand({
+        AssociationId: association?.NetworkAclAssociationId,
+        NetworkAclId: acl,
+      }),
+    );
+  }
+
+  const s3 =
+    (
+      await ec2.send(
+        new CreateVpcEndpointCommand({
+          VpcId: vpcId,
+          ServiceName: 'com.amazonaws.us-east-1.s3',
+          VpcEndpointType: 'Gateway',
+          RouteTableIds: [appTable],
+        }),
+      )
+    ).VpcEndpoint?.VpcEndpointId ?? '';
+  const secrets =
+    (
+      await ec2.send(
+        new CreateVpcEndpointCommand({
+          VpcId: vpcId,
+          ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+          VpcEndpointType: 'Interface',
+          SubnetIds: [appSubnet],
+          SecurityGroupIds: [sgEndpoint],
+          PrivateDnsEnabled: true,
+        }),
+      )
+    ).VpcEndpoint?.VpcEndpointId ?? '';
+  const eni =
+    (
+      await ec2.send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: dbSubnetA,
+          PrivateIpAddress: '10.20.31.17',
+          Groups: [sgDb],
+          Description: 'cache',
+        }),
+      )
+    ).NetworkInterface?.NetworkInterfaceId ?? '';
+
+  await rds.send(
+    new CreateDBSubnetGroupCommand({
+      DBSubnetGroupName: 'db-subnets',
+      DBSubnetGroupDescription: 'db-subnets',
+      SubnetIds: [dbSubnetA, dbSubnetB],
+    }),
+  );
+  const db = (
+    await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: 'orders-db',
+        Engine: 'postgres',
+        DBInstanceClass: 'db.t3.micro',
+        AllocatedStorage: 20,
+        MasterUsername: 'postgres',
+        MasterUserPassword: 'password123',
+        DBSubnetGroupName: 'db-subnets',
+        VpcSecurityGroupIds: [sgDb],
+        PubliclyAccessible: false,
+      }),
+    )
+  ).DBInstance;
+  await rds.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: 'orders-cluster',
+      Engine: 'aurora-postgresql',
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'password123',
+      DBSubnetGroupName: 'db-subnets',
+      VpcSecurityGroupIds: [sgDb],
+    }),
+  );
+  const hash = (db?.Endpoint?.Address ?? '').split('.')[1];
+  const clusterHash = (
+    await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-cluster' }))
+  ).DBClusters?.[0]?.Endpoint?.split('.')[1]?.replace(/^cluster-/, '');
+  const defaultAcl =
+    (
+      await ec2.send(
+        new DescribeNetworkAclsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'default', Values: ['true'] },
+          ],
+        }),
+      )
+    ).NetworkAcls?.[0]?.NetworkAclId ?? '';
+  const allowAll = [true, false].map((Egress) => ({
+    RuleNumber: 100,
+    Protocol: '-1',
+    RuleAction: 'allow' as const,
+    Egress,
+    CidrBlock: '0.0.0.0/0',
+  }));
+
+  const cidrOf: Record<string, [string, string]> = {
+    [publicSubnet]: ['10.20.1.0/24', 'us-east-1a'],
+    [appSubnet]: ['10.20.21.0/24', 'us-east-1a'],
+    [dbSubnetA]: ['10.20.31.0/24', 'us-east-1a'],
+    [dbSubnetB]: ['10.20.32.0/24', 'us-east-1b'],
+  };
+  const scenario: Scenario = {
+    vpcs: [{ VpcId: vpcId, CidrBlock: '10.20.0.0/16', EnableDnsHostnames: true, IsDefault: false }],
+    subnets: Object.entries(cidrOf).map(([SubnetId, [CidrBlock, AvailabilityZone]]) => ({
+      SubnetId,
+      VpcId: vpcId,
+      CidrBlock,
+      AvailabilityZone,
+      AvailableIpAddressCount: 251,
+    })),
+    internetGateways: [{ InternetGatewayId: igw, Attachments: [{ VpcId: vpcId }] }],
+    natGateways: [{ NatGatewayId: nat, SubnetId: publicSubnet, VpcId: vpcId }],
+    routeTables: [
+      {
+        RouteTableId: appTable,
+        VpcId: vpcId,
+        Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat }],
+        Associations: [{ SubnetId: appSubnet }],
+      },
+    ],
+    prefixLists: [
+      {
+        PrefixListId: pl,
+        PrefixListName: 'corp-networks',
+        MaxEntries: 10,
+        Entries: [
+          { Cidr: '192.168.0.0/16', Description: 'office' },
+          { Cidr: '172.16.0.0/12', Description: 'vpn' },
+        ],
+      },
+    ],
+    securityGroups: [
+      {
+        GroupId: sgFn,
+        GroupName: 'fn',
+        Description: 'fn',
+        VpcId: vpcId,
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: ['0.0.0.0/0'] }],
+      },
+      {
+        GroupId: sgDb,
+        GroupName: 'db',
+        Description: 'db',
+        VpcId: vpcId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, GroupIds: [sgFn] },
+          { IpProtocol: 'tcp', FromPort: 6432, ToPort: 6432, PrefixListIds: [pl] },
+        ],
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: ['0.0.0.0/0'] }],
+      },
+      {
+        GroupId: sgEndpoint,
+        GroupName: 'endpoint',
+        Description: 'endpoint',
+        VpcId: vpcId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: ['10.20.0.0/16'] }],
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: ['0.0.0.0/0'] }],
+      },
+    ],
+    networkAcls: [
+      { NetworkAclId: defaultAcl, VpcId: vpcId, IsDefault: true, Entries: allowAll },
+      { NetworkAclId: acl, VpcId: vpcId, SubnetIds: [dbSubnetA, dbSubnetB], Entries: ACL_ENTRIES },
+    ],
+    vpcEndpoints: [
+      {
+        VpcEndpointId: s3,
+        VpcEndpointType: 'Gateway',
+        VpcId: vpcId,
+        ServiceName: 'com.amazonaws.us-east-1.s3',
+        RouteTableIds: [appTable],
+      },
+      {
+        VpcEndpointId: secrets,
+        VpcEndpointType: 'Interface',
+        VpcId: vpcId,
+        ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+        SubnetIds: [appSubnet],
+        GroupIds: [sgEndpoint],
+        PrivateDnsEnabled: true,
+      },
+    ],
+    networkInterfaces: [
+      {
+        NetworkInterfaceId: eni,
+        SubnetId: dbSubnetA,
+        Description: 'cache',
+        GroupIds: [sgDb],
+        Status: 'available',
+        PrivateIpAddress: '10.20.31.17',
+      },
+    ],
+    dbSubnetGroups: [{ DBSubnetGroupName: 'db-subnets', VpcId: vpcId, SubnetIds: [dbSubnetA, dbSubnetB] }],
+    dbInstances: [
+      {
+        DBInstanceIdentifier: 'orders-db',
+        Engine: 'postgres',
+        DBSubnetGroupName: 'db-subnets',
+        VpcSecurityGroupIds: [sgDb],
+        ...(hash ? { EndpointHash: hash } : {}),
+      },
+    ],
+    dbClusters: [
+      {
+        DBClusterIdentifier: 'orders-cluster',
+        Engine: 'aurora-postgresql',
+        DBSubnetGroupName: 'db-subnets',
+        VpcSecurityGroupIds: [sgDb],
+        ...(clusterHash ? { EndpointHash: clusterHash } : {}),
+      },
+    ],
+  };
+  return { scenario, ids: { vpcId, acl, pl, sgDb, sgEndpoint, s3, secrets, eni, dbSubnetA } };
+}
+
+type Probe = { name: string; run: (aws: Aws) => Promise<unknown> };
+
+type Entry = { Egress?: boolean; RuleNumber?: number };
+const byRule = (a: Entry, b: Entry) =>
+  Number(b.Egress) - Number(a.Egress) || (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0);
+const entryOrder = (entries: Entry[] = []) =>
+  entries.map((e) => `${e.Egress ? 'out' : 'in'}:${e.RuleNumber}`).join(' ');
+
+/**
+ * The answer without $metadata; NACL entries sorted (EC2 does not document their order: the
+ * order each side gave is kept in `entryOrder`, so it is still compared).
+ */
+const result = async (p: Promise<unknown>) => {
+  try {
+    const { $metadata: _m, ...rest } = (await p) as {
+      $metadata?: unknown;
+      NetworkAcls?: { Entries?: Entry[] }[];
+    };
+    for (const acl of (rest as { NetworkAcls?: { Entries?: Entry[]; entryOrder?: string }[] }).NetworkAcls ??
+      []) {
+      acl.entryOrder = entryOrder(acl.Entries);
+      acl.Entries = [...(acl.Entries ?? [])].sort(byRule);
+    }
+    return rest;
+  } catch (error) {
+    const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    return { error: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+};
+
+function probes(ids: Record<string, string>): Probe[] {
+  const inVpc = [{ Name: 'vpc-id', Values: [ids.vpcId ?? ''] }];
+  return [
+    {
+      name: 'DescribeNetworkAcls vpc-id',
+      run: ({ ec2 }) => result(ec2.send(new DescribeNetworkAclsCommand({ Filters: inVpc }))),
+    },
+    {
+      name: 'DescribeNetworkAcls association.subnet-id',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(
+            new DescribeNetworkAclsCommand({
+              Filters: [{ Name: 'association.subnet-id', Values: [ids.dbSubnetA ?? ''] }],
+            }),
+          ),
+        ),
+    },
+    {
+      name: 'DescribeNetworkAcls default=true',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(
+            new DescribeNetworkAclsCommand({ Filters: [...inVpc, { Name: 'default', Values: ['true'] }] }),
+          ),
+        ),
+    },
+    {
+      name: 'DescribeNetworkAcls unknown ID',
+      run: ({ ec2 }) =>
+        result(ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: ['acl-0123456789abcdef0'] }))),
+    },
+    {
+      name: 'DescribeManagedPrefixLists',
+      run: ({ ec2 }) => result(ec2.send(new DescribeManagedPrefixListsCommand({}))),
+    },
+    {
+      name: 'DescribeManagedPrefixLists prefix-list-name s3',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(
+            new DescribeManagedPrefixListsCommand({
+              Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.us-east-1.s3'] }],
+            }),
+          ),
+        ),
+    },
+    {
+      name: 'DescribeManagedPrefixLists unknown ID',
+      run: ({ ec2 }) =>
+        result(ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: ['pl-0123456789abcdef0'] }))),
+    },
+    {
+      name: 'GetManagedPrefixListEntries customer list',
+      run: ({ ec2 }) => result(ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: ids.pl }))),
+    },
+    {
+      name: 'GetManagedPrefixListEntries unknown ID',
+      run: ({ ec2 }) =>
+        result(ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-0123456789abcdef0' }))),
+    },
+    {
+      name: 'DescribeSecurityGroups db, endpoint',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(
+            new DescribeSecurityGroupsCommand({
+              Filters: [{ Name: 'group-id', Values: [ids.sgDb ?? '', ids.sgEndpoint ?? ''] }],
+            }),
+          ),
+        ),
+    },
+    {
+      name: 'DescribeVpcEndpoints',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [ids.s3 ?? '', ids.secrets ?? ''] })),
+        ),
+    },
+    ...(['enableDnsSupport', 'enableDnsHostnames'] as const).map((Attribute) => ({
+      name: `DescribeVpcAttribute ${Attribute}`,
+      run: ({ ec2 }: Aws) =>
+        result(ec2.send(new DescribeVpcAttributeCommand({ VpcId: ids.vpcId, Attribute }))),
+    })),
+    {
+      name: 'DescribeNetworkInterfaces addresses.private-ip-address',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(
+            new DescribeNetworkInterfacesCommand({
+              Filters: [{ Name: 'addresses.private-ip-address', Values: ['10.20.31.17'] }],
+            }),
+          ),
+        ),
+    },
+    {
+      name: 'DescribeNetworkInterfaces group-id',
+      run: ({ ec2 }) =>
+        result(
+          ec2.send(
+            new DescribeNetworkInterfacesCommand({
+              Filters: [{ Name: 'group-id', Values: [ids.sgDb ?? ''] }],
+            }),
+          ),
+        ),
+    },
+    {
+      name: 'DescribeDBInstances orders-db',
+      run: ({ rds }) =>
+        result(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }))),
+    },
+    {
+      name: 'DescribeDBInstances unknown',
+      run: ({ rds }) => result(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' }))),
+    },
+    {
+      name: 'DescribeDBClusters orders-cluster',
+      run: ({ rds }) =>
+        result(rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-cluster' }))),
+    },
+    {
+      name: 'DescribeDBClusters unknown',
+      run: ({ rds }) => result(rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'nope' }))),
+    },
+  ];
+}
+
+/** Generated values that say nothing about the behaviour: IDs of associations, times, hashes. */
+const IGNORED =
+  /(AssociationId|Time|Timestamp|CreateTime|RequestId|ResourceId|DbiResourceId|MacAddress|OwnerId|UserId|requestId|LatestRestorableTime|CACertificateIdentifier|CertificateDetails|AttachmentId)$/;
+
+function diff(path: string, moto: unknown, fake: unknown, out: string[]): void {
+  if (IGNORED.test(path)) return;
+  if (Array.isArray(moto) && Array.isArray(fake)) {
+    if (moto.length !== fake.length)
+      out.push(`${path}: moto has ${moto.length} items, the fake ${fake.length}`);
+    for (let i = 0; i < Math.min(moto.length, fake.length); i++) diff(`${path}[${i}]`, moto[i], fake[i], out);
+    return;
+  }
+  if (moto && fake && typeof moto === 'object' && typeof fake === 'object' && !(moto instanceof Date)) {
+    const keys = new Set([...Object.keys(moto), ...Object.keys(fake)]);
+    for (const k of [...keys].sort()) {
+      const m = (moto as Record<string, unknown>)[k];
+      const f = (fake as Record<string, unknown>)[k];
+      if (m === undefined && f !== undefined) {
+        if (!IGNORED.test(`${path}.${k}`)) out.push(`${path}.${k}: only the fake: ${short(f)}`);
+      } else if (f === undefined && m !== undefined) {
+        if (!IGNORED.test(`${path}.${k}`)) out.push(`${path}.${k}: only moto: ${short(m)}`);
+      } else diff(`${path}.${k}`, m, f, out);
+    }
+    return;
+  }
+  const norm = (v: unknown) => (v instanceof Date ? 'date' : v);
+  if (norm(moto) !== norm(fake)) out.push(`${path}: moto ${short(moto)}, the fake ${short(fake)}`);
+}
+
+const short = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s && s.length > 160 ? `${s.slice(0, 157)}...` : s;
+};
+
+const moto = await startMoto();
+try {
+  const motoAws = clients(moto.url);
+  const { scenario, ids } = await buildInMoto(motoAws);
+  const fake = await startFakeAws({ scenario });
+  try {
+    const fakeAws = clients(fake.url);
+    let differences = 0;
+    for (const probe of probes(ids)) {
+      const out: string[] = [];
+      diff('', await probe.run(motoAws), await probe.run(fakeAws), out);
+      differences += out.length;
+      console.log(`\n## ${probe.name}: ${out.length === 0 ? 'same' : `${out.length} differences`}`);
+      for (const line of out) console.log(`- ${line}`);
+    }
+    console.log(`\n${differences} differences in all.`);
+  } finally {
+    await fake.close();
+  }
+} finally {
+  moto.stop();
+}
