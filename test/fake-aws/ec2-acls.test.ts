@@ -217,7 +217,7 @@ describe('DescribeVpcAttribute', () => {
     try {
       const ec2b = clients(other.url).ec2;
       const hostnames = await ec2b.send(
-        new DescribeVpcAttributeCommand({ VpcId: DEMO_IDS.vpc, Attribute: 'enableDnsHostnames' }),
+        new DescribeVpcAttributeCommand({ VpcId: DEMO_IDS.dedicatedVpc, Attribute: 'enableDnsHostnames' }),
       );
       expect(hostnames.EnableDnsHostnames).toEqual({ Value: false });
       const missing = await failure(
