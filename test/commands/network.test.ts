@@ -24,6 +24,8 @@ import {
   NAT,
   NETWORK_READS,
   OTHER_VPC_SUBNET,
+  openInternet,
+  openServices,
   PRIVATE_A,
   PRIVATE_B,
   PUBLIC_A,
@@ -122,7 +124,7 @@ describe('attach: network preflight', () => {
   it('--dry-run shows the verdict and the findings, and writes nothing', async () => {
     const { code, stderr } = await attach('my-fn', '--subnets', PRIVATE_A, '--sg', SG_ALL, '--dry-run');
     expect(code).toBe(0);
-    expect(stderr).toContain(`Network check: ${VPC_ID} (10.0.0.0/16) · internet: yes via ${NAT}`);
+    expect(stderr).toContain(`Network check: ${VPC_ID} (10.0.0.0/16) · ${openInternet(ec2Mock, NAT)}`);
     expect(stderr).toContain('[SINGLE_AZ]');
     expect(updates()).toBe(0);
   });
@@ -280,7 +282,7 @@ describe('status: network section', () => {
     expect(doc.results[0].network).toMatchObject({
       checked: true,
       vpc: { id: VPC_ID, cidr: '10.0.0.0/16', tenancy: 'default' },
-      verdict: { internet: `internet: yes via ${NAT}`, awsServices: 'AWS services: all via NAT' },
+      verdict: { internet: openInternet(ec2Mock, NAT), awsServices: openServices(ec2Mock) },
     });
     expect(doc.results[0].network.subnets.map((s: { id: string }) => s.id)).toEqual([PRIVATE_A, PRIVATE_B]);
     expect(doc.results[1].network).toBeNull();

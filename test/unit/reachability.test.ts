@@ -320,7 +320,11 @@ interface World {
   egressOnlyInternetGateways?: EgressOnlyInternetGateway[];
   networkAcls?: NetworkAcl[];
   prefixLists?: Array<ManagedPrefixList & { Entries?: Array<{ Cidr?: string }> }>;
-  vpcAttributes?: Array<{ VpcId: string; EnableDnsSupport: { Value: boolean }; EnableDnsHostnames: { Value: boolean } }>;
+  vpcAttributes?: Array<{
+    VpcId: string;
+    EnableDnsSupport: { Value: boolean };
+    EnableDnsHostnames: { Value: boolean };
+  }>;
   minFreeIps?: number;
 }
 

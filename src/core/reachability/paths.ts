@@ -148,7 +148,9 @@ export function hopReason(paths: Pick<NetworkPaths, 'notRead'>, h: Hop): string 
 /** What carries a reachable path: the NAT gateways and endpoints it passes. */
 export function viaOf(p: SubnetPath): string[] {
   const kinds = new Set(['nat-gateway', 'gateway-endpoint', 'interface-endpoint']);
-  return uniq(p.hops.filter((h) => kinds.has(h.kind) && h.status === 'pass' && h.resource).map((h) => h.resource ?? ''));
+  return uniq(
+    p.hops.filter((h) => kinds.has(h.kind) && h.status === 'pass' && h.resource).map((h) => h.resource ?? ''),
+  );
 }
 
 /** How a service's path from one subnet gets there. */
@@ -171,7 +173,9 @@ export function summarize(paths: NetworkPaths, v: TargetVerdict, target: string)
     return {
       id: p.subnetId,
       verdict: p.verdict,
-      reason: h ? hopReason(paths, h) : `every hop passes${viaOf(p).length > 0 ? ` via ${viaOf(p).join(', ')}` : ''}`,
+      reason: h
+        ? hopReason(paths, h)
+        : `every hop passes${viaOf(p).length > 0 ? ` via ${viaOf(p).join(', ')}` : ''}`,
       via: p.verdict === 'reachable' ? viaOf(p) : [],
       missing: missingOf(p),
     };
@@ -190,7 +194,9 @@ export function summarize(paths: NetworkPaths, v: TargetVerdict, target: string)
 export function summaries(paths: NetworkPaths): PathVerdictSummary[] {
   return [
     summarize(paths, paths.internet, 'internet'),
-    ...paths.services.map((v) => summarize(paths, v, v.target.kind === 'service' ? v.target.service : v.label)),
+    ...paths.services.map((v) =>
+      summarize(paths, v, v.target.kind === 'service' ? v.target.service : v.label),
+    ),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { uniq } from '../sets.js';
 import { type CheckContext, deniedAmong, ROUTING_READS } from './check.js';
-import { decidingHop, endpointServices, hopReason, type NetworkPaths, modeOf, pathFrom } from './paths.js';
+import { decidingHop, endpointServices, hopReason, modeOf, type NetworkPaths, pathFrom } from './paths.js';
 import type { NetworkAnalysis, SubnetSummary } from './types.js';
 
 /** Both verdicts follow the routes of every subnet, so they need every routing read. */
@@ -99,9 +99,18 @@ export function awsServicesVerdict(
         own.some(({ p: q }) => q?.verdict === 'reachable' && modeOf(q).endsWith('endpoint'));
       if (word === 'no' && viaEndpoint && !natYes.has(s.id)) continue;
       const h = p ? decidingHop(p) : undefined;
-      const reason = h ? hopReason(paths, h) : 'not traced';
-      const key = `${word}\u0000${reason}`;
-      failing.set(key, { ids: [...(failing.get(key)?.ids ?? []), s.id], reason });
+      const endpoint = p?.hops.find((x) => x.kind === 'interface-endpoint' && x.status === 'pass')?.resource;
+      const reason = !h
+        ? 'not traced'
+        : h.kind === 'sg-ingress' && endpoint && h.status === 'fail'
+          ? `interface endpoint ${endpoint} does not admit tcp 443 from the function`
+          : hopReason(paths, h);
+      // One entry per deciding hop (same rule, same resource), whatever subnet it was seen from.
+      const key = `${word}\u0000${h ? `${h.kind} ${h.resource ?? ''} ${h.subnetId ?? ''}` : reason}`;
+      failing.set(key, {
+        ids: [...(failing.get(key)?.ids ?? []), s.id],
+        reason: failing.get(key)?.reason ?? reason,
+      });
     }
     for (const mode of ['gateway endpoint', 'interface endpoint'] as const) {
       const from = modes.get(mode) ?? [];
@@ -118,13 +127,18 @@ export function awsServicesVerdict(
   const parts: string[] = [];
   const others = exceptions.length > 0 || reached.size > 0 || partial.length > 0 ? 'all others' : 'all';
   if (natYes.size === ids.length) parts.push(exceptions.length > 0 ? `${others} via NAT` : 'all via NAT');
-  else if (natYes.size > 0) parts.push(`${exceptions.length > 0 ? others : 'all'} via NAT from ${[...natYes].join(', ')} only`);
+  else if (natYes.size > 0)
+    parts.push(`${exceptions.length > 0 ? others : 'all'} via NAT from ${[...natYes].join(', ')} only`);
   const unknown = subnets.filter((s) => s.internet.reachable === 'unknown');
   if (unknown.length > 0) {
     parts.push(
       unknown.every((s) => s.internet.kind === 'other')
         ? `others depend on ${uniq(unknown.map((s) => s.internet.via ?? 'the route table')).join(', ')}`
-        : `others unknown (${uniq(unknown.map((s) => `${s.id}: ${s.internet.reason ?? '?'}`)).join('; ')})`,
+        : `others unknown (${
+            uniq(unknown.map((s) => s.internet.reason)).length === 1
+              ? (unknown[0]?.internet.reason ?? '?')
+              : unknown.map((s) => `${s.id}: ${s.internet.reason ?? '?'}`).join('; ')
+          })`,
     );
   }
   const gateway = reached.get('gateway endpoint') ?? [];

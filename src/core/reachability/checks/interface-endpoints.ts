@@ -62,7 +62,9 @@ export const interfaceEndpoints: Check = {
       code: 'VPC_DNS_DISABLED',
       subject: vpcId,
       message: `VPC ${vpcId} has ${off.join(' and ')} off, so private DNS of its interface endpoints (${services.join(', ')}) has no effect: ${support ? 'their default hostnames resolve to public addresses, reached only through a NAT gateway' : "the VPC's resolver does not answer, so the hostnames resolve only through custom DNS servers"}.`,
-      fix: off.map((a) => vpcAttributeFix(vpcId, a === 'enableDnsSupport' ? 'support' : 'hostnames')).join(' && '),
+      fix: off
+        .map((a) => vpcAttributeFix(vpcId, a === 'enableDnsSupport' ? 'support' : 'hostnames'))
+        .join(' && '),
     });
   },
 };

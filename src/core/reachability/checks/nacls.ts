@@ -1,10 +1,14 @@
 import { uniq } from '../../sets.js';
 import type { Check } from '../check.js';
-import { hopText } from '../paths.js';
 import type { Hop } from '../path/index.js';
+import { hopText } from '../paths.js';
 import type { Finding } from '../types.js';
 
-type Code = 'NACL_BLOCKS_OUTBOUND' | 'NACL_BLOCKS_RETURN' | 'NAT_SUBNET_NACL_BLOCKS' | 'ENDPOINT_SUBNET_NACL_BLOCKS';
+type Code =
+  | 'NACL_BLOCKS_OUTBOUND'
+  | 'NACL_BLOCKS_RETURN'
+  | 'NAT_SUBNET_NACL_BLOCKS'
+  | 'ENDPOINT_SUBNET_NACL_BLOCKS';
 
 const RETURN_KINDS = new Set<Hop['kind']>(['nacl-return-inbound', 'nacl-return-outbound']);
 
@@ -45,7 +49,8 @@ export const nacls: Check = {
       const acl = h.resource ?? 'the network ACL';
       const fromList = uniq(from);
       const what = uniq(targets);
-      const reach = what.length > 3 ? `${what.slice(0, 3).join(', ')} and ${what.length - 3} more` : what.join(', ');
+      const reach =
+        what.length > 3 ? `${what.slice(0, 3).join(', ')} and ${what.length - 3} more` : what.join(', ');
       const where = h.subnetId
         ? `of ${code === 'NAT_SUBNET_NACL_BLOCKS' ? "the NAT gateway's" : "the interface endpoint's"} subnet ${h.subnetId}`
         : `of subnet ${fromList.join(', ')}`;

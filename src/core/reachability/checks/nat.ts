@@ -1,6 +1,6 @@
 import { type Check, ROUTING_READS } from '../check.js';
-import { pathFrom } from '../paths.js';
 import { READ } from '../path/index.js';
+import { pathFrom } from '../paths.js';
 import type { Finding } from '../types.js';
 
 /**

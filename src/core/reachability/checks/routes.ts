@@ -1,7 +1,7 @@
 import { uniq } from '../../sets.js';
 import { type Check, ROUTING_READS } from '../check.js';
-import { decidingHop, hopReason, pathFrom } from '../paths.js';
 import type { Hop, SubnetPath } from '../path/index.js';
+import { decidingHop, hopReason, pathFrom } from '../paths.js';
 import { effectiveRouteTable, gatewayServicesForTable } from '../routes.js';
 import type { InternetKind, SubnetInternet } from '../types.js';
 
@@ -50,7 +50,10 @@ function routeKind(taken: readonly TakenRoute[]): { kind: InternetKind; via?: st
 }
 
 /** The state a route kind implies by itself, and its short reason (the verdict line's words). */
-function kindReason(kind: InternetKind, via: string | undefined): { state: 'no' | 'unknown'; reason: string } | undefined {
+function kindReason(
+  kind: InternetKind,
+  via: string | undefined,
+): { state: 'no' | 'unknown'; reason: string } | undefined {
   if (kind === 'isolated') return { state: 'no', reason: 'no default route' };
   if (kind === 'blackhole') return { state: 'no', reason: `blackhole route to ${via ?? '?'}` };
   if (kind === 'public-no-internet') return { state: 'no', reason: 'public subnet' };
@@ -86,7 +89,8 @@ export const defaultRoutes: Check = {
         });
       } else {
         const { kind, via, dests } = routeKind(takenRoutes(path));
-        const reachable = path?.verdict === 'reachable' ? 'yes' : path?.verdict === 'unreachable' ? 'no' : 'unknown';
+        const reachable =
+          path?.verdict === 'reachable' ? 'yes' : path?.verdict === 'unreachable' ? 'no' : 'unknown';
         const implied = kindReason(kind, via);
         const deciding = path ? decidingHop(path) : undefined;
         let reason: string | undefined;
