@@ -349,8 +349,8 @@ function contradictions(a: NetworkAnalysis): string[] {
         out.push(`${f.code} beside "${a.verdict.awsServices}"`);
     }
   }
-  if (/all via NAT(;|$)/.test(a.verdict.awsServices) && !yes)
-    out.push(`"all via NAT" beside "${a.verdict.internet}"`);
+  if (/all via NAT(;|$)/.test(a.verdict.awsServices) && internetPath?.verdict !== 'reachable')
+    out.push(`"all via NAT" but the internet path is ${internetPath?.verdict}`);
   for (const part of a.verdict.awsServices.replace(/^AWS services: /, '').split('; ')) {
     const m = /^(.+) via (gateway|interface) endpoints$/.exec(part);
     for (const svc of m?.[1]?.split(', ') ?? []) {
