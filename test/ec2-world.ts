@@ -177,6 +177,12 @@ export function openServices(ec2: AwsClientStub<EC2Client>): string {
   return pathsRead(ec2) ? 'AWS services: all via NAT' : `AWS services: others unknown (${NACLS_NOT_READ})`;
 }
 
+/**
+ * DescribeSubnets calls of one check: with the path reads, a second one reads the subnets of
+ * the NAT gateways and interface endpoints that the first (the requested IDs) did not.
+ */
+export const subnetCalls = (ec2: AwsClientStub<EC2Client>) => (pathsRead(ec2) ? 2 : 1);
+
 const NACLS_NOT_READ = 'network ACLs not checked (not read: ec2:DescribeNetworkAcls)';
 const pathsRead = (ec2: AwsClientStub<EC2Client>) => ec2.commandCalls(DescribeNetworkAclsCommand).length > 0;
 

@@ -31,6 +31,7 @@ import {
   PUBLIC_A,
   SG_ALL,
   serveEc2World,
+  subnetCalls,
   VPC_ID,
 } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
@@ -81,7 +82,7 @@ describe('attach: network preflight', () => {
       `Error: Not found in region us-east-1: subnet ${MISSING_SUBNET}, security group ${MISSING_SG}.`,
     );
     expect(lambdaMock.calls()).toHaveLength(0);
-    expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(subnetCalls(ec2Mock));
   });
 
   it('stops on subnets from two VPCs (exit 2) unless --force is given', async () => {
@@ -195,9 +196,9 @@ describe('attach: network preflight', () => {
     );
     expect(code).toBe(0);
     expect(updates()).toBe(3);
-    expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(subnetCalls(ec2Mock));
     expect(ec2Calls(DescribeRouteTablesCommand)).toBe(1);
-    expect(networkReads()).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(networkReads()).toEqual([subnetCalls(ec2Mock), 1, 1, 1, 1, 1, 1]);
   });
 
   it('warns and attaches when EC2 reads are denied', async () => {
@@ -292,9 +293,9 @@ describe('status: network section', () => {
     lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     await status('status', 'fn-a', 'fn-b', 'fn-c');
     expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
-    expect(ec2Calls(DescribeSubnetsCommand)).toBe(1);
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(subnetCalls(ec2Mock));
     expect(ec2Calls(DescribeVpcEndpointsCommand)).toBe(1);
-    expect(networkReads()).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(networkReads()).toEqual([subnetCalls(ec2Mock), 1, 1, 1, 1, 1, 1]);
   });
 
   it('--no-network makes no EC2 call and prints no network rows', async () => {

@@ -343,7 +343,7 @@ function contradictions(a: NetworkAnalysis): string[] {
       f.code === 'SG_EGRESS_NOT_PROVED';
     if (says && yes) out.push(`${f.code} beside "${a.verdict.internet}"`);
     if (f.code === 'ENDPOINT_SG_BLOCKS') {
-      const svc = /\((\S+)\) answers/.exec(f.message)?.[1] ?? '?';
+      const svc = /\((\S+)\) (answers|has private DNS)/.exec(f.message)?.[1] ?? '?';
       const viaIface = a.verdict.awsServices.split('; ').find((p) => p.endsWith('via interface endpoints'));
       if (viaIface?.split(' via ')[0]?.split(', ').includes(svc))
         out.push(`${f.code} beside "${a.verdict.awsServices}"`);

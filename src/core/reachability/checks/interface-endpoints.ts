@@ -13,7 +13,10 @@ export const interfaceEndpoints: Check = {
   name: 'interface-endpoints',
   reads: [],
   run({ subnets, input, paths, vpcId, afterRequested, region, add }) {
-    const blocked = new Map<string, { service: string; from: string[]; fix?: string; groups: string }>();
+    const blocked = new Map<
+      string,
+      { service: string; from: string[]; fix?: string; groups: string; dnsProved: boolean }
+    >();
     for (const trace of paths.services) {
       if (trace.target.kind !== 'service') continue;
       const service = trace.target.service;
@@ -21,13 +24,14 @@ export const interfaceEndpoints: Check = {
         const ep = p.hops.find((h) => h.kind === 'interface-endpoint' && h.status === 'pass')?.resource;
         const denied = p.hops.find((h) => h.kind === 'sg-ingress' && h.status === 'fail');
         if (!ep || !denied) continue;
-        const entry = blocked.get(ep) ?? { service, from: [], groups: denied.resource ?? '' };
+        const dnsProved = p.hops.some((h) => h.kind === 'dns' && h.status === 'pass');
+        const entry = blocked.get(ep) ?? { service, from: [], groups: denied.resource ?? '', dnsProved };
         entry.from.push(p.subnetId);
         if (denied.fix) entry.fix = denied.fix;
         blocked.set(ep, entry);
       }
     }
-    for (const [ep, { service, from, fix }] of blocked) {
+    for (const [ep, { service, from, fix, dnsProved }] of blocked) {
       const groups =
         input.vpcEndpoints
           .find((e) => e.VpcEndpointId === ep)
@@ -38,7 +42,7 @@ export const interfaceEndpoints: Check = {
         severity: 'warning',
         code: 'ENDPOINT_SG_BLOCKS',
         subject: ep,
-        message: `Interface endpoint ${ep} (${service}) answers ${service}'s hostname, but its security groups (${groups}) do not admit tcp 443 from the function in ${list.join(', ')}: calls to ${service} time out there, so the endpoint is not counted as a way to reach it.`,
+        message: `Interface endpoint ${ep} (${service}) ${dnsProved ? `answers ${service}'s hostname` : `has private DNS on (whether the VPC's DNS attributes let it answer ${service}'s hostname was not checked)`}, but its security groups (${groups}) do not admit tcp 443 from the function in ${list.join(', ')}: calls to ${service} through it time out, so the endpoint is not counted as a way to reach it.`,
         fix: fix ?? `Allow tcp 443 from the function's security group in ${groups}.`,
       });
     }
