@@ -418,20 +418,20 @@ const ENDPOINTS: Record<string, (w: World) => void> = {
 };
 
 describe('no verdict line contradicts a finding printed beside it', () => {
-  const combos = Object.entries(ROUTES).flatMap(([r, route_]) =>
+  const combos = (r: string) =>
     Object.entries(EGRESS).flatMap(([e, egress]) =>
       Object.entries(ACLS).flatMap(([n, nacl]) =>
         Object.entries(ENDPOINTS).map(([p, endpoint]) => ({
           name: `${r}/${e}/${n}/${p}`,
-          steps: [route_, egress, nacl, endpoint],
+          steps: [ROUTES[r] ?? (() => {}), egress, nacl, endpoint],
         })),
       ),
-    ),
-  );
+    );
 
-  it(`holds over ${combos.length} layouts`, () => {
+  // Every combination of routes × egress × ACLs × endpoints (8 × 8 × 7 × 5), one route at a time.
+  it.each(Object.keys(ROUTES))('routes %s: every egress, ACL and endpoint layout', (r) => {
     const bad: string[] = [];
-    for (const { name, steps } of combos) {
+    for (const { name, steps } of combos(r)) {
       const w = world();
       for (const step of steps) step(w);
       for (const c of contradictions(analyze(w))) bad.push(`${name}: ${c}`);
