@@ -4,14 +4,19 @@ import {
   type AttachmentStatus,
   DescribeEgressOnlyInternetGatewaysCommand,
   DescribeInternetGatewaysCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   type EC2Client,
   type Filter,
+  GetManagedPrefixListEntriesCommand,
+  type NetworkAcl,
   type RouteTable,
   type SecurityGroup,
   type Subnet,
@@ -72,6 +77,19 @@ export function ec2World() {
         Associations: [{ SubnetId: PUBLIC_A, Main: false }],
       },
     ] as RouteTable[],
+    /** Each VPC's default ACL (allow all both ways): no subnet has an explicit association. */
+    networkAcls: [VPC_ID, OTHER_VPC_ID].map(
+      (VpcId, i): NetworkAcl => ({
+        NetworkAclId: `acl-0a1b2c3d4e5f6007${i}`,
+        VpcId,
+        IsDefault: true,
+        Associations: [],
+        Entries: [true, false].flatMap((Egress) => [
+          { RuleNumber: 100, Egress, RuleAction: 'allow' as const, Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+          { RuleNumber: 32767, Egress, RuleAction: 'deny' as const, Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+        ]),
+      }),
+    ),
   };
 }
 
@@ -131,8 +149,42 @@ function answerFromWorld(ec2: AwsClientStub<EC2Client>, world: ReturnType<typeof
     InternetGateways: [{ InternetGatewayId: IGW, Attachments: [{ VpcId: VPC_ID, State: attachedState }] }],
   });
   ec2.on(DescribeEgressOnlyInternetGatewaysCommand).resolves({ EgressOnlyInternetGateways: [] });
+  // The path reads (describeNetwork makes them once the service layer reads paths).
+  ec2
+    .on(DescribeNetworkAclsCommand)
+    .callsFake(({ Filters }) => ({ NetworkAcls: inVpc(world.networkAcls, Filters) }));
+  ec2.on(DescribeVpcAttributeCommand).callsFake(({ VpcId, Attribute }) => ({
+    VpcId,
+    ...(Attribute === 'enableDnsSupport' ? { EnableDnsSupport: { Value: true } } : {}),
+    ...(Attribute === 'enableDnsHostnames' ? { EnableDnsHostnames: { Value: true } } : {}),
+  }));
+  ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+  ec2.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
   return world;
 }
+
+/**
+ * The internet verdict of a layout whose path is open: `yes via …` once describeNetwork reads
+ * the network ACLs (the service layer's `paths` reads), else unknown, naming the read not made.
+ * Either way never a `yes` that was not proved.
+ */
+export function openInternet(ec2: AwsClientStub<EC2Client>, via: string): string {
+  return pathsRead(ec2) ? `internet: yes via ${via}` : `internet: unknown (${NACLS_NOT_READ})`;
+}
+
+/** The AWS services verdict of the same layout. */
+export function openServices(ec2: AwsClientStub<EC2Client>): string {
+  return pathsRead(ec2) ? 'AWS services: all via NAT' : `AWS services: others unknown (${NACLS_NOT_READ})`;
+}
+
+/**
+ * DescribeSubnets calls of one check: with the path reads, a second one reads the subnets of
+ * the NAT gateways and interface endpoints that the first (the requested IDs) did not.
+ */
+export const subnetCalls = (ec2: AwsClientStub<EC2Client>) => (pathsRead(ec2) ? 2 : 1);
+
+const NACLS_NOT_READ = 'network ACLs not checked (not read: ec2:DescribeNetworkAcls)';
+const pathsRead = (ec2: AwsClientStub<EC2Client>) => ec2.commandCalls(DescribeNetworkAclsCommand).length > 0;
 
 export const denied = (action: string) =>
   Object.assign(new Error(`You are not authorized to perform: ec2:${action}`), {

@@ -39,17 +39,19 @@ export function routeVerdict(s: SubnetSummary): string {
   const base =
     n.kind === 'nat' && n.reachable === 'yes'
       ? `internet via ${n.via ?? 'a NAT gateway'}`
-      : n.kind === 'nat'
-        ? `no internet (${n.reason ?? 'NAT gateway unusable'})`
-        : n.kind === 'public-no-internet'
-          ? `public subnet: no internet (0.0.0.0/0 → ${n.via ?? 'igw'}, no public IP)`
-          : n.kind === 'isolated'
-            ? 'isolated: no default route'
-            : n.kind === 'blackhole'
-              ? `no internet (${n.reason ?? 'blackhole route'})`
-              : n.kind === 'other'
-                ? `0.0.0.0/0 → ${n.via ?? '?'} (not checked)`
-                : (n.reason ?? 'route table unknown');
+      : n.kind === 'nat' && n.reachable === 'unknown'
+        ? `internet via ${n.via ?? 'a NAT gateway'} not proved (${n.reason ?? 'unknown'})`
+        : n.kind === 'nat'
+          ? `no internet (${n.reason ?? 'NAT gateway unusable'})`
+          : n.kind === 'public-no-internet'
+            ? `public subnet: no internet (0.0.0.0/0 → ${n.via ?? 'igw'}, no public IP)`
+            : n.kind === 'isolated'
+              ? 'isolated: no default route'
+              : n.kind === 'blackhole'
+                ? `no internet (${n.reason ?? 'blackhole route'})`
+                : n.kind === 'other'
+                  ? `0.0.0.0/0 → ${n.via ?? '?'} (not checked)`
+                  : (n.reason ?? 'route table unknown');
   const endpoints = s.gatewayEndpointServices;
   return endpoints.length > 0 ? `${base}; ${endpoints.join(', ')} via gateway endpoint` : base;
 }

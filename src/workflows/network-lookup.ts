@@ -1,17 +1,42 @@
 import type { DesiredVpc, VpcSettings } from '../core/plan.js';
-import { analyzeNetwork, type NetworkAnalysis, partialCheckReason } from '../core/reachability/analyze.js';
+import {
+  analyzeNetwork,
+  type Ec2ManagedPrefixList,
+  type Ec2NetworkAcl,
+  type Ec2NetworkInterface,
+  type Ec2VpcAttributes,
+  type NetworkAnalysis,
+  type NetworkInput,
+  partialCheckReason,
+} from '../core/reachability/analyze.js';
 import type { CliError } from '../errors.js';
 import type { NetworkFacts, NetworkQuery } from '../services/network.js';
 import type { RunDeps } from './deps.js';
 
 export type Lookup = { facts: NetworkFacts } | { skipped: string; error: CliError };
 
+/**
+ * The path facts describeNetwork adds when asked with `paths` (NACLs, prefix lists and their
+ * entries, the VPCs' DNS attributes, interfaces): structurally, so that facts without them (an
+ * older service layer) still type-check; then the verdicts that need them say "not read".
+ */
+interface PathFactsLike {
+  networkAcls: readonly Ec2NetworkAcl[];
+  prefixLists: readonly Ec2ManagedPrefixList[];
+  prefixListEntries: Readonly<Record<string, ReadonlyArray<{ Cidr?: string | undefined }>>>;
+  vpcDnsAttributes: readonly Ec2VpcAttributes[];
+  networkInterfaces: readonly Ec2NetworkInterface[];
+}
+type FactsWithPaths = NetworkFacts & { paths?: PathFactsLike | undefined };
+
 /** One round of EC2 describe calls for the whole command; a denied read becomes a reason to skip. */
 export async function lookUpNetwork(deps: RunDeps, query: Omit<NetworkQuery, 'signal'>): Promise<Lookup> {
   const { describeNetwork, Ec2ReadDenied } = await import('../services/network.js');
   try {
     const ec2 = await deps.aws.ec2();
-    return { facts: await describeNetwork(ec2, { ...query, signal: deps.signal }) };
+    // `paths: {}`: the reads the verdicts' paths need, with no target beyond the function's own.
+    const withPaths: NetworkQuery & { paths?: object } = { ...query, paths: {}, signal: deps.signal };
+    return { facts: await describeNetwork(ec2, withPaths) };
   } catch (error) {
     if (error instanceof Ec2ReadDenied) return { skipped: error.message, error };
     throw error;
@@ -28,6 +53,7 @@ export const partialReason = (facts: NetworkFacts) => partialCheckReason(facts.d
 export function analyze(facts: NetworkFacts, region: string, vpc: VpcSettings | DesiredVpc): NetworkAnalysis {
   return analyzeNetwork({
     ...facts,
+    ...pathInput(facts),
     region,
     requested: {
       subnetIds: [...vpc.subnetIds],
@@ -36,4 +62,19 @@ export function analyze(facts: NetworkFacts, region: string, vpc: VpcSettings | 
     },
     deniedReads: facts.deniedActions,
   });
+}
+
+/** The path facts as the analysis takes them (a prefix list with its entries); none when not read. */
+export function pathInput(facts: NetworkFacts): Partial<NetworkInput> {
+  const paths = (facts as FactsWithPaths).paths;
+  if (!paths) return {};
+  return {
+    networkAcls: paths.networkAcls,
+    prefixLists: paths.prefixLists.map((pl) => {
+      const entries = pl.PrefixListId ? paths.prefixListEntries[pl.PrefixListId] : undefined;
+      return entries ? { ...pl, Entries: entries } : pl;
+    }),
+    vpcAttributes: paths.vpcDnsAttributes,
+    networkInterfaces: paths.networkInterfaces,
+  };
 }

@@ -127,6 +127,45 @@ function input(): NetworkInput {
     egressOnlyInternetGateways: [
       { EgressOnlyInternetGatewayId: EIGW, Attachments: [{ VpcId: VPC, State: 'attached' }] },
     ],
+    networkAcls: [
+      {
+        NetworkAclId: 'acl-0aaaaaaaaaaaaaaa0',
+        VpcId: VPC,
+        IsDefault: true,
+        Entries: [true, false].flatMap((Egress) => [
+          { RuleNumber: 100, Egress, RuleAction: 'allow', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+          { RuleNumber: 101, Egress, RuleAction: 'allow', Protocol: '-1', Ipv6CidrBlock: '::/0' },
+          { RuleNumber: 32767, Egress, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+          { RuleNumber: 32768, Egress, RuleAction: 'deny', Protocol: '-1', Ipv6CidrBlock: '::/0' },
+        ]),
+        Associations: [NAT_SUBNET, ISOLATED_SUBNET, PUBLIC_SUBNET].map((SubnetId) => ({ SubnetId })),
+      },
+    ],
+    prefixLists: [
+      {
+        PrefixListId: 'pl-6da54004',
+        PrefixListName: `com.amazonaws.${REGION}.s3`,
+        AddressFamily: 'IPv4',
+        Entries: [{ Cidr: '3.5.64.0/21' }, { Cidr: '52.218.0.0/17' }],
+      },
+    ],
+    vpcAttributes: [{ VpcId: VPC, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } }],
+  };
+}
+
+/** The fixture with a group allowing all outbound traffic, so that the NAT subnet reaches the internet. */
+function openInput(): NetworkInput {
+  const i = input();
+  return {
+    ...i,
+    securityGroups: [
+      {
+        GroupId: SG,
+        GroupName: 'web',
+        VpcId: VPC,
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
+    ],
   };
 }
 
@@ -138,6 +177,9 @@ const EMPTIED: Record<string, (i: NetworkInput) => NetworkInput> = {
   'ec2:DescribeVpcEndpoints': (i) => ({ ...i, vpcEndpoints: [] }),
   'ec2:DescribeInternetGateways': (i) => ({ ...i, internetGateways: [] }),
   'ec2:DescribeEgressOnlyInternetGateways': (i) => ({ ...i, egressOnlyInternetGateways: [] }),
+  'ec2:DescribeNetworkAcls': (i) => ({ ...i, networkAcls: [] }),
+  'ec2:DescribeManagedPrefixLists': (i) => ({ ...i, prefixLists: [] }),
+  'ec2:DescribeVpcAttribute': (i) => ({ ...i, vpcAttributes: [] }),
 };
 
 function analyzeDenied(deniedReads: string[], base = input()): NetworkAnalysis {
@@ -172,7 +214,7 @@ const unroutedSubnets = [
 ];
 
 describe('the fixture with every read allowed', () => {
-  it('has routing findings to drop, and an internet verdict of yes to lose', () => {
+  it('has routing findings to drop, and an internet verdict of no (only tcp 80 goes out) to lose', () => {
     const a = analyzeDenied([]);
     expect(a.findings.map((f) => f.code)).toEqual([
       'BLACKHOLE_ROUTE',
@@ -182,10 +224,14 @@ describe('the fixture with every read allowed', () => {
       'SG_NO_HTTPS_EGRESS',
       'ENDPOINT_PRIVATE_DNS_DISABLED',
     ]);
+    // Was "depends on the subnet (NAT subnet: yes …)" beside SG_NO_HTTPS_EGRESS: tcp 80 is not 443.
     expect(a.verdict.internet).toBe(
+      `internet: no (${NAT_SUBNET}: no egress rule of ${SG} allows tcp 443 to the internet; ${ISOLATED_SUBNET}: no default route)`,
+    );
+    expect(a.subnets.map((s) => s.internet.reachable)).toEqual(['no', 'no']);
+    expect(analyzeNetwork(openInput()).verdict.internet).toBe(
       `internet: depends on the subnet (${NAT_SUBNET}: yes via ${NAT}; ${ISOLATED_SUBNET}: no, no default route)`,
     );
-    expect(a.subnets.map((s) => s.internet.reachable)).toEqual(['yes', 'no']);
     expect(a.subnets[1]?.gatewayEndpointServices).toEqual(['s3']);
     expect(a.endpoints.map((e) => e.id)).toEqual([VPCE_S3, VPCE_KMS]);
   });
@@ -262,7 +308,7 @@ describe('a denied DescribeVpcs alone', () => {
   it('changes nothing but the VPC details it would have given', () => {
     const withoutVpcs = analyzeNetwork({ ...input(), vpcs: [] });
     expect(analyzeDenied(['ec2:DescribeVpcs'])).toEqual(withoutVpcs);
-    expect(withoutVpcs.verdict.internet).toContain(`${NAT_SUBNET}: yes via ${NAT}`);
+    expect(withoutVpcs.verdict.internet).toContain(`${ISOLATED_SUBNET}: no default route`);
   });
 
   it('drops the tenancy check, not the mixed-VPC check', () => {
@@ -278,10 +324,30 @@ describe('a denied DescribeVpcs alone', () => {
   });
 });
 
-describe('a denied read no check declares', () => {
-  it('leaves every check running', () => {
-    expect(analyzeNetwork({ ...input(), deniedReads: ['ec2:DescribeNetworkAcls'] })).toEqual(
-      analyzeNetwork(input()),
+describe('a denied path read', () => {
+  it.each([
+    ['ec2:DescribeNetworkAcls', 'network ACLs not checked (no permission for ec2:DescribeNetworkAcls)'],
+  ])('%s: the internet is unknown where it was yes, naming the read', (read, reason) => {
+    const a = analyzeDenied([read], openInput());
+    expect(a.verdict.internet).toBe(
+      `internet: depends on the subnet (${NAT_SUBNET}: unknown, ${reason}; ${ISOLATED_SUBNET}: no, no default route)`,
+    );
+    expect(a.verdict.internet).not.toContain('yes');
+    expect(a.ok).toBe(true);
+  });
+
+  it('is "not read" rather than denied when the input carries no ACLs at all', () => {
+    const { networkAcls: _, ...rest } = openInput();
+    const a = analyzeNetwork(rest);
+    expect(a.verdict.internet).toContain(
+      `${NAT_SUBNET}: unknown, network ACLs not checked (not read: ec2:DescribeNetworkAcls)`,
+    );
+  });
+
+  it('leaves the routing findings as they were', () => {
+    const codes = (x: NetworkAnalysis) => x.findings.map((f) => f.code);
+    expect(codes(analyzeDenied(['ec2:DescribeNetworkAcls', 'ec2:DescribeVpcAttribute']))).toEqual(
+      codes(analyzeNetwork(input())),
     );
   });
 });

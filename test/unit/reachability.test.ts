@@ -2,16 +2,22 @@ import type {
   AttachmentStatus,
   DescribeEgressOnlyInternetGatewaysCommandOutput,
   DescribeInternetGatewaysCommandOutput,
+  DescribeManagedPrefixListsCommandOutput,
   DescribeNatGatewaysCommandOutput,
+  DescribeNetworkAclsCommandOutput,
   DescribeRouteTablesCommandOutput,
   DescribeSecurityGroupsCommandOutput,
   DescribeSubnetsCommandOutput,
+  DescribeVpcAttributeCommandOutput,
   DescribeVpcEndpointsCommandOutput,
   DescribeVpcsCommandOutput,
   EgressOnlyInternetGateway,
   InternetGateway,
   IpPermission,
+  ManagedPrefixList,
   NatGateway,
+  NetworkAcl,
+  NetworkAclEntry,
   Route,
   RouteTable,
   SecurityGroup,
@@ -312,7 +318,70 @@ interface World {
   natGateways: NatGateway[];
   internetGateways?: InternetGateway[];
   egressOnlyInternetGateways?: EgressOnlyInternetGateway[];
+  networkAcls?: NetworkAcl[];
+  prefixLists?: Array<ManagedPrefixList & { Entries?: Array<{ Cidr?: string }> }>;
+  vpcAttributes?: Array<{
+    VpcId: string;
+    EnableDnsSupport: { Value: boolean };
+    EnableDnsHostnames: { Value: boolean };
+  }>;
   minFreeIps?: number;
+}
+
+const aclEntry = (n: number, egress: boolean, action: 'allow' | 'deny', cidr: string): NetworkAclEntry => ({
+  RuleNumber: n,
+  Egress: egress,
+  RuleAction: action,
+  Protocol: '-1',
+  ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
+});
+
+/** The VPC's default network ACL as DescribeNetworkAcls returns it: allow all, both ways, then `*`. */
+function defaultAcl(subnetIds: string[], vpcId = VPC): NetworkAcl {
+  return {
+    NetworkAclId: 'acl-0aaaaaaaaaaaaaaa0',
+    VpcId: vpcId,
+    IsDefault: true,
+    OwnerId: ACCOUNT,
+    Entries: [true, false].flatMap((egress) => [
+      aclEntry(100, egress, 'allow', '0.0.0.0/0'),
+      aclEntry(101, egress, 'allow', '::/0'),
+      aclEntry(32767, egress, 'deny', '0.0.0.0/0'),
+      aclEntry(32768, egress, 'deny', '::/0'),
+    ]),
+    Associations: subnetIds.map((SubnetId, i) => ({
+      NetworkAclAssociationId: `aclassoc-0${i}`,
+      NetworkAclId: 'acl-0aaaaaaaaaaaaaaa0',
+      SubnetId,
+    })),
+    Tags: [],
+  };
+}
+
+/** The AWS-managed prefix lists of the gateway services, with entries (GetManagedPrefixListEntries). */
+const servicePrefixLists = (): NonNullable<World['prefixLists']> => [
+  {
+    PrefixListId: PL_S3,
+    PrefixListName: `com.amazonaws.${REGION}.s3`,
+    AddressFamily: 'IPv4',
+    OwnerId: 'AWS',
+    Entries: [{ Cidr: '3.5.64.0/21' }, { Cidr: '52.218.0.0/17' }, { Cidr: '52.92.0.0/17' }],
+  },
+  {
+    PrefixListId: PL_DDB,
+    PrefixListName: `com.amazonaws.${REGION}.dynamodb`,
+    AddressFamily: 'IPv4',
+    OwnerId: 'AWS',
+    Entries: [{ Cidr: '52.94.24.0/23' }, { Cidr: '52.119.240.0/21' }],
+  },
+];
+
+/** The interface endpoints' group: tcp 443 from the VPC, as the console creates it. */
+function endpointGroup(): SecurityGroup {
+  return {
+    ...sg('sg-0aaaaaaaaaaaaaaa0', [], 'endpoints'),
+    IpPermissions: [tcp(443, 443, { IpRanges: [{ CidrIp: '10.0.0.0/16' }] })],
+  };
 }
 
 /** A healthy VPC: two private subnets in two AZs, each routed to its own NAT in a public subnet. */
@@ -325,7 +394,7 @@ function world(): World {
       subnet(PUB_A, 'eu-west-1a', '10.0.101.0/24', { MapPublicIpOnLaunch: true }),
       subnet(PUB_B, 'eu-west-1b', '10.0.102.0/24', { MapPublicIpOnLaunch: true }),
     ],
-    securityGroups: [sg(SG, [allTraffic])],
+    securityGroups: [sg(SG, [allTraffic]), endpointGroup()],
     vpcs: [vpc(VPC)],
     routeTables: [
       table(RTB_MAIN, [localRoute], [], true),
@@ -335,6 +404,9 @@ function world(): World {
     ],
     vpcEndpoints: [],
     natGateways: [nat(NAT_A, PUB_A), nat(NAT_B, PUB_B)],
+    networkAcls: [defaultAcl([PRIV_A, PRIV_B, PUB_A, PUB_B])],
+    prefixLists: servicePrefixLists(),
+    vpcAttributes: [{ VpcId: VPC, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } }],
   };
 }
 
@@ -1086,6 +1158,9 @@ describe('type compatibility with @aws-sdk/client-ec2', () => {
       nats: DescribeNatGatewaysCommandOutput;
       igws: DescribeInternetGatewaysCommandOutput;
       eigws: DescribeEgressOnlyInternetGatewaysCommandOutput;
+      acls: DescribeNetworkAclsCommandOutput;
+      lists: DescribeManagedPrefixListsCommandOutput;
+      dns: DescribeVpcAttributeCommandOutput[];
     }): NetworkAnalysis =>
       analyzeNetwork({
         requested: { subnetIds: [PRIV_A], securityGroupIds: [SG], ipv6DualStack: false },
@@ -1098,6 +1173,9 @@ describe('type compatibility with @aws-sdk/client-ec2', () => {
         natGateways: o.nats.NatGateways ?? [],
         internetGateways: o.igws.InternetGateways,
         egressOnlyInternetGateways: o.eigws.EgressOnlyInternetGateways,
+        networkAcls: o.acls.NetworkAcls ?? [],
+        prefixLists: o.lists.PrefixLists ?? [],
+        vpcAttributes: o.dns,
       });
     const meta = { $metadata: {} };
     const w = world();
@@ -1110,6 +1188,10 @@ describe('type compatibility with @aws-sdk/client-ec2', () => {
       nats: { ...meta, NatGateways: w.natGateways },
       igws: { ...meta, InternetGateways: [internetGateway] },
       eigws: { ...meta },
+      acls: { ...meta, NetworkAcls: w.networkAcls },
+      lists: { ...meta, PrefixLists: w.prefixLists },
+      // One call per attribute; the workflow merges the two answers per VPC.
+      dns: [{ ...meta, VpcId: VPC, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } }],
     });
     expect(a.verdict.internet).toBe(`internet: yes via ${NAT_A}`);
     expect(a.findings.map((f) => f.code)).toEqual(['SINGLE_AZ']);

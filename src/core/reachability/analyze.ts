@@ -10,11 +10,12 @@
 
 import { createContext, orderFindings, runChecks } from './check.js';
 import { CHECKS } from './checks/index.js';
+import { summaries } from './paths.js';
 import type { NetworkAnalysis, NetworkInput } from './types.js';
 import { verdicts } from './verdict.js';
 
 export { LOW_FREE_IPS_THRESHOLD } from './checks/availability.js';
-export { COMMON_SERVICES } from './checks/isolated.js';
+export { COMMON_SERVICES } from './paths.js';
 export { serviceShortName } from './routes.js';
 export { summarizeEgress } from './security-groups.js';
 export type * from './types.js';
@@ -33,6 +34,7 @@ export function analyzeNetwork(input: NetworkInput): NetworkAnalysis {
     securityGroups: ctx.securityGroups,
     endpoints: ctx.endpointSummaries,
     verdict: verdicts(ctx, deniedReads),
+    paths: summaries(ctx.paths),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { uniq } from '../sets.js';
+import { type NetworkPaths, traceNetwork } from './paths.js';
 import { endpointAvailable, serviceShortName } from './routes.js';
 import type {
   Ec2RouteTable,
@@ -69,6 +70,11 @@ export interface CheckContext {
   readonly endpoints: readonly Ec2VpcEndpoint[];
   /** Services of available interface endpoints, by whether their default hostname reaches them. */
   readonly interfaceServices: { privateDns: string[]; noPrivateDns: string[] };
+  /**
+   * The path engine's traces of the internet (tcp 443) and each AWS service from every subnet: what
+   * any check says about reaching them is read here, so that no finding contradicts a verdict.
+   */
+  readonly paths: NetworkPaths;
   endpointSummaries: EndpointSummary[];
   securityGroups: SecurityGroupSummary[];
   /** Whether no group allows any outbound traffic (decided by the security-groups check). */
@@ -158,6 +164,7 @@ export function createContext(input: NetworkInput): {
       privateDns: servicesOf(liveInterface.filter((e) => e.PrivateDnsEnabled)),
       noPrivateDns: servicesOf(liveInterface.filter((e) => !e.PrivateDnsEnabled)),
     },
+    paths: traceNetwork(input, vpcId),
     endpointSummaries: [],
     securityGroups: [],
     noEgress: false,

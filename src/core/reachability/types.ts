@@ -216,6 +216,15 @@ export interface NetworkInput {
   /** Optional: when given, IGW/EIGW routes only count if the gateway is attached to the VPC. */
   internetGateways?: readonly Ec2InternetGateway[] | undefined;
   egressOnlyInternetGateways?: readonly Ec2EgressOnlyInternetGateway[] | undefined;
+  /**
+   * The path reads (describeNetwork reads them with `paths`): network ACLs, prefix lists with their
+   * entries, the VPCs' DNS attributes, interfaces (an interface endpoint's). A list left undefined
+   * was not read: the hops that need it are unknown ("not read"), and so is any verdict they decide.
+   */
+  networkAcls?: readonly Ec2NetworkAcl[] | undefined;
+  prefixLists?: readonly Ec2ManagedPrefixList[] | undefined;
+  vpcAttributes?: readonly Ec2VpcAttributes[] | undefined;
+  networkInterfaces?: readonly Ec2NetworkInterface[] | undefined;
   /** Warn when a subnet has fewer free addresses than this (default LOW_FREE_IPS_THRESHOLD). */
   minFreeIps?: number | undefined;
   /**
@@ -287,6 +296,30 @@ export interface EndpointSummary {
   routeTableIds: string[];
 }
 
+/** One subnet's part of a path verdict. */
+export interface PathSubnetVerdict {
+  id: string;
+  verdict: 'reachable' | 'unreachable' | 'unknown';
+  /** The hop that decided, or what was proved. */
+  reason: string;
+  /** What carries the traffic when reachable: nat-…, vpce-… (gateway or interface endpoint). */
+  via: string[];
+  /** Reads or data whose absence left a hop unknown. */
+  missing: string[];
+}
+
+/** The path engine's verdict for one target of the analysis: the internet or an AWS service. */
+export interface PathVerdictSummary {
+  /** 'internet', or the service's short name ('s3', 'sqs'). */
+  target: string;
+  /** 'internet tcp/443', 's3 tcp/443'. */
+  label: string;
+  verdict: 'reachable' | 'unreachable' | 'unknown';
+  reason: string;
+  subnets: PathSubnetVerdict[];
+  notes: string[];
+}
+
 export interface NetworkAnalysis {
   /** True when no finding is an error. */
   ok: boolean;
@@ -296,4 +329,6 @@ export interface NetworkAnalysis {
   securityGroups: SecurityGroupSummary[];
   endpoints: EndpointSummary[];
   verdict: { internet: string; awsServices: string };
+  /** What the verdict lines are read from: the internet (tcp 443) and each AWS service, per subnet. */
+  paths: PathVerdictSummary[];
 }

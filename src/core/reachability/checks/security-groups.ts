@@ -1,4 +1,5 @@
 import type { Check } from '../check.js';
+import { missingPhrase } from '../paths.js';
 import { allowsHttps, hasEgress, httpsDestinations, summarizeEgress } from '../security-groups.js';
 
 /**
@@ -42,6 +43,20 @@ export const securityGroups: Check = {
         fix: "Add an outbound rule for tcp 443 to 0.0.0.0/0 (or to the VPC endpoints' security group or prefix list).",
       });
     } else if (!https.includes('0.0.0.0/0')) {
+      // The path engine judges the union of the rules (0.0.0.0/1 and 128.0.0.0/1 cover it all).
+      const egress = ctx.paths.internet.subnets.flatMap((p) => p.hops.filter((h) => h.kind === 'sg-egress'));
+      if (egress.length > 0 && egress.every((h) => h.status === 'pass')) return;
+      const unknown = egress.find((h) => h.status === 'unknown');
+      if (unknown && !egress.some((h) => h.status === 'fail')) {
+        add(first.idx, {
+          ...base,
+          severity: 'info',
+          code: 'SG_EGRESS_NOT_PROVED',
+          message: `The security groups allow HTTPS (tcp 443) only to ${https.join(', ')}: whether that covers the internet is not known (${missingPhrase(ctx.paths, unknown.missing ?? [])}), so internet access is not proved.`,
+          fix: 'Grant the EC2 reads that describe the prefix lists (ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries), or add tcp 443 to 0.0.0.0/0.',
+        });
+        return;
+      }
       add(first.idx, {
         ...base,
         severity: 'info',
