@@ -23,15 +23,15 @@ import {
   denied,
   NAT,
   NETWORK_READS,
+  OPEN_SERVICES,
   OTHER_VPC_SUBNET,
   openInternet,
-  openServices,
   PRIVATE_A,
   PRIVATE_B,
   PUBLIC_A,
   SG_ALL,
+  SUBNET_CALLS,
   serveEc2World,
-  subnetCalls,
   VPC_ID,
 } from '../ec2-world.js';
 import { runCli } from '../helpers.js';
@@ -82,7 +82,7 @@ describe('attach: network preflight', () => {
       `Error: Not found in region us-east-1: subnet ${MISSING_SUBNET}, security group ${MISSING_SG}.`,
     );
     expect(lambdaMock.calls()).toHaveLength(0);
-    expect(ec2Calls(DescribeSubnetsCommand)).toBe(subnetCalls(ec2Mock));
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(SUBNET_CALLS);
   });
 
   it('stops on subnets from two VPCs (exit 2) unless --force is given', async () => {
@@ -125,7 +125,7 @@ describe('attach: network preflight', () => {
   it('--dry-run shows the verdict and the findings, and writes nothing', async () => {
     const { code, stderr } = await attach('my-fn', '--subnets', PRIVATE_A, '--sg', SG_ALL, '--dry-run');
     expect(code).toBe(0);
-    expect(stderr).toContain(`Network check: ${VPC_ID} (10.0.0.0/16) · ${openInternet(ec2Mock, NAT)}`);
+    expect(stderr).toContain(`Network check: ${VPC_ID} (10.0.0.0/16) · ${openInternet(NAT)}`);
     expect(stderr).toContain('[SINGLE_AZ]');
     expect(updates()).toBe(0);
   });
@@ -196,9 +196,9 @@ describe('attach: network preflight', () => {
     );
     expect(code).toBe(0);
     expect(updates()).toBe(3);
-    expect(ec2Calls(DescribeSubnetsCommand)).toBe(subnetCalls(ec2Mock));
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(SUBNET_CALLS);
     expect(ec2Calls(DescribeRouteTablesCommand)).toBe(1);
-    expect(networkReads()).toEqual([subnetCalls(ec2Mock), 1, 1, 1, 1, 1, 1]);
+    expect(networkReads()).toEqual([SUBNET_CALLS, 1, 1, 1, 1, 1, 1]);
   });
 
   it('warns and attaches when EC2 reads are denied', async () => {
@@ -283,7 +283,7 @@ describe('status: network section', () => {
     expect(doc.results[0].network).toMatchObject({
       checked: true,
       vpc: { id: VPC_ID, cidr: '10.0.0.0/16', tenancy: 'default' },
-      verdict: { internet: openInternet(ec2Mock, NAT), awsServices: openServices(ec2Mock) },
+      verdict: { internet: openInternet(NAT), awsServices: OPEN_SERVICES },
     });
     expect(doc.results[0].network.subnets.map((s: { id: string }) => s.id)).toEqual([PRIVATE_A, PRIVATE_B]);
     expect(doc.results[1].network).toBeNull();
@@ -293,9 +293,9 @@ describe('status: network section', () => {
     lambdaMock.on(GetFunctionCommand).resolves(getFunctionOutput({ VpcConfig: attached }));
     await status('status', 'fn-a', 'fn-b', 'fn-c');
     expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
-    expect(ec2Calls(DescribeSubnetsCommand)).toBe(subnetCalls(ec2Mock));
+    expect(ec2Calls(DescribeSubnetsCommand)).toBe(SUBNET_CALLS);
     expect(ec2Calls(DescribeVpcEndpointsCommand)).toBe(1);
-    expect(networkReads()).toEqual([subnetCalls(ec2Mock), 1, 1, 1, 1, 1, 1]);
+    expect(networkReads()).toEqual([SUBNET_CALLS, 1, 1, 1, 1, 1, 1]);
   });
 
   it('--no-network makes no EC2 call and prints no network rows', async () => {
