@@ -177,11 +177,7 @@ describe.concurrent('status of a fleet', () => {
     expect(r.code).toBe(0);
     const [header, ...rows] = r.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^FUNCTION\s+VPC\s+STATE\s+LAST UPDATE\s+INTERNET\s+ENIs$/);
-    // yes once the service layer reads the network ACLs (paths); unknown, naming the read, before.
-    const internet = byService(f, 'ec2').includes('DescribeNetworkAcls')
-      ? `yes via ${I.nat}`
-      : 'unknown \\(network ACLs not checked \\(not read: ec2:DescribeNetworkAcls\\)\\)';
-    expect(rows[0]).toMatch(new RegExp(`^fleet-001\\s+${I.vpc}\\s+Active\\s+Successful\\s+${internet}`));
+    expect(rows[0]).toMatch(new RegExp(`^fleet-001\\s+${I.vpc}\\s+Active\\s+Successful\\s+yes via ${I.nat}`));
     expect(rows[1]).toMatch(/^fleet-002\s+-\s+Active\s+Successful$/);
     expect(rows.at(-1)).toBe('3 functions: 1 in a VPC, 3 Active and settled');
   });
