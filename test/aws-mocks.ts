@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { type FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { expect, type TestContext } from 'vitest';
 import { StubTracker } from './unused-stubs.js';
 
@@ -15,9 +15,21 @@ export const ec2Mock = mockClient(EC2Client);
 export const iamMock = mockClient(IAMClient);
 export const stsMock = mockClient(STSClient);
 
-const MOCKS = [lambdaMock, ec2Mock, iamMock, stsMock];
+// biome-ignore lint/suspicious/noExplicitAny: mocks of different clients, as StubTracker takes them.
+type AnyMock = AwsStub<any, any, any>;
+const MOCKS: AnyMock[] = [lambdaMock, ec2Mock, iamMock, stsMock];
 const stubs = new StubTracker();
 for (const mock of MOCKS) stubs.track(mock);
+
+/**
+ * Adds a mock of a client only some files need (RDS): reset and checked like the four above,
+ * without every test file loading that client.
+ */
+export function trackAwsMock<T extends AnyMock>(mock: T): T {
+  MOCKS.push(mock);
+  stubs.track(mock);
+  return mock;
+}
 
 /** Forgets every stub and call: the start of a test. */
 export function resetAwsMocks(): void {
@@ -58,7 +70,7 @@ export function expectNoAwsCall(): void {
  */
 export const serve: StubTracker['serve'] = (setUp) => stubs.serve(setUp);
 
-/** Every call the code under test made, on all four clients. */
+/** Every call the code under test made, on all the mocked clients. */
 export const allAwsCalls = (): number => MOCKS.reduce((n, mock) => n + mock.calls().length, 0);
 
 export const MY_FN_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';

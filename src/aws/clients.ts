@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { RDSClient } from '@aws-sdk/client-rds';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { Clock } from '../core/poll.js';
 import { assertSamePartition, type Target, validateRegion } from '../core/validate.js';
@@ -43,6 +44,7 @@ export class AwsClients {
   private ec2Client: Promise<EC2Client> | undefined;
   private iamClient: Promise<IAMClient> | undefined;
   private stsClient: Promise<STSClient> | undefined;
+  private rdsClient: Promise<RDSClient> | undefined;
 
   /** The run's deadline once it has started (limitTo), which ends pauses between attempts too. */
   private deadline: AbortSignal | undefined;
@@ -107,6 +109,14 @@ export class AwsClients {
       this.track(new STSClient(this.clientConfig())),
     );
     return this.stsClient;
+  }
+
+  /** Only for RDS targets (`reach --to rds:…`): no other command loads the RDS SDK. */
+  rds(): Promise<RDSClient> {
+    this.rdsClient ??= import('@aws-sdk/client-rds').then(({ RDSClient }) =>
+      this.track(new RDSClient(this.clientConfig())),
+    );
+    return this.rdsClient;
   }
 
   /** The region every client will use, resolved without any network call. */
