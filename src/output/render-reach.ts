@@ -19,12 +19,14 @@ const paintVerdict = (v: Verdict, c: ChalkInstance) =>
 
 /** One hop: what was checked and what decided, then its evidence, what is missing, and the fix. */
 export function renderHop(h: Hop, c: ChalkInstance, indent = '    '): string[] {
-  const where = [h.resource, h.subnetId && h.subnetId !== h.resource ? `in ${h.subnetId}` : '']
-    .filter(Boolean)
-    .join(' ');
-  const toward = h.toward ? c.dim(` → ${h.toward}`) : '';
+  // The detail names the resource as a rule; the subnet and the destination only when it does not.
+  const extra = [
+    h.resource && !h.detail.includes(h.resource) ? h.resource : '',
+    h.subnetId && !h.detail.includes(h.subnetId) ? `in ${h.subnetId}` : '',
+    h.toward && !h.detail.includes(h.toward) ? `→ ${h.toward}` : '',
+  ].filter(Boolean);
   const lines = [
-    `${indent}${HOP_MARK[h.status](c)} ${h.kind.padEnd(20)} ${where ? `${c.bold(where)}: ` : ''}${h.detail}${toward}`,
+    `${indent}${HOP_MARK[h.status](c)} ${h.kind.padEnd(20)} ${h.detail}${extra.length > 0 ? c.dim(` (${extra.join(' ')})`) : ''}`,
   ];
   const sub = `${indent}    `;
   if (h.evidence.length > 0) lines.push(`${sub}${c.dim('evidence:')} ${h.evidence.join('; ')}`);
