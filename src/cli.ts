@@ -30,7 +30,9 @@ Exit codes:
   7    timed out waiting; the update continues on AWS's side
   8    conflict: the function kept changing concurrently (nothing was overwritten),
        or a concurrent update replaced ours after it was written
-  9    check-perms could not determine whether something required is allowed
+  9    check-perms could not determine whether something required is allowed;
+       reach could not prove a target reachable (unknown, none unreachable)
+  10   reach (or attach --check-reach): a target is unreachable
   130  interrupted (Ctrl-C); an update already sent continues on AWS's side
   143  terminated (SIGTERM); as 130
 

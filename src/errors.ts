@@ -16,6 +16,8 @@ export const ExitCode = {
   Conflict: 8,
   /** check-perms could not determine whether something required is allowed. */
   Undetermined: 9,
+  /** reach (and attach --check-reach): a target is unreachable from at least one of the function's subnets. */
+  Unreachable: 10,
   /** Ctrl-C (SIGINT): 128 + 2. */
   Interrupted: 130,
   /** SIGTERM (CI cancelling a job, timeout(1), Kubernetes stopping a pod): 128 + 15. */
@@ -35,6 +37,7 @@ export type ErrorCode =
   | 'TimedOut'
   | 'Conflict'
   | 'Undetermined'
+  | 'Unreachable'
   | 'Throttled'
   | 'ServiceError'
   | 'Network'
@@ -52,6 +55,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   TimedOut: ExitCode.TimedOut,
   Conflict: ExitCode.Conflict,
   Undetermined: ExitCode.Undetermined,
+  Unreachable: ExitCode.Unreachable,
   Throttled: ExitCode.Error,
   ServiceError: ExitCode.Error,
   Network: ExitCode.Error,
@@ -154,6 +158,7 @@ const SEVERITY: readonly ExitCode[] = [
   ExitCode.NotFound,
   ExitCode.Conflict,
   ExitCode.Undetermined,
+  ExitCode.Unreachable,
   ExitCode.TimedOut,
   ExitCode.UpdateFailed,
   ExitCode.AccessDenied,

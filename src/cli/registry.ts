@@ -2,6 +2,7 @@ import { attachCommand } from '../commands/attach.js';
 import { checkPermsCommand } from '../commands/check-perms.js';
 import { detachCommand } from '../commands/detach.js';
 import { enisCommand } from '../commands/enis.js';
+import { reachCommand } from '../commands/reach.js';
 import { statusCommand } from '../commands/status.js';
 import type { CommandSpec } from './action.js';
 
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   checkPermsCommand,
   enisCommand,
+  reachCommand,
 ];

@@ -2,6 +2,7 @@ import { defineCommand } from '../cli/action.js';
 import { type ChangeOptions, parseChangeRequest } from '../cli/change-input.js';
 import { functionNames } from '../cli/fleet.js';
 import { collect, timeoutOption, withFleetOptions } from '../cli/options.js';
+import { parseReachTargets } from '../core/reach-targets.js';
 import { parseIdList } from '../core/validate.js';
 import { usageError } from '../errors.js';
 
@@ -12,6 +13,7 @@ interface AttachOptions extends ChangeOptions {
   force?: boolean;
   skipNetworkCheck?: boolean;
   skipPermsCheck?: boolean;
+  checkReach?: string[];
 }
 
 export const attachCommand = defineCommand('attach', (command, action, ctx) =>
@@ -42,6 +44,11 @@ export const attachCommand = defineCommand('attach', (command, action, ctx) =>
         false,
       )
       .option(
+        '--check-reach <target>',
+        'stop before writing (exit 10) if this target is unreachable: a reach --to target, tcp (repeatable)',
+        collect,
+      )
+      .option(
         '--skip-perms-check',
         "do not check the execution role's EC2 permissions first (no IAM call)",
         false,
@@ -64,7 +71,9 @@ with the command that restores it.
 Before writing (and with --dry-run), attach describes the subnets, security groups, route
 tables, NAT gateways and VPC endpoints, and says what the function will reach (docs/network.md).
 Unknown IDs stop it (exit 5), so do several VPCs or a dedicated-tenancy VPC (exit 2, --force
-overrides); warnings such as "public subnet: no internet" never stop it.
+overrides); warnings such as "public subnet: no internet" never stop it. With
+--check-reach TARGET (repeatable), it also traces the paths to each target hop by hop, as
+lambda-vpc reach does, and stops before writing (exit 10) when one is unreachable.
 
 It also checks, once per execution role, that the role has the EC2 permissions Lambda needs
 to create the network interfaces: if not, that role's functions are not written (exit 4) and
@@ -85,6 +94,7 @@ printed as it finishes, then a summary; the exit code is the worst one.`,
           );
         if (!options.securityGroups)
           throw usageError('attach needs --sg (security groups).', 'Example: --sg sg-0a1b2c3d4e5f60001');
+        const checkReach = options.checkReach ? parseReachTargets(options.checkReach) : undefined;
         const subnets = parseIdList(options.subnets, 'subnet');
         const groups = parseIdList(options.securityGroups, 'securityGroup');
         const request = {
@@ -97,6 +107,7 @@ printed as it finishes, then a summary; the exit code is the worst one.`,
           notes: [...subnets.notes, ...groups.notes],
           network: { force: Boolean(options.force), skip: Boolean(options.skipNetworkCheck) },
           permissions: { skip: Boolean(options.skipPermsCheck) },
+          checkReach,
         };
         const { attach } = await import('../workflows/attach.js');
         return (deps) => attach(deps, request);

@@ -1,5 +1,6 @@
 import type { EnisReport, EniWaitJson } from '../core/enis.js';
 import type { PermissionsReport, PreflightPermissions } from '../core/permission-report.js';
+import type { ReachReport } from '../core/reach-resolve.js';
 import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } from '../core/result.js';
 import type { ExitCode } from '../errors.js';
 
@@ -23,6 +24,8 @@ export interface ChangeBody extends Body {
   permissions?: PreflightPermissions;
   /** detach --wait-enis: the network interfaces waited for. */
   enis?: EniWaitJson;
+  /** attach --check-reach: the paths to each target, checked before writing. */
+  reach?: ReachReport;
 }
 
 export interface StatusBody extends Body {
@@ -37,6 +40,9 @@ export interface EnisBody extends Body {
   enis: EnisReport;
 }
 
+/** reach: the configuration checked and, per target, the verdict and the path from each subnet. */
+export interface ReachBody extends Body, ReachReport {}
+
 /** What each command's workflow hands back: its JSON document without the envelope. */
 export interface DocumentBodies {
   attach: ChangeBody;
@@ -44,6 +50,7 @@ export interface DocumentBodies {
   status: StatusBody;
   'check-perms': CheckPermsBody;
   enis: EnisBody;
+  reach: ReachBody;
 }
 
 export type CommandName = keyof DocumentBodies;

@@ -1,9 +1,11 @@
 import type { DesiredVpc } from '../core/plan.js';
+import type { ReachTargetSpec } from '../core/reach-targets.js';
 import type { ChangeBody } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
 import { type NetworkPreflightOptions, networkPreflight } from './network-preflight.js';
+import { reachPreflight } from './reach-preflight.js';
 import { roleGate } from './role-gate.js';
 
 export interface AttachRequest extends ChangeRequest {
@@ -12,6 +14,8 @@ export interface AttachRequest extends ChangeRequest {
   network: NetworkPreflightOptions;
   /** --skip-perms-check */
   permissions: { skip: boolean };
+  /** --check-reach: targets that must be reachable before anything is written. */
+  checkReach?: readonly ReachTargetSpec[] | undefined;
 }
 
 const ATTACH_WORDS: ChangeWords = {
@@ -26,7 +30,10 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
   return runChange(deps, request, {
     desired: request.desired,
     words: ATTACH_WORDS,
-    preflights: [networkPreflight(request.network)],
+    preflights: [
+      networkPreflight(request.network),
+      ...(request.checkReach?.length ? [reachPreflight(request.checkReach)] : []),
+    ],
     gate: (scope) => roleGate(scope, request.permissions),
   });
 }

@@ -11,7 +11,7 @@ import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 
 /** The parts of the JSON document that the steps around the writes contribute. */
-export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis'>;
+export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach'>;
 
 /** Which functions, and how: flags parsed, before any AWS call. */
 export interface ChangeRequest {

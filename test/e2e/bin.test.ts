@@ -35,7 +35,7 @@ describe('the built binary', () => {
   it('a bare lambda-vpc, or only global options, is a usage error: the help on stderr, exit 2', async () => {
     const help = (await runCli(['--help'])).stdout;
     const error =
-      "Error: Name a command: attach, detach, status, check-perms or enis.\nHint: Run 'lambda-vpc --help' for usage.\n";
+      "Error: Name a command: attach, detach, status, check-perms, enis or reach.\nHint: Run 'lambda-vpc --help' for usage.\n";
     for (const args of [[], ['--no-color', '--region', 'us-east-1']]) {
       const r = await runBin(args);
       expect(r.code).toBe(2);
@@ -54,7 +54,7 @@ describe('the built binary', () => {
       error: {
         code: 'Usage',
         exitCode: 2,
-        message: 'Name a command: attach, detach, status, check-perms or enis.',
+        message: 'Name a command: attach, detach, status, check-perms, enis or reach.',
         hint: "Run 'lambda-vpc --help' for usage.",
       },
     });

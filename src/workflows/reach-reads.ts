@@ -1,0 +1,62 @@
+// ADAPTER: the one place `reach` gets its AWS reads from. The reads are the facts branch's:
+//   readReachNetwork → services/network.ts describeNetwork(ec2, { …, paths })
+//   readDatabase     → services/rds.ts describeDatabase(await deps.aws.rds(), input, { signal })
+// Until that branch is merged they come from services/reach-stand-in.ts (same shapes, same
+// calls). At the merge: change the two imports below to '../services/network.js' and
+// '../services/rds.js', and delete services/reach-stand-in.ts; nothing else changes.
+
+import type { DatabaseLookup, TargetReads } from '../core/reach-resolve.js';
+import type { TraceInput } from '../core/reachability/path/index.js';
+import type { PathNetworkFacts } from '../services/reach-stand-in.js';
+import type { RunDeps } from './deps.js';
+
+export type ReachNetworkFacts = PathNetworkFacts;
+
+/** One batched round of EC2 reads for the configuration and everything the targets name. */
+export async function readReachNetwork(
+  deps: RunDeps,
+  query: {
+    subnetIds: readonly string[];
+    securityGroupIds: readonly string[];
+    ipv6: boolean;
+    paths: TargetReads;
+  },
+): Promise<ReachNetworkFacts> {
+  const { describeNetwork } = await import('../services/reach-stand-in.js');
+  const ec2 = await deps.aws.ec2();
+  return describeNetwork(ec2, { ...query, signal: deps.signal });
+}
+
+/** One `rds:` target's instance or cluster; loads the RDS client only when called. */
+export async function readDatabase(deps: RunDeps, input: string): Promise<DatabaseLookup> {
+  const { describeDatabase } = await import('../services/reach-stand-in.js');
+  return describeDatabase(await deps.aws.rds(), input, { signal: deps.signal });
+}
+
+/** The describe results as the path engine takes them: prefix lists with their entries merged in. */
+export function traceInputOf(
+  facts: ReachNetworkFacts,
+  region: string,
+  fn: TraceInput['function'],
+): Omit<TraceInput, 'targets'> {
+  const paths = facts.paths;
+  return {
+    region,
+    function: fn,
+    subnets: facts.subnets,
+    securityGroups: facts.securityGroups,
+    routeTables: facts.routeTables,
+    networkAcls: paths?.networkAcls ?? [],
+    prefixLists: (paths?.prefixLists ?? []).map((p) => ({
+      ...p,
+      Entries: p.PrefixListId ? paths?.prefixListEntries[p.PrefixListId] : undefined,
+    })),
+    natGateways: facts.natGateways,
+    vpcEndpoints: facts.vpcEndpoints,
+    networkInterfaces: paths?.networkInterfaces ?? [],
+    vpcAttributes: paths?.vpcDnsAttributes ?? [],
+    internetGateways: facts.internetGateways,
+    egressOnlyInternetGateways: facts.egressOnlyInternetGateways,
+    deniedReads: facts.deniedActions,
+  };
+}
