@@ -1,16 +1,12 @@
-// ADAPTER: the one place `reach` gets its AWS reads from. The reads are the facts branch's:
-//   readReachNetwork → services/network.ts describeNetwork(ec2, { …, paths })
-//   readDatabase     → services/rds.ts describeDatabase(await deps.aws.rds(), input, { signal })
-// Until that branch is merged they come from services/reach-stand-in.ts (same shapes, same
-// calls). At the merge: change the two imports below to '../services/network.js' and
-// '../services/rds.js', and delete services/reach-stand-in.ts; nothing else changes.
+// The one place `reach` gets its AWS reads from: describeNetwork with `paths` (one batched
+// round of EC2 reads) and describeDatabase (the RDS client, loaded only for an RDS target).
 
 import type { DatabaseLookup, TargetReads } from '../core/reach-resolve.js';
 import type { TraceInput } from '../core/reachability/path/index.js';
-import type { PathNetworkFacts } from '../services/reach-stand-in.js';
+import type { NetworkFacts } from '../services/network.js';
 import type { RunDeps } from './deps.js';
 
-export type ReachNetworkFacts = PathNetworkFacts;
+export type ReachNetworkFacts = NetworkFacts;
 
 /** One batched round of EC2 reads for the configuration and everything the targets name. */
 export async function readReachNetwork(
@@ -22,14 +18,14 @@ export async function readReachNetwork(
     paths: TargetReads;
   },
 ): Promise<ReachNetworkFacts> {
-  const { describeNetwork } = await import('../services/reach-stand-in.js');
+  const { describeNetwork } = await import('../services/network.js');
   const ec2 = await deps.aws.ec2();
   return describeNetwork(ec2, { ...query, signal: deps.signal });
 }
 
 /** One `rds:` target's instance or cluster; loads the RDS client only when called. */
 export async function readDatabase(deps: RunDeps, input: string): Promise<DatabaseLookup> {
-  const { describeDatabase } = await import('../services/reach-stand-in.js');
+  const { describeDatabase } = await import('../services/rds.js');
   return describeDatabase(await deps.aws.rds(), input, { signal: deps.signal });
 }
 
