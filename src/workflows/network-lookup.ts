@@ -1,10 +1,6 @@
 import type { DesiredVpc, VpcSettings } from '../core/plan.js';
 import {
   analyzeNetwork,
-  type Ec2ManagedPrefixList,
-  type Ec2NetworkAcl,
-  type Ec2NetworkInterface,
-  type Ec2VpcAttributes,
   type NetworkAnalysis,
   type NetworkInput,
   partialCheckReason,
@@ -15,28 +11,13 @@ import type { RunDeps } from './deps.js';
 
 export type Lookup = { facts: NetworkFacts } | { skipped: string; error: CliError };
 
-/**
- * The path facts describeNetwork adds when asked with `paths` (NACLs, prefix lists and their
- * entries, the VPCs' DNS attributes, interfaces): structurally, so that facts without them (an
- * older service layer) still type-check; then the verdicts that need them say "not read".
- */
-interface PathFactsLike {
-  networkAcls: readonly Ec2NetworkAcl[];
-  prefixLists: readonly Ec2ManagedPrefixList[];
-  prefixListEntries: Readonly<Record<string, ReadonlyArray<{ Cidr?: string | undefined }>>>;
-  vpcDnsAttributes: readonly Ec2VpcAttributes[];
-  networkInterfaces: readonly Ec2NetworkInterface[];
-}
-type FactsWithPaths = NetworkFacts & { paths?: PathFactsLike | undefined };
-
 /** One round of EC2 describe calls for the whole command; a denied read becomes a reason to skip. */
 export async function lookUpNetwork(deps: RunDeps, query: Omit<NetworkQuery, 'signal'>): Promise<Lookup> {
   const { describeNetwork, Ec2ReadDenied } = await import('../services/network.js');
   try {
     const ec2 = await deps.aws.ec2();
     // `paths: {}`: the reads the verdicts' paths need, with no target beyond the function's own.
-    const withPaths: NetworkQuery & { paths?: object } = { ...query, paths: {}, signal: deps.signal };
-    return { facts: await describeNetwork(ec2, withPaths) };
+    return { facts: await describeNetwork(ec2, { ...query, paths: {}, signal: deps.signal }) };
   } catch (error) {
     if (error instanceof Ec2ReadDenied) return { skipped: error.message, error };
     throw error;
@@ -64,9 +45,14 @@ export function analyze(facts: NetworkFacts, region: string, vpc: VpcSettings | 
   });
 }
 
-/** The path facts as the analysis takes them (a prefix list with its entries); none when not read. */
-export function pathInput(facts: NetworkFacts): Partial<NetworkInput> {
-  const paths = (facts as FactsWithPaths).paths;
+/**
+ * The path facts as the analysis and the path engine take them (a prefix list with its entries);
+ * none when not read, and the verdicts that need them say so.
+ */
+export function pathInput(
+  facts: NetworkFacts,
+): Pick<Partial<NetworkInput>, 'networkAcls' | 'prefixLists' | 'vpcAttributes' | 'networkInterfaces'> {
+  const { paths } = facts;
   if (!paths) return {};
   return {
     networkAcls: paths.networkAcls,

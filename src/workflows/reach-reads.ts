@@ -5,6 +5,7 @@ import type { DatabaseLookup, TargetReads } from '../core/reach-resolve.js';
 import type { TraceInput } from '../core/reachability/path/index.js';
 import type { NetworkFacts } from '../services/network.js';
 import type { RunDeps } from './deps.js';
+import { pathInput } from './network-lookup.js';
 
 export type ReachNetworkFacts = NetworkFacts;
 
@@ -35,22 +36,19 @@ export function traceInputOf(
   region: string,
   fn: TraceInput['function'],
 ): Omit<TraceInput, 'targets'> {
-  const paths = facts.paths;
+  const paths = pathInput(facts);
   return {
     region,
     function: fn,
     subnets: facts.subnets,
     securityGroups: facts.securityGroups,
     routeTables: facts.routeTables,
-    networkAcls: paths?.networkAcls ?? [],
-    prefixLists: (paths?.prefixLists ?? []).map((p) => ({
-      ...p,
-      Entries: p.PrefixListId ? paths?.prefixListEntries[p.PrefixListId] : undefined,
-    })),
+    networkAcls: paths.networkAcls ?? [],
+    prefixLists: paths.prefixLists ?? [],
     natGateways: facts.natGateways,
     vpcEndpoints: facts.vpcEndpoints,
-    networkInterfaces: paths?.networkInterfaces ?? [],
-    vpcAttributes: paths?.vpcDnsAttributes ?? [],
+    networkInterfaces: paths.networkInterfaces ?? [],
+    vpcAttributes: paths.vpcAttributes ?? [],
     internetGateways: facts.internetGateways,
     egressOnlyInternetGateways: facts.egressOnlyInternetGateways,
     deniedReads: facts.deniedActions,
