@@ -3,6 +3,7 @@
 
 import type { DatabaseLookup, TargetReads } from '../core/reach-resolve.js';
 import type { TraceInput } from '../core/reachability/path/index.js';
+import { pathWorld } from '../core/reachability/paths.js';
 import type { NetworkFacts } from '../services/network.js';
 import type { RunDeps } from './deps.js';
 import { pathInput } from './network-lookup.js';
@@ -36,21 +37,8 @@ export function traceInputOf(
   region: string,
   fn: TraceInput['function'],
 ): Omit<TraceInput, 'targets'> {
-  const paths = pathInput(facts);
   return {
-    region,
+    ...pathWorld({ ...facts, ...pathInput(facts), region, deniedReads: facts.deniedActions }),
     function: fn,
-    subnets: facts.subnets,
-    securityGroups: facts.securityGroups,
-    routeTables: facts.routeTables,
-    networkAcls: paths.networkAcls ?? [],
-    prefixLists: paths.prefixLists ?? [],
-    natGateways: facts.natGateways,
-    vpcEndpoints: facts.vpcEndpoints,
-    networkInterfaces: paths.networkInterfaces ?? [],
-    vpcAttributes: paths.vpcAttributes ?? [],
-    internetGateways: facts.internetGateways,
-    egressOnlyInternetGateways: facts.egressOnlyInternetGateways,
-    deniedReads: facts.deniedActions,
   };
 }

@@ -6,7 +6,14 @@
  */
 
 import { uniq } from '../sets.js';
-import { type Hop, READ, type SubnetPath, type TargetVerdict, tracePaths } from './path/index.js';
+import {
+  type Hop,
+  READ,
+  type SubnetPath,
+  type TargetVerdict,
+  type TraceInput,
+  tracePaths,
+} from './path/index.js';
 import { endpointAvailable, serviceShortName } from './routes.js';
 import type { NetworkInput, PathVerdictSummary } from './types.js';
 
@@ -36,7 +43,7 @@ export interface NetworkPaths {
 }
 
 /** The reads the input lacks: a list left undefined was not read. */
-export function notReadOf(input: NetworkInput): string[] {
+export function notReadOf(input: PathReads): string[] {
   const out: string[] = [];
   if (input.networkAcls === undefined) out.push(READ.acls);
   if (input.prefixLists === undefined) out.push(READ.prefixLists, READ.prefixListEntries);
@@ -61,13 +68,28 @@ export function traceNetwork(input: NetworkInput, vpcId: string | undefined): Ne
   const denied = uniq(input.deniedReads ?? []);
   const services = uniq([...COMMON_SERVICES, ...endpointServices(input, vpcId)]).sort();
   const [internet, ...rest] = tracePaths({
-    region: input.region,
+    ...pathWorld(input),
     function: {
       subnetIds: uniq(input.requested.subnetIds),
       securityGroupIds: uniq(input.requested.securityGroupIds),
       ipv6DualStack: input.requested.ipv6DualStack,
     },
     targets: [{ kind: 'internet' }, ...services.map((service) => ({ kind: 'service' as const, service }))],
+  });
+  if (!internet) throw new Error('tracePaths returned no verdict for the internet');
+  return { internet, services: rest, notRead, denied };
+}
+
+/** The describe results the path engine reads, as the analysis holds them. */
+type PathReads = Omit<NetworkInput, 'requested' | 'vpcs'>;
+
+/**
+ * The describe results as the path engine takes them, for `status`, `attach` and `reach` alike.
+ * A read that was never made proves nothing, just as one that was denied.
+ */
+export function pathWorld(input: PathReads): Omit<TraceInput, 'function' | 'targets'> {
+  return {
+    region: input.region,
     subnets: input.subnets,
     securityGroups: input.securityGroups,
     routeTables: input.routeTables,
@@ -79,11 +101,8 @@ export function traceNetwork(input: NetworkInput, vpcId: string | undefined): Ne
     vpcAttributes: input.vpcAttributes ?? [],
     internetGateways: input.internetGateways,
     egressOnlyInternetGateways: input.egressOnlyInternetGateways,
-    // The engine treats a read that was never made like one that was denied: it proves nothing.
-    deniedReads: uniq([...denied, ...notRead]),
-  });
-  if (!internet) throw new Error('tracePaths returned no verdict for the internet');
-  return { internet, services: rest, notRead, denied };
+    deniedReads: uniq([...(input.deniedReads ?? []), ...notReadOf(input)]),
+  };
 }
 
 /** The path from one subnet, if the function uses it. */
