@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,20 +21,56 @@ describe('the published package', () => {
   const work = mkdtempSync(join(tmpdir(), 'lambda-vpc-pack-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('contains the launcher and the built bundle, and no sources, tests or docs sources', () => {
+  const packed = () => {
     const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT)) as Array<{
       files: Array<{ path: string }>;
     }>;
-    const files = (pack?.files ?? []).map((f) => f.path).sort();
-    expect(files).toContain('bin/lambda-vpc.cjs');
-    expect(files).toContain('dist/cli.js');
-    expect(files).toContain('package.json');
-    expect(files).toContain('README.md');
+    return (pack?.files ?? []).map((f) => f.path).sort();
+  };
+
+  it('contains the launcher, the built bundle, the licences and the user docs, and no sources or tests', () => {
+    const files = packed();
+    for (const f of ['bin/lambda-vpc.cjs', 'dist/cli.js', 'package.json', 'README.md', 'LICENSE'])
+      expect(files).toContain(f);
+    expect(files).toContain('dist/THIRD-PARTY-LICENSES.txt');
     const outside = files.filter(
       (f) =>
-        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/help\.txt|package\.json|README\.md|LICENSE)$/.test(f),
+        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/(help|THIRD-PARTY-LICENSES)\.txt|docs\/[a-z-]+\.md|schemas\/[a-z-]+\.json|package\.json|README\.md|LICENSE)$/.test(
+          f,
+        ),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('ships every doc that a hint, the help or the README points to', () => {
+    const files = new Set(packed());
+    const sources = [
+      ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(ROOT, 'src', f)),
+      join(ROOT, 'README.md'),
+    ];
+    const pointedTo = new Set(
+      sources.flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/docs\/[a-z-]+\.md/g)].map((m) => m[0]),
+      ),
+    );
+    expect(pointedTo.size).toBeGreaterThan(3);
+    expect([...pointedTo].filter((doc) => !files.has(doc))).toEqual([]);
+  });
+
+  it('says where it comes from and under which licence', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.repository?.url).toMatch(/^git\+https:\/\/.+\.git$/);
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs?.url).toMatch(/^https:\/\//);
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    // Apache-2.0 and MIT ask for their notices to travel with the code the bundle contains.
+    const notices = readFileSync(join(ROOT, 'dist', 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const bundled of ['@aws-sdk/client-lambda@', 'commander@', 'chalk@', 'ora@'])
+      expect(notices).toContain(bundled);
+    expect(notices).toContain('Apache License');
   });
 
   it('installs from the tarball with no runtime dependencies and runs with npx', () => {
