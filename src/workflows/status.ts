@@ -11,7 +11,7 @@ import { renderNetworkSection } from '../output/render-network.js';
 import { renderStatus, renderStatusTable } from '../output/render-status.js';
 import { listFunctionNetworks } from '../services/function-versions.js';
 import { readFunction } from '../services/lambda.js';
-import { runBatch } from './batch.js';
+import { dedupeTargets, runBatch } from './batch.js';
 import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 import { addEniCounts, addNetworkSections } from './status-sections.js';
@@ -39,15 +39,19 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   // With --wait, --timeout bounds the reads and the wait: no call runs past it.
   const deadline = request.wait ? startDeadline(deps, request.timeoutMs) : undefined;
   const signal = deadline?.signal ?? deps.signal;
-  const targets = Array.isArray(request.targets)
+  const listed = Array.isArray(request.targets)
     ? request.targets
     : await listTargets(deps, request.targets.all, signal);
-  const region = await deps.aws.regionFor(targets);
+  const region = await deps.aws.regionFor(listed);
   const lambda = await deps.aws.lambda();
+  const { targets, notes: mergeNotes } = await dedupeTargets(lambda, listed, signal);
+  for (const note of mergeNotes.values()) reporter.note(note);
   const progress = await reporter.progress(targets.length);
   const readOne = async ({ ref, input }: Target) => {
     const started = clock.now();
     const result = emptyResult(input);
+    const merged = mergeNotes.get(input);
+    if (merged) result.notes.push(merged);
     let error: CliError | undefined;
     const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
     const resumeCommand = `${deps.cliPrefix} status ${input}${qualifierFlag} --wait`;
