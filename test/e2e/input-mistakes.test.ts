@@ -47,6 +47,26 @@ describe.concurrent('space-separated IDs after --subnets or --sg (the AWS CLI ha
     );
   });
 
+  it('reach --subnets A B and check-perms FN --subnets A B: exit 2, nothing sent', async () => {
+    const f = await start();
+    const reach = await cli(f, [
+      'reach',
+      '--subnets',
+      I.subnetA,
+      I.subnetB,
+      '--sg',
+      I.sg,
+      '--to',
+      '8.8.8.8:443',
+    ]);
+    expectUsageErrorSendingNothing(f, reach);
+    expect(reach.stderr).toContain(
+      `'${I.subnetB}' looks like a subnet ID, not a function: the IDs after --subnets are comma-separated: --subnets ${I.subnetA},${I.subnetB}`,
+    );
+    const perms = await cli(f, ['check-perms', I.fn, '--subnets', I.subnetA, I.subnetB, '--sg', I.sg]);
+    expectUsageErrorSendingNothing(f, perms);
+  });
+
   it('detach and status refuse a VPC or network interface ID as a function', async () => {
     const f = await start();
     const detach = await cli(f, ['detach', I.fn, I.vpc]);
