@@ -47,7 +47,10 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   const { targets, notes: mergeNotes } = await dedupeTargets(lambda, listed, signal);
   for (const note of mergeNotes.values()) reporter.note(note);
   const progress = await reporter.progress(targets.length);
-  const readOne = async ({ ref, input }: Target) => {
+  // A fleet's waits cut off by Ctrl-C or --timeout are resumed with one command, after the others.
+  const stillWaiting = new Set<Target>();
+  const readOne = async (target: Target) => {
+    const { ref, input } = target;
     const started = clock.now();
     const result = emptyResult(input);
     const merged = mergeNotes.get(input);
@@ -83,7 +86,12 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
       error = failure;
       if (result.outcome !== 'status') result.outcome = 'failed';
       result.error = errorJson(failure);
-      progress.print(() => reporter.error(failure, failure.message.includes(input) ? '' : `${input}: `));
+      const resumable = targets.length > 1 && (failure.code === 'Interrupted' || failure.code === 'TimedOut');
+      if (resumable) stillWaiting.add(target);
+      const shown = resumable
+        ? new CliError(failure.code, failure.message, { cause: failure.cause })
+        : failure;
+      progress.print(() => reporter.error(shown, shown.message.includes(input) ? '' : `${input}: `));
     }
     progress.done(input, !error);
     result.elapsedMs = clock.now() - started;
@@ -97,6 +105,15 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     deps.aws.limitTo(undefined);
   }
   const { results, runEnded } = batch;
+  if (stillWaiting.size > 0) {
+    // In the order named; a --qualifier given to all is written into each name (my-fn:3).
+    const names = targets
+      .filter((t) => stillWaiting.has(t))
+      .map(({ ref, input }) =>
+        ref.qualifier && !parseFunctionRef(input).qualifier ? `${input}:${ref.qualifier}` : input,
+      );
+    reporter.notice(`Resume waiting with: ${deps.cliPrefix} status --wait ${names.join(' ')}`);
+  }
   const read = results.filter((r) => r.outcome === 'status');
   if (request.network && !runEnded) {
     await addNetworkSections(deps, region, read);

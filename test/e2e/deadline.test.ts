@@ -137,6 +137,19 @@ describe('--timeout bounds the command', () => {
     expect(fake.writes()).toHaveLength(3);
   });
 
+  it('status --wait of a fleet: one command resumes all the waits the timeout cut off', async () => {
+    const { fake, cli } = await start();
+    const fleet = [I.fn, 'fn-2', 'fn-3'];
+    for (const fn of fleet.slice(1)) fake.state.addFunction({ FunctionName: fn, Role: I.roleArn });
+    for (const fn of fleet) fake.state.beginUpdate(fn, { durationMs: LONG });
+    const r = await cli(['status', ...fleet, '--wait', '--no-network', '--timeout', '5s']);
+    expect(r.code).toBe(7);
+    expect(r.stderr.split('\n').filter((line) => line.includes('Resume waiting'))).toEqual([
+      `Resume waiting with: lambda-vpc --endpoint-url ${fake.url} status --wait ${fleet.join(' ')}`,
+    ]);
+    expect(r.stderr).not.toContain('Hint:');
+  });
+
   it('a fleet: functions not started by the timeout are skipped, nothing written for them', async () => {
     const { fake, cli } = await start();
     for (const fn of ['fn-2', 'fn-3']) fake.state.addFunction({ FunctionName: fn, Role: I.roleArn });
