@@ -11,17 +11,20 @@ export interface ChangeOptions extends FleetOptions {
 
 /**
  * Flags → the typed request attach and detach share, before any AWS call; a usage error on
- * bad input. A function named twice in the same way is worked on once.
+ * bad input. Functions named more than once are merged by the run, which can tell a name from
+ * an ARN of the same function (workflows/batch.ts). `args`: the functions named as arguments.
  */
 export function parseChangeRequest(
   functions: readonly string[],
   options: ChangeOptions,
   command: 'attach' | 'detach',
+  args: readonly string[] = functions,
 ): Omit<ChangeRequest, 'notes'> {
-  const seen = new Set<string>();
-  const targets = functions
-    .map((input) => ({ input, ref: requireUnqualified(parseFunctionRef(input), command) }))
-    .filter(({ ref }) => !seen.has(ref.id) && Boolean(seen.add(ref.id)));
+  const targets = functions.map((input) => ({
+    input,
+    ref: requireUnqualified(parseFunctionRef(input), command),
+  }));
+  const file = options.functionsFile;
   return {
     targets,
     timeoutMs: parseDuration(options.timeout),
@@ -29,5 +32,6 @@ export function parseChangeRequest(
     failFast: Boolean(options.failFast),
     wait: options.wait,
     dryRun: Boolean(options.dryRun),
+    source: file === undefined || file === '-' ? undefined : { functionsFile: file, args },
   };
 }

@@ -86,7 +86,12 @@ printed as it finishes, then a summary; the exit code is the worst one.`,
     )
     .action(
       action(async (functions: string[], options: AttachOptions) => {
-        const names = await functionNames(functions, options, ctx);
+        const names = await functionNames(functions, options, ctx, {
+          idListFlags: {
+            subnet: { flag: '--subnets', values: options.subnets },
+            sg: { flag: '--sg', values: options.securityGroups },
+          },
+        });
         if (!options.subnets)
           throw usageError(
             'attach needs --subnets.',
@@ -98,7 +103,7 @@ printed as it finishes, then a summary; the exit code is the worst one.`,
         const subnets = parseIdList(options.subnets, 'subnet');
         const groups = parseIdList(options.securityGroups, 'securityGroup');
         const request = {
-          ...parseChangeRequest(names, options, 'attach'),
+          ...parseChangeRequest(names, options, 'attach', functions),
           desired: {
             subnetIds: subnets.ids,
             securityGroupIds: groups.ids,

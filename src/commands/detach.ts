@@ -45,7 +45,7 @@ With --wait-enis it follows those interfaces until Lambda has deleted them (docs
       action(async (functions: string[], options: DetachOptions) => {
         const names = await functionNames(functions, options, ctx);
         const request = {
-          ...parseChangeRequest(names, options, 'detach'),
+          ...parseChangeRequest(names, options, 'detach', functions),
           notes: [],
           enis: parseEniWait(options),
         };

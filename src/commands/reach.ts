@@ -1,4 +1,5 @@
 import { defineCommand } from '../cli/action.js';
+import { rejectOtherResources } from '../cli/fleet.js';
 import { collect } from '../cli/options.js';
 import type { DesiredVpc } from '../core/plan.js';
 import { parseReachTargets } from '../core/reach-targets.js';
@@ -21,6 +22,12 @@ export function parseReachRequest(
 ): ReachRequest & { notes: string[] } {
   const targets = parseReachTargets(o.to, o.protocol);
   const planned = o.subnets !== undefined || o.securityGroups !== undefined;
+  // `--subnets A B` leaves B the function argument: show the comma form, not "not both".
+  if (fn !== undefined)
+    rejectOtherResources([fn], {
+      subnet: { flag: '--subnets', values: o.subnets },
+      sg: { flag: '--sg', values: o.securityGroups },
+    });
   if (fn !== undefined && planned)
     throw usageError(
       'Name a function, or give a planned configuration with --subnets and --sg, not both.',

@@ -1,5 +1,5 @@
 import { defineCommand } from '../cli/action.js';
-import { functionNames } from '../cli/fleet.js';
+import { functionNames, rejectOtherResources } from '../cli/fleet.js';
 import { concurrencyOf, type FleetOptions, withFleetOptions } from '../cli/options.js';
 import type { NetworkFilter } from '../core/fleet-filter.js';
 import { parseDuration, parseFunctionRef, parseResourceId, type Target } from '../core/validate.js';
@@ -70,7 +70,8 @@ functions of a run, however many there are.`,
         const filter = parseFilter(options);
         const names = options.all
           ? []
-          : await functionNames(functions, options, ctx, '--all or --functions-file');
+          : await functionNames(functions, options, ctx, { alternative: '--all or --functions-file' });
+        if (options.all) rejectOtherResources(functions);
         if (options.all && (functions.length > 0 || options.functionsFile !== undefined))
           throw usageError('--all lists the functions itself: drop the function names and --functions-file.');
         if (options.all && options.qualifier !== undefined)

@@ -16,7 +16,9 @@ export interface FunctionResult {
    * updated: written and settled; started: written, not waited for (--no-wait);
    * unchanged: already as requested, nothing written; planned: --dry-run;
    * failed: see error; status: the status command; skipped: never started, because
-   * --fail-fast or an error that ends the run (credentials, Ctrl-C) stopped the batch first.
+   * --fail-fast or an error that ends the run (credentials, Ctrl-C) stopped the batch first;
+   * interrupted / timed-out: written (or maybe written), then Ctrl-C, SIGTERM or --timeout
+   * ended the run while the update continues on AWS's side (see error for how to follow it).
    */
   outcome: Outcome;
   /**
@@ -40,7 +42,32 @@ export interface FunctionResult {
   enis?: EniCount | null;
 }
 
-export type Outcome = 'updated' | 'started' | 'unchanged' | 'planned' | 'failed' | 'status' | 'skipped';
+export type Outcome =
+  | 'updated'
+  | 'started'
+  | 'unchanged'
+  | 'planned'
+  | 'failed'
+  | 'status'
+  | 'skipped'
+  | 'interrupted'
+  | 'timed-out';
+
+/**
+ * The outcome of a function whose work ended with an error: the run stopped (Ctrl-C, SIGTERM,
+ * --timeout) after its update was sent is not a failure of the update, which goes on at AWS.
+ * Nothing written (or the update refused), it failed.
+ */
+export function outcomeOfError(code: ErrorCode, written: FunctionResult['written']): Outcome {
+  if (written === false) return 'failed';
+  if (code === 'Interrupted') return 'interrupted';
+  if (code === 'TimedOut') return 'timed-out';
+  return 'failed';
+}
+
+/** Outcomes whose update was sent and may still be running on AWS's side. */
+export const stillInProgress = (r: Pick<FunctionResult, 'outcome'>): boolean =>
+  r.outcome === 'interrupted' || r.outcome === 'timed-out';
 
 /** The JSON document's `summary`: how many functions ended each way (outcomes with none are left out). */
 export interface Summary {

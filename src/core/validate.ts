@@ -30,6 +30,8 @@ const PLAIN_NAME = new RegExp(`^${NAME}${QUALIFIER}$`);
 
 export function parseFunctionRef(input: string): FunctionRef {
   const text = input.trim();
+  const other = otherResourceKind(text);
+  if (other) throw notAFunction(input, other);
   const full = FULL_ARN.exec(text)?.groups;
   if (full?.name) {
     const { partition, region, account, name, qualifier } = full;
@@ -56,6 +58,72 @@ export function parseFunctionRef(input: string): FunctionRef {
   throw usageError(
     `'${input}' is not a Lambda function name or ARN.`,
     'Use a name (my-fn), a partial ARN (123456789012:function:my-fn) or a full ARN (arn:aws:lambda:REGION:ACCOUNT:function:my-fn).',
+  );
+}
+
+/**
+ * The EC2 resource IDs a function name could be mistaken for: `attach fn --subnets A B` makes B
+ * a function, and a function of that name would be looked up (or, worse, a real one attached to
+ * A alone). Lambda names may look like these, but none does in practice; an ARN of the function
+ * (partial or full) still names one that does.
+ */
+const RESOURCE_ID_KINDS: ReadonlyArray<readonly [prefix: string, label: string]> = [
+  ['subnet', 'subnet ID'],
+  ['sg', 'security group ID'],
+  ['sgr', 'security group rule ID'],
+  ['vpc', 'VPC ID'],
+  ['vpce', 'VPC endpoint ID'],
+  ['eni', 'network interface ID'],
+  ['rtb', 'route table ID'],
+  ['igw', 'internet gateway ID'],
+  ['eigw', 'egress-only internet gateway ID'],
+  ['nat', 'NAT gateway ID'],
+  ['acl', 'network ACL ID'],
+  ['pl', 'prefix list ID'],
+  ['tgw', 'transit gateway ID'],
+  ['tgw-attach', 'transit gateway attachment ID'],
+  ['pcx', 'VPC peering connection ID'],
+  ['vgw', 'virtual private gateway ID'],
+  ['cgw', 'customer gateway ID'],
+  ['dopt', 'DHCP options ID'],
+  ['eipalloc', 'Elastic IP allocation ID'],
+  ['i', 'EC2 instance ID'],
+  ['ami', 'AMI ID'],
+  ['vol', 'EBS volume ID'],
+  ['snap', 'EBS snapshot ID'],
+];
+const RESOURCE_ID = new RegExp(
+  `^(?<prefix>${RESOURCE_ID_KINDS.map(([prefix]) => prefix).join('|')})-[0-9a-f]{4,17}$`,
+);
+const ANY_ARN = /^arn:(?<partition>[^:]*):(?<service>[^:]*):[^:]*:[^:]*:(?<resource>.*)$/;
+
+/** What else a function argument is, when it has the shape of another AWS resource: its label, or undefined. */
+export interface OtherResource {
+  /** e.g. "subnet ID", "ec2 ARN", "Lambda layer ARN". */
+  label: string;
+  /** The ID's prefix (subnet, sg, vpc, …); undefined for an ARN. */
+  prefix?: string;
+}
+
+export function otherResourceKind(text: string): OtherResource | undefined {
+  const id = RESOURCE_ID.exec(text)?.groups?.prefix;
+  if (id) {
+    const label = RESOURCE_ID_KINDS.find(([prefix]) => prefix === id)?.[1] ?? 'resource ID';
+    return { label, prefix: id };
+  }
+  const arn = ANY_ARN.exec(text)?.groups;
+  if (!arn) return undefined;
+  if (arn.service !== 'lambda') return { label: `ARN of ${arn.service || 'another service'}` };
+  const type = arn.resource?.split(':', 1)[0];
+  return type === 'function' ? undefined : { label: `ARN of a Lambda ${type || 'resource'}` };
+}
+
+/** The usage error for an argument that names another kind of resource; `where` e.g. " in --functions-file fns.txt". */
+export function notAFunction(input: string, other: OtherResource, where = '') {
+  const article = /^[aeiouAEIOU]/.test(other.label) ? 'an' : 'a';
+  return usageError(
+    `'${input}'${where} looks like ${article} ${other.label}, not a Lambda function.`,
+    'Functions are named by name (my-fn), partial ARN (123456789012:function:my-fn) or full ARN (arn:aws:lambda:REGION:ACCOUNT:function:my-fn).',
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { isInVpc, type VpcSettings } from '../core/plan.js';
-import type { FunctionResult, Summary } from '../core/result.js';
+import { type FunctionResult, type Summary, stillInProgress } from '../core/result.js';
 
 /** The words attach or detach prints: the workflow's spec supplies them, so no renderer asks which command ran. */
 export interface ChangeWords {
@@ -51,6 +51,8 @@ export function renderChange(
     failed: `${c.red('✖')} ${r.function}: ${r.error?.code === 'UpdateFailed' ? 'update failed' : 'failed'}${WRITTEN_WORDS[String(r.written)]}`,
     status: r.function,
     skipped: `${c.dim('-')} ${r.function}: not started`,
+    interrupted: `${c.yellow('■')} ${r.function}: interrupted${CONTINUES_WORDS[String(r.written)]}`,
+    'timed-out': `${c.yellow('■')} ${r.function}: timed out${CONTINUES_WORDS[String(r.written)]}`,
   };
   const lines = [headline[r.outcome]];
   if (r.before) {
@@ -58,7 +60,7 @@ export function renderChange(
     lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.before)}`);
   }
   if (r.after && r.outcome !== 'unchanged') {
-    const label = r.outcome === 'failed' && r.written !== true ? 'wanted' : 'after';
+    const label = (r.outcome === 'failed' || stillInProgress(r)) && r.written !== true ? 'wanted' : 'after';
     lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.after)}`);
   }
   if (r.written !== false && r.before)
@@ -72,6 +74,13 @@ const WRITTEN_WORDS: Record<string, string> = {
   unknown: ', may have been written (no answer to the update came back)',
 };
 
+/** After "interrupted" or "timed out": the update was sent, and goes on without us. */
+const CONTINUES_WORDS: Record<string, string> = {
+  true: " while the update continues on AWS's side",
+  false: '',
+  unknown: ', may have been written (no answer to the update came back)',
+};
+
 const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
   updated: '{verb}',
   started: 'sent, not waited for',
@@ -80,6 +89,8 @@ const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
   failed: 'failed',
   status: 'read',
   skipped: 'not started',
+  interrupted: "interrupted while the update continues on AWS's side",
+  'timed-out': "timed out while the update continues on AWS's side",
 };
 
 /** One line after a batch of several functions: how many ended each way. */
@@ -87,7 +98,27 @@ export function renderChangeSummary(summary: Summary, words: ChangeWords, c: Cha
   const parts = Object.entries(summary.outcomes).map(([outcome, count]) => {
     const said = CHANGE_WORDS[outcome as FunctionResult['outcome']].replace('{verb}', words.summary);
     const text = `${count} ${said}`;
-    return outcome === 'failed' ? c.red(text) : outcome === 'skipped' ? c.yellow(text) : text;
+    if (outcome === 'failed') return c.red(text);
+    return outcome === 'skipped' || outcome === 'interrupted' || outcome === 'timed-out'
+      ? c.yellow(text)
+      : text;
   });
   return `${c.bold(`${summary.total} functions:`)} ${parts.join(', ')}`;
 }
+
+/**
+ * After a fleet's run ended with updates still going on: the one command that follows them
+ * all, instead of one per function. With a --functions-file (not stdin) it names the file, as
+ * the run did.
+ */
+export function followCommand(
+  cliPrefix: string,
+  inputs: readonly string[],
+  source: { functionsFile: string; args: readonly string[] } | undefined,
+): string {
+  const named = source ? [...source.args, '--functions-file', shellWord(source.functionsFile)] : inputs;
+  return `${cliPrefix} status --wait ${named.join(' ')}`;
+}
+
+const shellWord = (word: string) =>
+  /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;

@@ -9,7 +9,7 @@ import {
   vpcSettingsOf,
 } from '../core/plan.js';
 import type { Clock } from '../core/poll.js';
-import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
+import { emptyResult, errorJson, type FunctionResult, outcomeOfError, statusFields } from '../core/result.js';
 import { DEFAULT_MAX_ATTEMPTS, retryAfterMs, retryDelayMs } from '../core/retry-policy.js';
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
@@ -267,7 +267,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
       roleLacksEc2Permissions(thrown, role) ??
       unansweredAtTheEnd(thrown, result, request) ??
       toCliError(thrown, { region: deps.region });
-    result.outcome = 'failed';
+    result.outcome = outcomeOfError(error.code, result.written);
     result.elapsedMs = now() - started;
     result.error = errorJson(error);
     return { result, error };

@@ -1,12 +1,17 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { DesiredVpc } from '../core/plan.js';
-import { errorJson, type FunctionResult, summarize } from '../core/result.js';
+import { errorJson, type FunctionResult, stillInProgress, summarize } from '../core/result.js';
 import type { Target } from '../core/validate.js';
-import { type CliError, type ExitCode, worstExitCode } from '../errors.js';
+import { CliError, type ExitCode, worstExitCode } from '../errors.js';
 import type { ChangeBody } from '../output/json.js';
-import { type ChangeWords, renderChange, renderChangeSummary } from '../output/render-change.js';
+import {
+  type ChangeWords,
+  followCommand,
+  renderChange,
+  renderChangeSummary,
+} from '../output/render-change.js';
 import { applyVpcConfig } from './apply-vpc-config.js';
-import { runBatch } from './batch.js';
+import { dedupeTargets, runBatch } from './batch.js';
 import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 
@@ -23,6 +28,8 @@ export interface ChangeRequest {
   dryRun: boolean;
   /** Notes about the input itself (duplicate IDs dropped), printed once and kept on every result. */
   notes: string[];
+  /** The run's --functions-file (not stdin) and arguments, to follow a fleet's updates as they were named. */
+  source?: { functionsFile: string; args: readonly string[] } | undefined;
 }
 
 /** What a step before the writes sees. */
@@ -75,7 +82,10 @@ export async function runChange(
   // --timeout bounds everything up to the last function's wait, the preflights included.
   const deadline = startDeadline(deps, request.timeoutMs);
   const bounded: RunDeps = { ...deps, signal: deadline.signal };
-  const scope: RunScope = { deps: bounded, region, targets: request.targets, desired: spec.desired };
+  const [lambda, writer] = await Promise.all([deps.aws.lambda(), deps.aws.lambdaWriter()]);
+  const { targets, notes: mergeNotes } = await dedupeTargets(lambda, request.targets, deadline.signal);
+  for (const note of mergeNotes.values()) reporter.note(note);
+  const scope: RunScope = { deps: bounded, region, targets, desired: spec.desired };
   const sections: ChangeSections = {};
   for (const preflight of spec.preflights) {
     const outcome = await preflight(scope);
@@ -86,9 +96,10 @@ export async function runChange(
     }
   }
   const gate = spec.gate?.(scope);
-  const [lambda, writer] = await Promise.all([deps.aws.lambda(), deps.aws.lambdaWriter()]);
-  const progress = await reporter.progress(request.targets.length);
-  const printedNotes = new Set(request.notes);
+  const progress = await reporter.progress(targets.length);
+  const printedNotes = new Set([...request.notes, ...mergeNotes.values()]);
+  // A fleet's updates still going on when the run ends are followed with one command, after the summary.
+  const fleet = targets.length > 1;
   const changeOne = async ({ ref, input: fn }: Target) => {
     const { result, error } = await applyVpcConfig(
       {
@@ -113,6 +124,8 @@ export async function runChange(
     );
     progress.done(fn, !error);
     result.notes.unshift(...request.notes);
+    const merged = mergeNotes.get(fn);
+    if (merged) result.notes.push(merged);
     if (spec.noteWhenWritten && result.written !== false) result.notes.push(spec.noteWhenWritten);
     progress.print(() => {
       reporter.show((c) => renderChange(result, spec.words, c, deps.cliPrefix));
@@ -120,13 +133,14 @@ export async function runChange(
         reporter.note(note);
         if (note === spec.noteWhenWritten) printedNotes.add(note);
       }
-      if (error) reporter.error(error, error.message.includes(fn) ? '' : `${fn}: `);
+      const shown = error && fleet && stillInProgress(result) ? withoutHint(error) : error;
+      if (shown) reporter.error(shown, shown.message.includes(fn) ? '' : `${fn}: `);
     });
     return { result, error };
   };
   let results: FunctionResult[];
   try {
-    ({ results } = await runBatch(request.targets, request, changeOne));
+    ({ results } = await runBatch(targets, request, changeOne));
   } finally {
     progress.stop();
     // What follows the writes (the ENI wait of detach) has its own bound.
@@ -134,6 +148,15 @@ export async function runChange(
   }
   if (gate) Object.assign(sections, gate.sections());
   if (results.length > 1) reporter.show((c) => renderChangeSummary(summarize(results), spec.words, c));
+  const going = results.filter(stillInProgress);
+  if (fleet && going.length > 0)
+    reporter.notice(
+      `${going.length === 1 ? "The update continues on AWS's side" : "The updates continue on AWS's side"}. Follow ${going.length === 1 ? 'it' : 'them'} with: ${followCommand(
+        deps.cliPrefix,
+        going.map((r) => r.function),
+        request.source,
+      )}`,
+    );
   const exitCodes = results.map((r) => r.error?.exitCode ?? 0);
   if (spec.after) {
     const after = await spec.after(results);
@@ -142,3 +165,7 @@ export async function runChange(
   }
   return { exitCode: worstExitCode(exitCodes), error: null, results, ...sections };
 }
+
+/** A fleet's error line for a function whose update goes on: the one command after the summary follows them all. */
+const withoutHint = (error: CliError) =>
+  new CliError(error.code, error.message, { cause: error.cause, requestId: error.requestId });

@@ -11,7 +11,7 @@ import { renderNetworkSection } from '../output/render-network.js';
 import { renderStatus, renderStatusTable } from '../output/render-status.js';
 import { listFunctionNetworks } from '../services/function-versions.js';
 import { readFunction } from '../services/lambda.js';
-import { runBatch } from './batch.js';
+import { dedupeTargets, runBatch } from './batch.js';
 import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 import { addEniCounts, addNetworkSections } from './status-sections.js';
@@ -39,15 +39,22 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   // With --wait, --timeout bounds the reads and the wait: no call runs past it.
   const deadline = request.wait ? startDeadline(deps, request.timeoutMs) : undefined;
   const signal = deadline?.signal ?? deps.signal;
-  const targets = Array.isArray(request.targets)
+  const listed = Array.isArray(request.targets)
     ? request.targets
     : await listTargets(deps, request.targets.all, signal);
-  const region = await deps.aws.regionFor(targets);
+  const region = await deps.aws.regionFor(listed);
   const lambda = await deps.aws.lambda();
+  const { targets, notes: mergeNotes } = await dedupeTargets(lambda, listed, signal);
+  for (const note of mergeNotes.values()) reporter.note(note);
   const progress = await reporter.progress(targets.length);
-  const readOne = async ({ ref, input }: Target) => {
+  // A fleet's waits cut off by Ctrl-C or --timeout are resumed with one command, after the others.
+  const stillWaiting = new Set<Target>();
+  const readOne = async (target: Target) => {
+    const { ref, input } = target;
     const started = clock.now();
     const result = emptyResult(input);
+    const merged = mergeNotes.get(input);
+    if (merged) result.notes.push(merged);
     let error: CliError | undefined;
     const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
     const resumeCommand = `${deps.cliPrefix} status ${input}${qualifierFlag} --wait`;
@@ -79,7 +86,12 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
       error = failure;
       if (result.outcome !== 'status') result.outcome = 'failed';
       result.error = errorJson(failure);
-      progress.print(() => reporter.error(failure, failure.message.includes(input) ? '' : `${input}: `));
+      const resumable = targets.length > 1 && (failure.code === 'Interrupted' || failure.code === 'TimedOut');
+      if (resumable) stillWaiting.add(target);
+      const shown = resumable
+        ? new CliError(failure.code, failure.message, { cause: failure.cause })
+        : failure;
+      progress.print(() => reporter.error(shown, shown.message.includes(input) ? '' : `${input}: `));
     }
     progress.done(input, !error);
     result.elapsedMs = clock.now() - started;
@@ -93,6 +105,15 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     deps.aws.limitTo(undefined);
   }
   const { results, runEnded } = batch;
+  if (stillWaiting.size > 0) {
+    // In the order named; a --qualifier given to all is written into each name (my-fn:3).
+    const names = targets
+      .filter((t) => stillWaiting.has(t))
+      .map(({ ref, input }) =>
+        ref.qualifier && !parseFunctionRef(input).qualifier ? `${input}:${ref.qualifier}` : input,
+      );
+    reporter.notice(`Resume waiting with: ${deps.cliPrefix} status --wait ${names.join(' ')}`);
+  }
   const read = results.filter((r) => r.outcome === 'status');
   if (request.network && !runEnded) {
     await addNetworkSections(deps, region, read);

@@ -373,6 +373,38 @@ describe('status', () => {
   });
 });
 
+describe('attach stopped after its update was sent', () => {
+  it('Ctrl-C after a write whose answer was lost: interrupted, may have been written, with the undo', async () => {
+    const controller = new AbortController();
+    lambdaMock.on(GetFunctionCommand).resolves(cfg());
+    lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(() => {
+      controller.abort();
+      throw awsError('ServiceException', 500, { $fault: 'server' });
+    });
+    const args = ['--region', 'us-east-1', 'attach', 'my-fn', '--subnets', S1, '--sg', SG];
+    const human = await runCli(args, { signal: controller.signal });
+    expect(human.code).toBe(130);
+    expect(human.stdout).toContain(
+      'my-fn: interrupted, may have been written (no answer to the update came back)',
+    );
+    expect(human.stdout).toContain('undo    lambda-vpc --region us-east-1 detach my-fn');
+    expect(human.stdout).not.toContain('failed');
+  });
+
+  it('Ctrl-C while waiting out an earlier update, before any write: failed, nothing written', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    lambdaMock.on(GetFunctionCommand).resolves(cfg({ LastUpdateStatus: 'InProgress' }));
+    const { code, stdout } = await runCli(
+      ['--region', 'us-east-1', '-o', 'json', 'attach', 'my-fn', '--subnets', S1, '--sg', SG],
+      { signal: controller.signal },
+    );
+    expect(code).toBe(130);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+    expect(JSON.parse(stdout).results[0]).toMatchObject({ outcome: 'failed', written: false });
+  });
+});
+
 describe('bad input: one line, exit 2, no AWS call', () => {
   it.each([
     [

@@ -28,10 +28,13 @@ describe('--timeout bounds the command', () => {
     expect(r.stderr).toContain(
       `Resume waiting with: lambda-vpc --endpoint-url ${fake.url} status ${I.fn} --wait`,
     );
-    expect(JSON.parse(r.stdout).results[0]).toMatchObject({
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0]).toMatchObject({
+      outcome: 'timed-out',
       written: true,
       error: { code: 'TimedOut', exitCode: 7 },
     });
+    expect(doc.summary).toEqual({ total: 1, outcomes: { 'timed-out': 1 } });
     expect(fake.writes()).toHaveLength(1);
   });
 
@@ -64,7 +67,7 @@ describe('--timeout bounds the command', () => {
     expect(r.code).toBe(7);
     const result = JSON.parse(r.stdout).results[0];
     expect(result).toMatchObject({
-      outcome: 'failed',
+      outcome: 'timed-out',
       written: 'unknown',
       before: { subnetIds: [], securityGroupIds: [] },
       error: { code: 'TimedOut', exitCode: 7 },
@@ -80,7 +83,9 @@ describe('--timeout bounds the command', () => {
     });
     const r = await cli([...ATTACH, '--timeout', '20s']);
     expect(r.code).toBe(7);
-    expect(r.stdout).toContain(`${I.fn}: failed, may have been written (no answer to the update came back)`);
+    expect(r.stdout).toContain(
+      `${I.fn}: timed out, may have been written (no answer to the update came back)`,
+    );
     expect(r.stdout).toMatch(/undo\s+lambda-vpc .*detach/);
   });
 
@@ -99,6 +104,52 @@ describe('--timeout bounds the command', () => {
     expect(fake.writes()).toHaveLength(1);
   });
 
+  it('a fleet: timed out while the updates continue, said once, with one command that follows them all', async () => {
+    const { fake, cli } = await start();
+    const fleet = [I.fn, 'fn-2', 'fn-3'];
+    for (const fn of fleet.slice(1)) fake.state.addFunction({ FunctionName: fn, Role: I.roleArn });
+    const r = await cli([...ATTACH, 'fn-2', 'fn-3', '--timeout', '10s']);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain("3 functions: 3 timed out while the update continues on AWS's side");
+    expect(r.stdout).not.toContain('failed');
+    expect(r.stderr).toContain(
+      `The updates continue on AWS's side. Follow them with: lambda-vpc --endpoint-url ${fake.url} status --wait ${fleet.join(' ')}`,
+    );
+    expect(r.stderr).not.toContain('Resume waiting with');
+    // fn-2 is still updating: another attach times out waiting for it, before its own write.
+    const again = await cli([
+      '-o',
+      'json',
+      'attach',
+      'fn-2',
+      '--subnets',
+      I.subnetB,
+      '--sg',
+      I.sg,
+      '--timeout',
+      '5s',
+    ]);
+    expect(JSON.parse(again.stdout).results[0]).toMatchObject({
+      outcome: 'failed',
+      written: false,
+      error: { code: 'TimedOut' },
+    });
+    expect(fake.writes()).toHaveLength(3);
+  });
+
+  it('status --wait of a fleet: one command resumes all the waits the timeout cut off', async () => {
+    const { fake, cli } = await start();
+    const fleet = [I.fn, 'fn-2', 'fn-3'];
+    for (const fn of fleet.slice(1)) fake.state.addFunction({ FunctionName: fn, Role: I.roleArn });
+    for (const fn of fleet) fake.state.beginUpdate(fn, { durationMs: LONG });
+    const r = await cli(['status', ...fleet, '--wait', '--no-network', '--timeout', '5s']);
+    expect(r.code).toBe(7);
+    expect(r.stderr.split('\n').filter((line) => line.includes('Resume waiting'))).toEqual([
+      `Resume waiting with: lambda-vpc --endpoint-url ${fake.url} status --wait ${fleet.join(' ')}`,
+    ]);
+    expect(r.stderr).not.toContain('Hint:');
+  });
+
   it('a fleet: functions not started by the timeout are skipped, nothing written for them', async () => {
     const { fake, cli } = await start();
     for (const fn of ['fn-2', 'fn-3']) fake.state.addFunction({ FunctionName: fn, Role: I.roleArn });
@@ -106,7 +157,7 @@ describe('--timeout bounds the command', () => {
     expect(r.code).toBe(7);
     const results = JSON.parse(r.stdout).results;
     expect(results.map((x: { outcome: string; written: unknown }) => [x.outcome, x.written])).toEqual([
-      ['failed', true],
+      ['timed-out', true],
       ['skipped', false],
       ['skipped', false],
     ]);

@@ -180,9 +180,14 @@ describe('fault matrix: what the CLI reports is what AWS saw', () => {
       if (result.written === true) expect(applied.length, where).toBeGreaterThan(0);
       if (result.written === false) expect(applied, where).toEqual([]);
       // 'unknown': sent, and its answer never reached the CLI (cut off, or the deadline came
-      // first; the fake may not even have read it yet). A failure, or the configuration asked for.
-      if (result.written === 'unknown') expect(['failed', 'updated'], where).toContain(result.outcome);
-      if (result.outcome === 'failed') expect(result.error, where).not.toBeNull();
+      // first; the fake may not even have read it yet). A failure, the configuration asked for, or
+      // stopped by the deadline.
+      if (result.written === 'unknown')
+        expect(['failed', 'updated', 'timed-out'], where).toContain(result.outcome);
+      if (['failed', 'timed-out', 'interrupted'].includes(result.outcome))
+        expect(result.error, where).not.toBeNull();
+      // Stopped while its update runs: only once something was (or may have been) written.
+      if (result.outcome === 'timed-out') expect(result.written, where).not.toBe(false);
       if (result.written !== false && plan.command !== 'status') {
         // What the function had before the write reported: as it was, or, where someone else set
         // another configuration before our (last) write, theirs.

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeAws } from '../fake-aws/fake-aws.js';
 import { MINIMAL_IDS as I } from '../fake-aws/scenarios.js';
@@ -67,7 +70,7 @@ describe.concurrent('SIGTERM while waiting', () => {
     expect(doc.exitCode).toBe(143);
     expect(doc.results[0]).toMatchObject({
       written: true,
-      outcome: 'failed',
+      outcome: 'interrupted',
       error: { code: 'Interrupted', exitCode: 143, hint: expect.stringContaining(CONTINUES) },
     });
     expect(r.stderr).toContain(CONTINUES);
@@ -97,5 +100,72 @@ describe.concurrent('SIGTERM while waiting', () => {
     const r = await onPoll(f, ['-o', 'json', 'status', I.fn, '--wait'], 'SIGINT', 2);
     expect(r.code).toBe(130);
     expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 130, results: [{ error: { exitCode: 130 } }] });
+  });
+});
+
+/** Sends `signal` once every one of `fns` has been written and the fake is answering polls. */
+function onceAllWritten(f: FakeAws, args: string[], fns: string[], signal: NodeJS.Signals): Promise<Spawned> {
+  const bin = startBin(['--endpoint-url', f.url, ...args], ENV);
+  let sent = false;
+  f.afterRequest((entry) => {
+    if (!sent && entry.operation === 'GetFunction' && f.writes().length === fns.length) {
+      sent = true;
+      bin.kill(signal);
+    }
+  });
+  return bin.done;
+}
+
+describe.concurrent('a fleet interrupted while its updates run', () => {
+  const FLEET = [I.fn, 'fn-2', 'fn-3'];
+  const startFleet = async () => {
+    const f = await start();
+    for (const fn of FLEET.slice(1)) f.state.addFunction({ FunctionName: fn, Role: I.roleArn });
+    return f;
+  };
+  const NETWORK = ['--subnets', I.subnetA, '--sg', I.sg];
+
+  it('says interrupted, not failed, and gives one command that follows them all', async () => {
+    const f = await startFleet();
+    const r = await onceAllWritten(f, ['attach', ...FLEET, ...NETWORK], FLEET, 'SIGINT');
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain("3 functions: 3 interrupted while the update continues on AWS's side");
+    for (const fn of FLEET)
+      expect(r.stdout).toContain(`${fn}: interrupted while the update continues on AWS's side`);
+    expect(r.stdout).not.toContain('failed');
+    const follow = `The updates continue on AWS's side. Follow them with: lambda-vpc --endpoint-url ${f.url} status --wait ${FLEET.join(' ')}`;
+    expect(r.stderr.split('\n').filter((line) => line.includes('Follow'))).toEqual([follow]);
+    expect(r.stderr).not.toContain('Hint:');
+    for (const fn of FLEET) expect(f.state.getFunction(fn).LastUpdateStatus).toBe('InProgress');
+  });
+
+  it('-o json: outcome interrupted, written true, the summary counts them; a --functions-file is named as given', async () => {
+    const f = await startFleet();
+    const file = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-')), 'fns.txt');
+    writeFileSync(file, `${FLEET.slice(1).join('\n')}\n`);
+    const args = ['-o', 'json', 'attach', I.fn, '--functions-file', file, ...NETWORK];
+    const r = await onceAllWritten(f, args, FLEET, 'SIGTERM');
+    expect(r.code).toBe(143);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary).toEqual({ total: 3, outcomes: { interrupted: 3 } });
+    expect(doc.results.map((x: { outcome: string; written: unknown }) => [x.outcome, x.written])).toEqual(
+      FLEET.map(() => ['interrupted', true]),
+    );
+    expect(r.stderr).toContain(
+      `Follow them with: lambda-vpc --endpoint-url ${f.url} status --wait ${I.fn} --functions-file ${file}`,
+    );
+  });
+
+  it('a function stopped while waiting out an earlier update, before its write, is not claimed written', async () => {
+    const f = await start();
+    f.state.beginUpdate(I.fn, { durationMs: LONG });
+    const r = await onPoll(f, ['-o', 'json', ...ATTACH], 'SIGINT', 2);
+    expect(r.code).toBe(130);
+    expect(f.writes()).toHaveLength(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({
+      outcome: 'failed',
+      written: false,
+      error: { code: 'Interrupted' },
+    });
   });
 });

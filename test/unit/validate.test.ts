@@ -55,7 +55,7 @@ describe('parseFunctionRef', () => {
     expect(parseFunctionRef(input)).toEqual(expected);
   });
 
-  it.each(['', 'my fn', 'arn:aws:s3:::bucket', 'a'.repeat(65), 'arn:aws:lambda:us-east-1:12345:function:x'])(
+  it.each(['', 'my fn', 'a'.repeat(65), 'arn:aws:lambda:us-east-1:12345:function:x'])(
     'rejects %j',
     (input) => {
       expect(usage(() => parseFunctionRef(input))).toMatch(/is not a Lambda function name or ARN/);
@@ -73,6 +73,37 @@ describe('parseFunctionRef', () => {
     expect(usage(() => requireUnqualified(parseFunctionRef('my-fn:live'), 'detach'))).toMatch(
       /detach changes \$LATEST only/,
     );
+  });
+});
+
+describe('an argument shaped like another AWS resource is not a function', () => {
+  it.each([
+    ['subnet-0bbb', 'a subnet ID'],
+    ['subnet-0123456789abcdef1', 'a subnet ID'],
+    ['sg-0123456789abcdef0', 'a security group ID'],
+    ['vpc-0a1b2c3d', 'a VPC ID'],
+    ['vpce-0123456789abcdef0', 'a VPC endpoint ID'],
+    ['eni-0123456789abcdef0', 'a network interface ID'],
+    ['rtb-0123456789abcdef0', 'a route table ID'],
+    ['igw-0123456789abcdef0', 'an internet gateway ID'],
+    ['nat-0123456789abcdef0', 'a NAT gateway ID'],
+    ['acl-0123456789abcdef0', 'a network ACL ID'],
+    ['pl-0123456789abcdef0', 'a prefix list ID'],
+    ['arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0123456789abcdef1', 'an ARN of ec2'],
+    ['arn:aws:s3:::bucket', 'an ARN of s3'],
+    ['arn:aws:iam::123456789012:role/my-role', 'an ARN of iam'],
+    ['arn:aws:lambda:us-east-1:123456789012:layer:deps:3', 'an ARN of a Lambda layer'],
+  ])('refuses %s as %s', (input, label) => {
+    expect(usage(() => parseFunctionRef(input))).toBe(
+      `'${input}' looks like ${label}, not a Lambda function.`,
+    );
+  });
+
+  it('names that merely begin like one, and ARNs of such functions, are functions', () => {
+    expect(parseFunctionRef('subnet-router').name).toBe('subnet-router');
+    expect(parseFunctionRef('sg-sync').name).toBe('sg-sync');
+    expect(parseFunctionRef('vpc-0bbb-cleanup').name).toBe('vpc-0bbb-cleanup');
+    expect(parseFunctionRef('123456789012:function:subnet-0bbb').name).toBe('subnet-0bbb');
   });
 });
 
