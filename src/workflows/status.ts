@@ -6,6 +6,7 @@ import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/set
 import { parseFunctionRef, type Target } from '../core/validate.js';
 import { CliError, isDeadline, toCliError, worstExitCode } from '../errors.js';
 import type { StatusBody } from '../output/json.js';
+import { withActivity } from '../output/progress.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
 import { renderStatus, renderStatusTable } from '../output/render-status.js';
@@ -45,6 +46,9 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   const region = await deps.aws.regionFor(targets);
   const lambda = await deps.aws.lambda();
   const progress = await reporter.progress(targets.length);
+  progress.activity(
+    targets.length === 1 ? `reading ${targets[0]?.input}` : `reading ${targets.length} functions`,
+  );
   const readOne = async ({ ref, input }: Target) => {
     const started = clock.now();
     const result = emptyResult(input);
@@ -87,17 +91,22 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   };
   let batch: Awaited<ReturnType<typeof runBatch>>;
   try {
-    batch = await runBatch(targets, request, readOne);
+    try {
+      batch = await runBatch(targets, request, readOne);
+    } finally {
+      deps.aws.limitTo(undefined);
+    }
+    if (request.network && !batch.runEnded) {
+      const read = batch.results.filter((r) => r.outcome === 'status');
+      progress.activity('reading the network');
+      await addNetworkSections(deps, region, read);
+      await addEniCounts(deps, region, batch.results);
+    }
   } finally {
     progress.stop();
-    deps.aws.limitTo(undefined);
   }
-  const { results, runEnded } = batch;
+  const { results } = batch;
   const read = results.filter((r) => r.outcome === 'status');
-  if (request.network && !runEnded) {
-    await addNetworkSections(deps, region, read);
-    await addEniCounts(deps, region, results);
-  }
   if (request.brief) reporter.show((c) => renderStatusTable(results, c));
   else
     for (const r of read)
@@ -125,7 +134,10 @@ async function listTargets(
   const region = await deps.aws.regionFor([]);
   let listed: Awaited<ReturnType<typeof listFunctionNetworks>>;
   try {
-    listed = await listFunctionNetworks(await deps.aws.lambda(), signal);
+    const lambda = await deps.aws.lambda();
+    listed = await withActivity(deps.reporter, 'listing the functions', () =>
+      listFunctionNetworks(lambda, signal),
+    );
   } catch (error) {
     throw toCliError(error, { region });
   }
