@@ -91,22 +91,18 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   };
   let batch: Awaited<ReturnType<typeof runBatch>>;
   try {
-    try {
-      batch = await runBatch(targets, request, readOne);
-    } finally {
-      deps.aws.limitTo(undefined);
-    }
-    if (request.network && !batch.runEnded) {
-      const read = batch.results.filter((r) => r.outcome === 'status');
-      progress.activity('reading the network');
-      await addNetworkSections(deps, region, read);
-      await addEniCounts(deps, region, batch.results);
-    }
+    batch = await runBatch(targets, request, readOne);
   } finally {
     progress.stop();
+    deps.aws.limitTo(undefined);
   }
-  const { results } = batch;
+  const { results, runEnded } = batch;
   const read = results.filter((r) => r.outcome === 'status');
+  if (request.network && !runEnded)
+    await withActivity(reporter, 'reading the network', async () => {
+      await addNetworkSections(deps, region, read);
+      await addEniCounts(deps, region, results);
+    });
   if (request.brief) reporter.show((c) => renderStatusTable(results, c));
   else
     for (const r of read)

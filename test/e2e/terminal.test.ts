@@ -91,6 +91,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(status.code).toBe(0);
     expect(status.text).toContain('⠋ listing the functions');
     expect(status.text).toMatch(/⠋ 0\/3 done, 0 in progress · reading 3 functions/);
+    expect(status.text).toContain('⠋ reading the network');
     const perms = await onTerminal([...globals(), 'check-perms', 'orders-api'], env({ NO_COLOR: '1' }));
     expect(perms.text).toContain('⠋ checking the permissions for orders-api');
     // Piped, stdout is the result alone, and so is it with a terminal on stderr only: no frame in it.
