@@ -5,15 +5,16 @@ import { run } from '../src/cli.js';
 export function fakeClock(start = 1_000_000) {
   let t = start;
   const sleeps: number[] = [];
-  const deadlines: Array<{ at: number; controller: AbortController; reason: Error }> = [];
-  /** Moves to `until`, firing the deadlines met on the way, in order; stops early once `signal` aborts. */
+  // Deadlines and timers, each fired when the clock reaches it.
+  const events: Array<{ at: number; fire: () => void }> = [];
+  /** Moves to `until`, firing what falls due on the way, in order; stops early once `signal` aborts. */
   const advanceTo = (until: number, signal?: AbortSignal) => {
     for (;;) {
-      const next = deadlines.filter((d) => d.at <= until).sort((a, b) => a.at - b.at)[0];
+      const next = events.filter((e) => e.at <= until).sort((a, b) => a.at - b.at)[0];
       if (!next) break;
       t = Math.max(t, next.at);
-      deadlines.splice(deadlines.indexOf(next), 1);
-      next.controller.abort(next.reason);
+      events.splice(events.indexOf(next), 1);
+      next.fire();
       if (signal?.aborted) return;
     }
     t = Math.max(t, until);
@@ -29,8 +30,16 @@ export function fakeClock(start = 1_000_000) {
     signalAt: (at: number, reason: Error) => {
       const controller = new AbortController();
       if (at <= t) controller.abort(reason);
-      else deadlines.push({ at, controller, reason });
+      else events.push({ at, fire: () => controller.abort(reason) });
       return controller.signal;
+    },
+    after: (ms: number, fire: () => void) => {
+      const event = { at: t + ms, fire };
+      events.push(event);
+      return () => {
+        const index = events.indexOf(event);
+        if (index >= 0) events.splice(index, 1);
+      };
     },
     advance: (ms: number) => advanceTo(t + ms),
     sleeps,

@@ -11,4 +11,9 @@ export const systemClock: Clock = {
     setTimeout(() => controller.abort(reason), Math.max(0, at - Date.now())).unref();
     return controller.signal;
   },
+  after: (ms, fire) => {
+    const timer = setTimeout(fire, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
 };

@@ -60,7 +60,7 @@ export function openSession(cmd: Command, ctx: Ctx): Session {
     format: globals.output,
     color: globals.color,
     debug: globals.debug,
-    now: clock.now,
+    clock,
   });
   const aws = new AwsClients({
     region: globals.region,

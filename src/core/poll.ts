@@ -10,6 +10,11 @@ export interface Clock {
    * in flight, so a slow call ends when the time is up rather than when it answers.
    */
   signalAt(at: number, reason: Error): AbortSignal;
+  /**
+   * Calls `fire` once `ms` have passed on this clock, unless the returned cancel comes first;
+   * never keeps the process alive. What must happen while nothing else does (a heartbeat).
+   */
+  after(ms: number, fire: () => void): () => void;
 }
 
 export interface PollOptions<T> {

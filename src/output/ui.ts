@@ -1,4 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { systemClock } from '../aws/clock.js';
+import type { Clock } from '../core/poll.js';
 import type { CliError } from '../errors.js';
 import { createProgress, type Progress } from './progress.js';
 import type { Render, Reporter } from './reporter.js';
@@ -21,15 +23,16 @@ export interface UiOptions {
   /** false with --no-color. */
   color: boolean;
   debug: boolean;
-  /** For the elapsed times progress shows. */
-  now?: (() => number) | undefined;
+  /** For the elapsed times progress shows and its heartbeat in line mode. */
+  clock?: Clock | undefined;
 }
 
 /**
  * The only thing that prints. stdout carries only the result (human text as it comes, or one
  * JSON document at the end); progress, notes, warnings and errors go to stderr. With --output
  * json, the human result, notes and warnings are left out: the document carries them.
- * chalk does not read NO_COLOR, so colour is decided here, per stream.
+ * chalk does not read NO_COLOR, so colour is decided here, per stream, once for everything
+ * printed: the spinner (whose ora would decide for itself) is drawn in these colours too.
  *
  * Everything written passes `emit`, which cuts out credentials (by shape, and the values of
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN) and escapes control
@@ -41,7 +44,7 @@ export class Ui implements Reporter {
   readonly debug: boolean;
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
-  /** Spinner on a terminal, plain lines in CI or when piped, nothing with --output json. */
+  /** Spinner on a terminal, plain lines in CI, when piped or on TERM=dumb, nothing with --output json. */
   readonly progressMode: 'spinner' | 'lines' | 'none';
   private readonly redact: (text: string) => string;
 
@@ -52,8 +55,10 @@ export class Ui implements Reporter {
     this.out = new Chalk({ level: colorLevel(o, o.stdout) });
     this.err = new Chalk({ level: colorLevel(o, o.stderr) });
     const ci = Boolean(o.env.CI) && o.env.CI !== 'false';
-    // A spinner must know the width to redraw its line; a terminal of width 0 gets plain lines.
-    const redrawable = o.stderr.isTTY && o.stderr.columns !== 0;
+    // A spinner must know the width to redraw its line (a terminal of width 0 gets plain lines),
+    // and move the cursor, which a dumb terminal, or a stream without tty's cursor calls, cannot.
+    const redrawable =
+      o.stderr.isTTY && o.stderr.columns !== 0 && o.env.TERM !== 'dumb' && movesCursor(o.stderr);
     this.progressMode = o.format === 'json' ? 'none' : redrawable && !ci ? 'spinner' : 'lines';
   }
 
@@ -94,7 +99,7 @@ export class Ui implements Reporter {
   }
 
   progress(total = 1): Promise<Progress> {
-    return createProgress(this, this.o.now ?? Date.now, total);
+    return createProgress(this, this.o.clock ?? systemClock, total);
   }
 
   private write(text: string): void {
@@ -127,6 +132,12 @@ export class Ui implements Reporter {
     this.line(`[debug] ${escapeLines(cause.stack ?? String(cause))}`);
   }
 }
+
+/** The calls ora redraws its line with, as a tty.WriteStream has them. */
+const movesCursor = (stream: TextStream) =>
+  ['cursorTo', 'moveCursor', 'clearLine'].every(
+    (call) => typeof (stream as unknown as Record<string, unknown>)[call] === 'function',
+  );
 
 function colorLevel(o: UiOptions, stream: TextStream): 0 | 1 | 2 | 3 {
   if (!o.color || (o.env.NO_COLOR !== undefined && o.env.NO_COLOR !== '')) return 0;

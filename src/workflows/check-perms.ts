@@ -6,6 +6,7 @@ import { errorJson } from '../core/result.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, ExitCode, toCliError } from '../errors.js';
 import type { CheckPermsBody } from '../output/json.js';
+import { withActivity } from '../output/progress.js';
 import { renderPermissionsReport } from '../output/render-perms.js';
 import { readFunction } from '../services/lambda.js';
 import type { RunDeps } from './deps.js';
@@ -30,7 +31,31 @@ const EXIT_BY_VERDICT = {
  * reliable method available; with --fix, attaches the managed policy when that helps.
  */
 export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promise<CheckPermsBody> {
-  const { reporter, aws } = deps;
+  const { reporter } = deps;
+  const { base, role, checkRole } = await withActivity(
+    reporter,
+    `checking the permissions for ${input.input}`,
+    () => readPermissions(deps, input),
+  );
+  let report = buildReport({ ...base, role });
+  if (input.fix) {
+    // Asked with the spinner stopped: the question needs the line.
+    const applied = await applyFix(deps, report, input.yes);
+    if (applied) {
+      const recheck = await withActivity(reporter, 'checking the execution role again', checkRole);
+      report = buildReport({ ...base, role: recheck, fixApplied: applied });
+    }
+    if (applied && report.executionRole.verdict !== 'allowed')
+      reporter.notice(
+        'IAM changes take a few seconds to reach the simulator: if permissions still look missing, run check-perms again in a minute.',
+      );
+  }
+  return finish(deps, report);
+}
+
+/** Every read check-perms makes: the function, its execution role's permissions and the caller's. */
+async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
+  const { aws } = deps;
   const region = await aws.regionFor([{ ref: input.ref, input: input.input }]);
   const { checkCaller, checkExecutionRole } = await import('./permission-checks.js');
   let config: FunctionConfiguration | undefined;
@@ -71,16 +96,7 @@ export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promi
     caller: caller.report,
     context: caller.context,
   };
-  let report = buildReport({ ...base, role });
-  if (input.fix) {
-    const applied = await applyFix(deps, report, input.yes);
-    if (applied) report = buildReport({ ...base, role: await checkRole(config?.Role), fixApplied: applied });
-    if (applied && report.executionRole.verdict !== 'allowed')
-      reporter.notice(
-        'IAM changes take a few seconds to reach the simulator: if permissions still look missing, run check-perms again in a minute.',
-      );
-  }
-  return finish(deps, report);
+  return { base, role, checkRole: () => checkRole(config?.Role) };
 }
 
 /** Attaches the managed policy when that can help and the user agrees; returns what was attached. */

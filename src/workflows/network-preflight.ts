@@ -60,12 +60,18 @@ export const networkPreflight =
     const blocking = errors.filter((f) => !(options.force && FORCEABLE.has(f.code)));
     const forced = options.force && errors.some((f) => FORCEABLE.has(f.code));
     const sections = { network: { checked: true as const, skippedReason: partial, forced, ...analysis } };
+    const stop =
+      notFound.length > 0
+        ? notFoundError(notFound, region)
+        : blocking.length > 0
+          ? blockingError(blocking)
+          : undefined;
+    // The error is what the user must act on: the verdicts and warnings about a configuration
+    // that will not be written would only push it up the screen (the document keeps them).
+    if (stop) return { sections, stop };
     if (partial) reporter.warn(`Network check: ${partial}; what could not be read was not checked.`);
     reporter.note((c) => renderNetworkHeadline(analysis, c));
-    const shown = analysis.findings.filter((f) => f.severity !== 'error' || !blocking.includes(f));
-    reporter.note((c) => renderFindings(shown, c, { forced: options.force }).join('\n'));
-    if (notFound.length > 0) return { sections, stop: notFoundError(notFound, region) };
-    if (blocking.length > 0) return { sections, stop: blockingError(blocking) };
+    reporter.note((c) => renderFindings(analysis.findings, c, { forced: options.force }).join('\n'));
     return { sections };
   };
 

@@ -6,6 +6,7 @@ import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/set
 import { parseFunctionRef, type Target } from '../core/validate.js';
 import { CliError, isDeadline, toCliError, worstExitCode } from '../errors.js';
 import type { StatusBody } from '../output/json.js';
+import { withActivity } from '../output/progress.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
 import { renderStatus, renderStatusTable } from '../output/render-status.js';
@@ -47,6 +48,9 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   const { targets, notes: mergeNotes } = await dedupeTargets(lambda, listed, signal);
   for (const note of mergeNotes.values()) reporter.note(note);
   const progress = await reporter.progress(targets.length);
+  progress.activity(
+    targets.length === 1 ? `reading ${targets[0]?.input}` : `reading ${targets.length} functions`,
+  );
   // A fleet's waits cut off by Ctrl-C or --timeout are resumed with one command, after the others.
   const stillWaiting = new Set<Target>();
   const readOne = async (target: Target) => {
@@ -115,10 +119,11 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     reporter.notice(`Resume waiting with: ${deps.cliPrefix} status --wait ${names.join(' ')}`);
   }
   const read = results.filter((r) => r.outcome === 'status');
-  if (request.network && !runEnded) {
-    await addNetworkSections(deps, region, read);
-    await addEniCounts(deps, region, results);
-  }
+  if (request.network && !runEnded)
+    await withActivity(reporter, 'reading the network', async () => {
+      await addNetworkSections(deps, region, read);
+      await addEniCounts(deps, region, results);
+    });
   if (request.brief) reporter.show((c) => renderStatusTable(results, c));
   else
     for (const r of read)
@@ -146,7 +151,10 @@ async function listTargets(
   const region = await deps.aws.regionFor([]);
   let listed: Awaited<ReturnType<typeof listFunctionNetworks>>;
   try {
-    listed = await listFunctionNetworks(await deps.aws.lambda(), signal);
+    const lambda = await deps.aws.lambda();
+    listed = await withActivity(deps.reporter, 'listing the functions', () =>
+      listFunctionNetworks(lambda, signal),
+    );
   } catch (error) {
     throw toCliError(error, { region });
   }

@@ -29,7 +29,7 @@ const WORDS = {
 function recorder() {
   const said: string[] = [];
   const plain = new Chalk({ level: 0 });
-  const progress: Progress = { update() {}, done() {}, print: (write) => write(), stop() {} };
+  const progress: Progress = { activity() {}, update() {}, done() {}, print: (write) => write(), stop() {} };
   const reporter: Reporter = {
     show: (render) => said.push(`show: ${render(plain)}`),
     note: (text) => said.push(`note: ${typeof text === 'string' ? text : text(plain)}`),

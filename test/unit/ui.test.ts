@@ -42,3 +42,26 @@ describe('Ui as the reporter', () => {
     expect(stderr).toBe('Nothing changed.\nError: my-fn: Function my-fn not found.\nHint: Check the name.\n');
   });
 });
+
+describe('the colour decision', () => {
+  const tty = { isTTY: true, write: () => true };
+  const piped = { write: () => true };
+  const level = (env: NodeJS.ProcessEnv, color = true, stream: typeof tty | typeof piped = tty) =>
+    new Ui({ stdout: stream, stderr: stream, env, format: 'human', color, debug: false }).err.level;
+
+  it('colour on a terminal; none with NO_COLOR, --no-color, TERM=dumb or when piped', () => {
+    expect(level({})).toBe(1);
+    expect(level({ COLORTERM: 'truecolor' })).toBe(3);
+    expect(level({ NO_COLOR: '1' })).toBe(0);
+    expect(level({}, false)).toBe(0);
+    expect(level({ TERM: 'dumb' })).toBe(0);
+    expect(level({}, true, piped)).toBe(0);
+  });
+
+  it('FORCE_COLOR colours a pipe, but never beats NO_COLOR or --no-color', () => {
+    expect(level({ FORCE_COLOR: '1' }, true, piped)).toBe(1);
+    expect(level({ FORCE_COLOR: '0' })).toBe(0);
+    expect(level({ FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(0);
+    expect(level({ FORCE_COLOR: '1' }, false)).toBe(0);
+  });
+});
