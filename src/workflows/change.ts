@@ -55,6 +55,11 @@ export interface ChangeSpec {
   preflights: readonly Preflight[];
   gate?: ((scope: RunScope) => Gate) | undefined;
   after?: AfterStep | undefined;
+  /**
+   * Each section of the document as it reads when its step did not run (skipped, or the run
+   * stopped first): a key never comes and goes with a flag (docs/json-output.md).
+   */
+  notChecked?: ChangeSections | undefined;
   /** Added to every function written, and printed once per run. */
   noteWhenWritten?: string | undefined;
 }
@@ -76,7 +81,7 @@ export async function runChange(
   const deadline = startDeadline(deps, request.timeoutMs);
   const bounded: RunDeps = { ...deps, signal: deadline.signal };
   const scope: RunScope = { deps: bounded, region, targets: request.targets, desired: spec.desired };
-  const sections: ChangeSections = {};
+  const sections: ChangeSections = { ...spec.notChecked };
   for (const preflight of spec.preflights) {
     const outcome = await preflight(scope);
     Object.assign(sections, outcome.sections);

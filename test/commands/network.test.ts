@@ -158,7 +158,7 @@ describe('attach: network preflight', () => {
       'SINGLE_AZ',
       'PUBLIC_SUBNET_NO_INTERNET',
     ]);
-    expect(doc.network.verdict.internet).toBe('internet: no (public subnet)');
+    expect(doc.network.verdict.internet.text).toBe('internet: no (public subnet)');
   });
 
   it('the JSON document of a stopped attach has the error and the findings', async () => {
