@@ -114,8 +114,9 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
         ? 'the run ended before the network was read'
         : 'the function was not read';
   for (const r of results) {
-    r.network ??= notChecked(why(r));
-    r.enis ??= notChecked(why(r));
+    // null (not in a VPC) is an answer; only a section never read is filled in.
+    if (r.network === undefined) r.network = notChecked(why(r));
+    if (r.enis === undefined) r.enis = notChecked(why(r));
   }
   return { exitCode: worstExitCode(results.map((r) => r.error?.exitCode ?? 0)), error: null, results };
 }

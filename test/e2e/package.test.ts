@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('the published package', () => {
   const work = mkdtempSync(join(tmpdir(), 'lambda-vpc-pack-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('contains the launcher and the built bundle, and no sources, tests or docs sources', () => {
+  it('contains the launcher, the built bundle and the JSON Schemas, and no sources, tests or docs sources', () => {
     const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT)) as Array<{
       files: Array<{ path: string }>;
     }>;
@@ -30,9 +30,12 @@ describe('the published package', () => {
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
+    for (const schema of readdirSync(join(ROOT, 'schemas'))) expect(files).toContain(`schemas/${schema}`);
     const outside = files.filter(
       (f) =>
-        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/help\.txt|package\.json|README\.md|LICENSE)$/.test(f),
+        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/help\.txt|schemas\/[a-z-]+\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
+          f,
+        ),
     );
     expect(outside).toEqual([]);
   });
