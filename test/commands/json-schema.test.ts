@@ -9,7 +9,8 @@ import { assertValidDocument, schemaOf } from '../json-schema.js';
 const start = fakeAwsOnFakeClock();
 const SUBNETS = `${I.privateSubnetA},${I.privateSubnetB}`;
 
-type Doc = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: a parsed document, edited to break it
+// biome-ignore lint/suspicious/noExplicitAny: a parsed document, edited to break it
+type Doc = Record<string, any>;
 
 async function documentOf(args: string[]): Promise<Doc> {
   const { cli } = await start(demo());
