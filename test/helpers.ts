@@ -1,5 +1,6 @@
 import type { Ctx } from '../src/cli/context.js';
 import { run } from '../src/cli.js';
+import { checkJsonOutput } from './json-schema.js';
 
 /** A clock that only moves when the code under test sleeps: no test waits for real. */
 export function fakeClock(start = 1_000_000) {
@@ -80,5 +81,6 @@ export async function runCli(
     clock,
   };
   const code = await run(argv, ctx);
+  checkJsonOutput(stdout.text);
   return { code, stdout: stdout.text, stderr: stderr.text, clock };
 }

@@ -191,6 +191,8 @@ export const eniJson = (a: EniAssessment): EniJson => ({
 
 /** The additive top-level `enis` field of detach's JSON document: what --wait-enis saw. */
 export interface EniWaitJson {
+  /** The wait ran (with nothing to wait for, `waited` is false). */
+  checked: true;
   waited: boolean;
   deleted: string[];
   remaining: string[];

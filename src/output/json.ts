@@ -4,8 +4,11 @@ import type { ReachReport } from '../core/reach-resolve.js';
 import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } from '../core/result.js';
 import type { ExitCode } from '../errors.js';
 
-/** Bumped only when a field changes meaning or goes away; new fields are additive. */
-const JSON_SCHEMA_VERSION = 1;
+/**
+ * Bumped only when a field changes meaning or goes away; new fields are additive. The schemas
+ * in schemas/ describe this version (docs/json-output.md#changes says what changed).
+ */
+export const JSON_SCHEMA_VERSION = 2;
 
 interface Body {
   exitCode: ExitCode;
@@ -13,19 +16,28 @@ interface Body {
   error: ErrorJson | null;
 }
 
+/** A section whose step did not run: present all the same, saying why (keys never come and go with flags). */
+export interface NotChecked {
+  checked: false;
+  skippedReason: string;
+}
+
+export const notChecked = (skippedReason: string): NotChecked => ({ checked: false, skippedReason });
+
 /** attach's network preflight: the analysis, or why it was skipped; `forced` when --force overrode an error. */
 export type NetworkPreflightJson = NetworkReport & { forced: boolean };
 
+/** Each section is present for its command whatever the flags: the step's report, or NotChecked. */
 export interface ChangeBody extends Body {
   results: FunctionResult[];
   /** attach: the network preflight. */
   network?: NetworkPreflightJson;
   /** attach: the execution-role check, one entry per role. */
   permissions?: PreflightPermissions;
-  /** detach --wait-enis: the network interfaces waited for. */
-  enis?: EniWaitJson;
-  /** attach --check-reach: the paths to each target, checked before writing. */
-  reach?: ReachReport;
+  /** detach: the wait for the network interfaces (--wait-enis). */
+  enis?: EniWaitJson | NotChecked;
+  /** attach: the paths to each target, checked before writing (--check-reach). */
+  reach?: ({ checked: true } & ReachReport) | NotChecked;
 }
 
 export interface StatusBody extends Body {

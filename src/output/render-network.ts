@@ -8,7 +8,7 @@ const withoutLabel = (verdict: string, label: string) => verdict.replace(new Reg
 /** One line for attach's stderr: which VPC, and what the function will reach from it. */
 export function renderNetworkHeadline(a: NetworkAnalysis, c: ChalkInstance): string {
   const vpc = a.vpc ? `${a.vpc.id}${a.vpc.cidr ? ` (${a.vpc.cidr})` : ''}` : 'VPC unknown';
-  return `${c.bold('Network check:')} ${vpc} · ${a.verdict.internet} · ${a.verdict.awsServices}`;
+  return `${c.bold('Network check:')} ${vpc} · ${a.verdict.internet.text} · ${a.verdict.awsServices.text}`;
 }
 
 /**
@@ -84,9 +84,11 @@ export function renderNetworkSection(report: NetworkReport | null | undefined, c
   const routingUnread = a.subnets.some((s) => s.internet.reason === 'not checked');
   const noEndpoints = routingUnread ? 'not checked' : 'none';
   rows.push(row(c, 'endpoints', endpoints.length > 0 ? endpoints.join(', ') : noEndpoints));
-  const yes = a.verdict.internet.startsWith('internet: yes');
-  rows.push(row(c, 'internet', (yes ? c.green : c.yellow)(withoutLabel(a.verdict.internet, 'internet'))));
-  rows.push(row(c, 'AWS services', withoutLabel(a.verdict.awsServices, 'AWS services')));
+  const yes = a.verdict.internet.reachable === 'yes';
+  rows.push(
+    row(c, 'internet', (yes ? c.green : c.yellow)(withoutLabel(a.verdict.internet.text, 'internet'))),
+  );
+  rows.push(row(c, 'AWS services', withoutLabel(a.verdict.awsServices.text, 'AWS services')));
   for (const f of a.findings) {
     const color = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.cyan;
     rows.push(row(c, f.severity, color(`${f.message} [${f.code}]`)));

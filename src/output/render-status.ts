@@ -41,7 +41,7 @@ export function renderStatusTable(results: readonly FunctionResult[], c: ChalkIn
   const rows = results.map((r) => {
     const s = r.status;
     const inVpc = isInVpc(r.vpc);
-    const network = r.network?.checked ? r.network.verdict.internet.replace(/^internet: /, '') : '';
+    const network = r.network?.checked ? r.network.verdict.internet.text.replace(/^internet: /, '') : '';
     const enis = r.enis?.checked ? String(r.enis.count) : '';
     if (!s)
       return [r.function, '', r.outcome === 'skipped' ? 'not started' : 'error', r.error?.code ?? '', '', ''];

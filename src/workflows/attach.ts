@@ -1,6 +1,7 @@
+import { skippedPreflight } from '../core/permission-report.js';
 import type { DesiredVpc } from '../core/plan.js';
 import type { ReachTargetSpec } from '../core/reach-targets.js';
-import type { ChangeBody } from '../output/json.js';
+import { type ChangeBody, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
@@ -35,5 +36,16 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
       ...(request.checkReach?.length ? [reachPreflight(request.checkReach)] : []),
     ],
     gate: (scope) => roleGate(scope, request.permissions),
+    notChecked: {
+      network: {
+        checked: false,
+        skippedReason: 'the command stopped before the network check',
+        forced: false,
+      },
+      permissions: skippedPreflight('the command stopped before the role check'),
+      reach: notChecked(
+        request.checkReach?.length ? 'the command stopped before the reach check' : 'without --check-reach',
+      ),
+    },
   });
 }

@@ -62,6 +62,11 @@ export interface ChangeSpec {
   preflights: readonly Preflight[];
   gate?: ((scope: RunScope) => Gate) | undefined;
   after?: AfterStep | undefined;
+  /**
+   * Each section of the document as it reads when its step did not run (skipped, or the run
+   * stopped first): a key never comes and goes with a flag (docs/json-output.md).
+   */
+  notChecked?: ChangeSections | undefined;
   /** Added to every function written, and printed once per run. */
   noteWhenWritten?: string | undefined;
 }
@@ -86,7 +91,7 @@ export async function runChange(
   const { targets, notes: mergeNotes } = await dedupeTargets(lambda, request.targets, deadline.signal);
   for (const note of mergeNotes.values()) reporter.note(note);
   const scope: RunScope = { deps: bounded, region, targets, desired: spec.desired };
-  const sections: ChangeSections = {};
+  const sections: ChangeSections = { ...spec.notChecked };
   for (const preflight of spec.preflights) {
     const outcome = await preflight(scope);
     Object.assign(sections, outcome.sections);

@@ -136,5 +136,7 @@ function finish(deps: RunDeps, report: PermissionsReport): CheckPermsBody {
     exitCode === ExitCode.Success
       ? null
       : new CliError(report.verdict === 'denied' ? 'AccessDenied' : 'Undetermined', report.reason);
+  // The report says it on stdout; stderr says it too, as for every failure (and alone with -o json).
+  if (error) reporter.error(error);
   return { exitCode, error: error && errorJson(error), permissions: report };
 }

@@ -1,5 +1,5 @@
 import { DETACHED } from '../core/plan.js';
-import type { ChangeBody } from '../output/json.js';
+import { type ChangeBody, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
@@ -28,6 +28,9 @@ export function detach(deps: RunDeps, request: DetachRequest): Promise<ChangeBod
     words: DETACH_WORDS,
     preflights: [release.checkPublishedVersions],
     after: release.afterDetach,
+    notChecked: {
+      enis: notChecked(request.enis.wait ? 'the command stopped before the wait' : 'without --wait-enis'),
+    },
     noteWhenWritten: DETACH_NOTE,
   });
 }

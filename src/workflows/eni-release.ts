@@ -95,6 +95,7 @@ export function eniRelease(request: EniWaitRequest): {
         : [],
     );
     const report: EniWaitJson = {
+      checked: true,
       waited: false,
       deleted: [],
       remaining: [],

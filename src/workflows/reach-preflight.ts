@@ -27,7 +27,7 @@ export const reachPreflight =
       };
     }
     deps.reporter.note((c) => renderReachSummary(report, c));
-    const sections = { reach: report };
+    const sections = { reach: { checked: true as const, ...report } };
     const error = verdictError(report);
     if (report.verdict === 'unreachable' && error)
       return {

@@ -44,6 +44,8 @@ export async function reach(deps: RunDeps, request: ReachRequest): Promise<Reach
   }
   deps.reporter.show((c) => renderReach(report, c));
   const error = verdictError(report);
+  // As check-perms: the report says it on stdout, stderr says it too (and alone with -o json).
+  if (error) deps.reporter.error(error);
   return { exitCode: EXIT_BY_VERDICT[report.verdict], error: error && errorJson(error), ...report };
 }
 

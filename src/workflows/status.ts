@@ -1,11 +1,11 @@
 import type { NetworkFilter } from '../core/fleet-filter.js';
 import { matchesNetworkFilter } from '../core/fleet-filter.js';
 import { vpcSettingsOf } from '../core/plan.js';
-import { emptyResult, errorJson, statusFields } from '../core/result.js';
+import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
 import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
 import { parseFunctionRef, type Target } from '../core/validate.js';
 import { CliError, isDeadline, toCliError, worstExitCode } from '../errors.js';
-import type { StatusBody } from '../output/json.js';
+import { notChecked, type StatusBody } from '../output/json.js';
 import { withActivity } from '../output/progress.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
@@ -132,6 +132,18 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
           '\n',
         ),
       );
+  // After the human report, which shows no section that was not read: the document says why.
+  const why = (r: FunctionResult) =>
+    !request.network
+      ? '--no-network'
+      : r.outcome === 'status'
+        ? 'the run ended before the network was read'
+        : 'the function was not read';
+  for (const r of results) {
+    // null (not in a VPC) is an answer; only a section never read is filled in.
+    if (r.network === undefined) r.network = notChecked(why(r));
+    if (r.enis === undefined) r.enis = notChecked(why(r));
+  }
   return { exitCode: worstExitCode(results.map((r) => r.error?.exitCode ?? 0)), error: null, results };
 }
 

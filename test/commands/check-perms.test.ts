@@ -30,6 +30,7 @@ import {
 } from '../aws-mocks.js';
 import { PRIVATE_A as S1, SG_ALL as SG, serveAnyNetwork, VPC_ID } from '../ec2-world.js';
 import { captureStream, fakeClock, runCli } from '../helpers.js';
+import { checkJsonOutput } from '../json-schema.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
 const fn = (over: Partial<FunctionConfiguration> = {}) => getFunctionOutput({ Role: ROLE, ...over });
@@ -59,6 +60,7 @@ async function runOnTerminal(argv: string[], answer: boolean) {
       return answer;
     },
   });
+  checkJsonOutput(stdout.text);
   return { code, stdout: stdout.text, stderr: stderr.text, questions };
 }
 
@@ -120,8 +122,9 @@ describe('check-perms', () => {
       SG,
     ]);
     expect(code).toBe(4);
-    expect(stderr).toBe('');
     const doc = JSON.parse(stdout);
+    // Only the error's line on stderr, as every failing command prints it: the rest is the document.
+    expect(stderr).toBe(`Error: ${doc.error.message}\n`);
     expect(Object.keys(doc)).toEqual([
       'schemaVersion',
       'command',

@@ -104,7 +104,7 @@ describe('attach', () => {
       'summary',
       'error',
     ]);
-    expect(doc).toMatchObject({ schemaVersion: 1, command: 'attach', exitCode: 0, error: null });
+    expect(doc).toMatchObject({ schemaVersion: 2, command: 'attach', exitCode: 0, error: null });
     expect(doc.results).toHaveLength(1);
     expect(Object.keys(doc.results[0]).sort()).toEqual(
       [
@@ -497,7 +497,7 @@ describe('bad input: one line, exit 2, no AWS call', () => {
     ]);
     expect(code).toBe(2);
     expect(JSON.parse(stdout)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       command: 'attach',
       exitCode: 2,
       results: [],

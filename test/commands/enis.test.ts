@@ -125,7 +125,7 @@ describe('enis <function>', () => {
     const { code, stdout } = await runCli([...REGION, '-o', 'json', 'enis', 'my-fn:2']);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, command: 'enis', exitCode: 0, results: [], error: null });
+    expect(doc).toMatchObject({ schemaVersion: 2, command: 'enis', exitCode: 0, results: [], error: null });
     expect(doc.enis).toMatchObject({
       region: 'us-east-1',
       query: { function: 'my-fn:2', eni: null, subnet: null, securityGroup: null },

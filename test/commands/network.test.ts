@@ -158,7 +158,7 @@ describe('attach: network preflight', () => {
       'SINGLE_AZ',
       'PUBLIC_SUBNET_NO_INTERNET',
     ]);
-    expect(doc.network.verdict.internet).toBe('internet: no (public subnet)');
+    expect(doc.network.verdict.internet.text).toBe('internet: no (public subnet)');
   });
 
   it('the JSON document of a stopped attach has the error and the findings', async () => {
@@ -285,7 +285,10 @@ describe('status: network section', () => {
     expect(doc.results[0].network).toMatchObject({
       checked: true,
       vpc: { id: VPC_ID, cidr: '10.0.0.0/16', tenancy: 'default' },
-      verdict: { internet: openInternet(NAT), awsServices: OPEN_SERVICES },
+      verdict: {
+        internet: { reachable: 'yes', via: [NAT], text: openInternet(NAT) },
+        awsServices: { reachable: 'yes', text: OPEN_SERVICES },
+      },
     });
     expect(doc.results[0].network.subnets.map((s: { id: string }) => s.id)).toEqual([PRIVATE_A, PRIVATE_B]);
     expect(doc.results[1].network).toBeNull();
@@ -305,6 +308,11 @@ describe('status: network section', () => {
     const { code, stdout } = await status('status', 'my-fn', '--no-network');
     expect(code).toBe(0);
     expect(stdout).not.toContain('network');
+    expect(ec2Mock.calls()).toHaveLength(0);
+    // The document keeps both sections all the same, saying why they were not read.
+    const json = JSON.parse((await status('-o', 'json', 'status', 'my-fn', '--no-network')).stdout);
+    const skipped = { checked: false, skippedReason: '--no-network' };
+    expect(json.results[0]).toMatchObject({ network: skipped, enis: skipped });
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 

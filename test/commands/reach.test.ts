@@ -40,7 +40,7 @@ const inVpc = (SubnetIds = [FN_A, FN_B], SecurityGroupIds = [SG_FN]) =>
 interface Doc {
   command: string;
   exitCode: number;
-  error: { code: string; exitCode: number; message: string } | null;
+  error: { code: string; exitCode: number; message: string; hint: string | null } | null;
   function: string | null;
   configuration: { subnetIds: string[]; securityGroupIds: string[]; ipv6DualStack: boolean };
   verdict: string;
@@ -173,8 +173,9 @@ describe('reach FUNCTION', () => {
       'json',
     );
     expect(code).toBe(10);
-    expect(stderr).toBe('');
     const doc = json(stdout);
+    // Only the error, as every failing command prints it: the report is the document.
+    expect(stderr).toBe(`Error: ${doc.error?.message}\nHint: ${doc.error?.hint}\n`);
     expect(doc).toMatchObject({
       command: 'reach',
       exitCode: 10,

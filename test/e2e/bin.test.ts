@@ -47,7 +47,7 @@ describe('the built binary', () => {
     expect(json.code).toBe(2);
     expect(json.stderr).toBe(error);
     expect(JSON.parse(json.stdout)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       command: null,
       exitCode: 2,
       results: [],

@@ -99,6 +99,22 @@ describe('check-perms against the fake AWS', () => {
     expect(r.stdout).not.toContain('✔');
   });
 
+  // Exit 4 and 9 are failures: stderr says why, as for every other failure, also with -o json
+  // where stdout is only the document.
+  it.each([
+    ['denied, exit 4', 'legacy-worker', () => {}, 4, 'AccessDenied'],
+    ['undetermined, exit 9', 'orders-api', (f: FakeAws) => f.state.denyAction('iam:*'), 9, 'Undetermined'],
+  ] as const)('-o json, %s: the reason on stderr, one line', async (_, fn, edit, exitCode, code) => {
+    const f = await start();
+    edit(f);
+    const r = await cli(f, ['-o', 'json', 'check-perms', fn]);
+    expect(r.code).toBe(exitCode);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.error).toMatchObject({ code, exitCode });
+    expect(r.stderr).toBe(`Error: ${doc.error.message}\n`);
+    expect(doc.error.message).toBe(doc.permissions.reason);
+  });
+
   it('maps an assumed-role caller to its role, path included, for the simulator', async () => {
     const f = await start();
     f.state.caller = {

@@ -147,7 +147,9 @@ describe('attach: network preflight against the fake AWS', () => {
       'ENDPOINT_SG_BLOCKS',
       'SG_NO_EGRESS',
     ]);
-    expect(doc.network.verdict.internet).toBe('internet: no (security groups allow no outbound traffic)');
+    expect(doc.network.verdict.internet.text).toBe(
+      'internet: no (security groups allow no outbound traffic)',
+    );
   });
 });
 

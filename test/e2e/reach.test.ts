@@ -49,6 +49,15 @@ describe.concurrent('reach against the fake AWS', () => {
     // The app subnets' NACL denies the replies from the internet, S3 included.
     expect(r.stdout).toMatch(/✖ internet tcp\/443: unreachable .*inbound denies tcp 1024-65535/);
     expect(r.stdout).toContain('✖ 1 reachable, 3 unreachable, 0 unknown');
+    expect(r.stderr).toMatch(/^Error: 3 of 4 targets unreachable: rds:orders-db tcp\/5432: /);
+  });
+
+  it('-o json, exit 10: the document on stdout, its error line on stderr', async () => {
+    const r = await reachOn(reachBroken(), ['orders-api', ...TARGETS, '-o', 'json']);
+    expect(r.code).toBe(10);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.error).toMatchObject({ code: 'Unreachable', exitCode: 10 });
+    expect(r.stderr).toBe(`Error: ${doc.error.message}\nHint: ${doc.error.hint}\n`);
   });
 
   it('a planned configuration, before attach, reads no function', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkJsonOutput } from '../json-schema.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/lambda-vpc.cjs', import.meta.url));
@@ -66,7 +67,15 @@ export function startBin(
       onStderr?.(stderr, kill);
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      try {
+        checkJsonOutput(stdout);
+      } catch (invalid) {
+        reject(invalid);
+        return;
+      }
+      resolve({ code, signal, stdout, stderr });
+    });
   });
   return { done, kill };
 }

@@ -92,7 +92,7 @@ describe.concurrent('happy paths', () => {
     expect(attach.code).toBe(0);
     expect(attach.stderr).toBe('');
     const doc = json(attach);
-    expect(doc).toMatchObject({ schemaVersion: 1, command: 'attach', exitCode: 0, error: null });
+    expect(doc).toMatchObject({ schemaVersion: 2, command: 'attach', exitCode: 0, error: null });
     expect(doc.results[0]).toMatchObject({
       function: 'my-fn',
       functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:my-fn',

@@ -118,7 +118,15 @@ describe('runChange', () => {
         return {
           exitCode: ExitCode.TimedOut,
           sections: {
-            enis: { waited: false, deleted: [], remaining: [], kept: [], elapsedMs: 0, error: null },
+            enis: {
+              checked: true,
+              waited: false,
+              deleted: [],
+              remaining: [],
+              kept: [],
+              elapsedMs: 0,
+              error: null,
+            },
           },
         };
       },

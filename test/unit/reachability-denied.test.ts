@@ -225,11 +225,11 @@ describe('the fixture with every read allowed', () => {
       'ENDPOINT_PRIVATE_DNS_DISABLED',
     ]);
     // Was "depends on the subnet (NAT subnet: yes …)" beside SG_NO_HTTPS_EGRESS: tcp 80 is not 443.
-    expect(a.verdict.internet).toBe(
+    expect(a.verdict.internet.text).toBe(
       `internet: no (${NAT_SUBNET}: no egress rule of ${SG} allows tcp 443 to the internet; ${ISOLATED_SUBNET}: no default route)`,
     );
     expect(a.subnets.map((s) => s.internet.reachable)).toEqual(['no', 'no']);
-    expect(analyzeNetwork(openInput()).verdict.internet).toBe(
+    expect(analyzeNetwork(openInput()).verdict.internet.text).toBe(
       `internet: depends on the subnet (${NAT_SUBNET}: yes via ${NAT}; ${ISOLATED_SUBNET}: no, no default route)`,
     );
     expect(a.subnets[1]?.gatewayEndpointServices).toEqual(['s3']);
@@ -250,10 +250,13 @@ describe('a denied routing read', () => {
     expect(a.ok).toBe(true);
     expect(a.subnets).toEqual(unroutedSubnets);
     expect(a.endpoints).toEqual([]);
-    expect(a.verdict).toEqual({
-      internet: `internet: not checked (no permission for ${read})`,
-      awsServices: `AWS services: not checked (no permission for ${read})`,
+    expect(a.verdict).toMatchObject({
+      internet: { reachable: 'unknown', via: [], text: `internet: not checked (no permission for ${read})` },
+      awsServices: { reachable: 'unknown', text: `AWS services: not checked (no permission for ${read})` },
     });
+    expect(a.verdict.awsServices.services.map((v) => v.reachable)).toEqual(
+      a.verdict.awsServices.services.map(() => 'unknown'),
+    );
     expect(a.vpc).toEqual({ id: VPC, cidr: '10.0.0.0/16', tenancy: 'default' });
     expect(a.securityGroups).toEqual([
       { id: SG, name: 'web', vpcId: VPC, egress: 'tcp 80 to 0.0.0.0/0', allowsHttps: false },
@@ -268,22 +271,28 @@ describe('a denied routing read', () => {
   it('never answers yes, even when the lists that were read all look fine', () => {
     // The denied list is not emptied here: the rule must not depend on what the list holds.
     const a = analyzeNetwork({ ...input(), deniedReads: ['ec2:DescribeNatGateways'] });
-    expect(a.verdict.internet).not.toContain('yes');
+    expect(a.verdict.internet.text).not.toContain('yes');
     expect(a.subnets.every((s) => s.internet.reachable === 'unknown')).toBe(true);
   });
 
   it('names every denied routing read, in the order they were reported', () => {
     const a = analyzeDenied(['ec2:DescribeVpcEndpoints', 'ec2:DescribeRouteTables']);
-    expect(a.verdict.internet).toBe(
+    expect(a.verdict.internet.text).toBe(
       'internet: not checked (no permission for ec2:DescribeVpcEndpoints, ec2:DescribeRouteTables)',
     );
   });
 
   it('names only the reads the verdict needs when DescribeVpcs is denied too', () => {
     const a = analyzeDenied(['ec2:DescribeVpcs', 'ec2:DescribeRouteTables']);
-    expect(a.verdict).toEqual({
-      internet: 'internet: not checked (no permission for ec2:DescribeRouteTables)',
-      awsServices: 'AWS services: not checked (no permission for ec2:DescribeRouteTables)',
+    expect(a.verdict).toMatchObject({
+      internet: {
+        reachable: 'unknown',
+        text: 'internet: not checked (no permission for ec2:DescribeRouteTables)',
+      },
+      awsServices: {
+        reachable: 'unknown',
+        text: 'AWS services: not checked (no permission for ec2:DescribeRouteTables)',
+      },
     });
     expect(a.vpc).toEqual({ id: VPC, cidr: undefined, tenancy: undefined });
   });
@@ -308,7 +317,7 @@ describe('a denied DescribeVpcs alone', () => {
   it('changes nothing but the VPC details it would have given', () => {
     const withoutVpcs = analyzeNetwork({ ...input(), vpcs: [] });
     expect(analyzeDenied(['ec2:DescribeVpcs'])).toEqual(withoutVpcs);
-    expect(withoutVpcs.verdict.internet).toContain(`${ISOLATED_SUBNET}: no default route`);
+    expect(withoutVpcs.verdict.internet.text).toContain(`${ISOLATED_SUBNET}: no default route`);
   });
 
   it('drops the tenancy check, not the mixed-VPC check', () => {
@@ -329,17 +338,17 @@ describe('a denied path read', () => {
     ['ec2:DescribeNetworkAcls', 'network ACLs not checked (no permission for ec2:DescribeNetworkAcls)'],
   ])('%s: the internet is unknown where it was yes, naming the read', (read, reason) => {
     const a = analyzeDenied([read], openInput());
-    expect(a.verdict.internet).toBe(
+    expect(a.verdict.internet.text).toBe(
       `internet: depends on the subnet (${NAT_SUBNET}: unknown, ${reason}; ${ISOLATED_SUBNET}: no, no default route)`,
     );
-    expect(a.verdict.internet).not.toContain('yes');
+    expect(a.verdict.internet.text).not.toContain('yes');
     expect(a.ok).toBe(true);
   });
 
   it('is "not read" rather than denied when the input carries no ACLs at all', () => {
     const { networkAcls: _, ...rest } = openInput();
     const a = analyzeNetwork(rest);
-    expect(a.verdict.internet).toContain(
+    expect(a.verdict.internet.text).toContain(
       `${NAT_SUBNET}: unknown, network ACLs not checked (not read: ec2:DescribeNetworkAcls)`,
     );
   });

@@ -252,10 +252,18 @@ const LAYOUTS: Layout[] = [
 describe('verdicts on the path engine: the layouts the old analysis called reachable', () => {
   it('the fixture itself reaches everything', () => {
     const a = analyze(world());
-    expect(a.verdict).toEqual({
-      internet: `internet: yes via ${NAT}`,
-      awsServices: 'AWS services: all via NAT; s3 via gateway endpoints; sqs via interface endpoints',
+    expect(a.verdict).toMatchObject({
+      internet: { reachable: 'yes', via: [NAT], text: `internet: yes via ${NAT}` },
+      awsServices: {
+        reachable: 'yes',
+        text: 'AWS services: all via NAT; s3 via gateway endpoints; sqs via interface endpoints',
+      },
     });
+    const services = Object.fromEntries(a.verdict.awsServices.services.map((v) => [v.service, v]));
+    expect(services.s3).toMatchObject({ reachable: 'yes', reason: null });
+    expect(services.s3?.via[0]).toMatch(/^vpce-/);
+    expect(services.sqs?.via[0]).toMatch(/^vpce-/);
+    expect(services.kms).toEqual({ service: 'kms', reachable: 'yes', via: [NAT], reason: null });
     expect(codes(a)).toEqual(['SINGLE_AZ']);
     expect(a.paths.map((p) => [p.target, p.verdict])).toContainEqual(['sqs', 'reachable']);
   });
@@ -264,11 +272,11 @@ describe('verdicts on the path engine: the layouts the old analysis called reach
     const w = world();
     l.setup(w);
     const a = analyze(w);
-    expect(a.verdict.internet).toMatch(l.internet);
+    expect(a.verdict.internet.text).toMatch(l.internet);
     for (const c of l.codes ?? []) expect(codes(a)).toContain(c);
     for (const c of l.notCodes ?? []) expect(codes(a)).not.toContain(c);
-    if (l.awsServices) expect(a.verdict.awsServices).toMatch(l.awsServices);
-    if (l.notAwsServices) expect(a.verdict.awsServices).not.toMatch(l.notAwsServices);
+    if (l.awsServices) expect(a.verdict.awsServices.text).toMatch(l.awsServices);
+    if (l.notAwsServices) expect(a.verdict.awsServices.text).not.toMatch(l.notAwsServices);
     expect(contradictions(a)).toEqual([]);
   });
 });
@@ -279,13 +287,13 @@ describe('the path reads, denied or never made', () => {
   ])('%s denied: internet unknown, naming it', (read, reason) => {
     const w = world();
     w.deniedReads = [read];
-    expect(analyze(w).verdict.internet).toBe(`internet: unknown (${reason})`);
+    expect(analyze(w).verdict.internet.text).toBe(`internet: unknown (${reason})`);
   });
 
   it('no ACLs in the input: unknown, "not read"', () => {
     const { networkAcls: _, ...input } = inputOf(world());
     const a = analyzeNetwork(input);
-    expect(a.verdict.internet).toBe(
+    expect(a.verdict.internet.text).toBe(
       'internet: unknown (network ACLs not checked (not read: ec2:DescribeNetworkAcls))',
     );
     expect(a.paths[0]?.subnets[0]?.missing).toEqual(['ec2:DescribeNetworkAcls']);
@@ -295,8 +303,8 @@ describe('the path reads, denied or never made', () => {
     const w = world();
     w.deniedReads = ['ec2:DescribeVpcAttribute'];
     const a = analyze(w);
-    expect(a.verdict.awsServices).not.toMatch(/sqs via interface endpoints/);
-    expect(a.verdict.awsServices).toMatch(
+    expect(a.verdict.awsServices.text).not.toMatch(/sqs via interface endpoints/);
+    expect(a.verdict.awsServices.text).toMatch(
       /sqs: unknown \(VPC DNS attributes not checked \(no permission for ec2:DescribeVpcAttribute\)\)/,
     );
   });
@@ -306,7 +314,7 @@ describe('the path reads, denied or never made', () => {
     setEgress(w, [tcp(443, { PrefixListIds: [{ PrefixListId: 'pl-0customer000000001' }] })]);
     w.deniedReads = ['ec2:GetManagedPrefixListEntries'];
     const a = analyze(w);
-    expect(a.verdict.internet).toMatch(/^internet: unknown/);
+    expect(a.verdict.internet.text).toMatch(/^internet: unknown/);
     expect(codes(a)).toContain('SG_EGRESS_NOT_PROVED');
   });
 });
@@ -331,27 +339,36 @@ const NO_INTERNET = new Set([
 
 function contradictions(a: NetworkAnalysis): string[] {
   const out: string[] = [];
-  const yes = a.verdict.internet.startsWith('internet: yes');
+  const yes = a.verdict.internet.text.startsWith('internet: yes');
   const internetPath = a.paths.find((p) => p.target === 'internet');
   if (yes !== (internetPath?.verdict === 'reachable'))
-    out.push(`internet line ${a.verdict.internet} vs path ${internetPath?.verdict}`);
+    out.push(`internet line ${a.verdict.internet.text} vs path ${internetPath?.verdict}`);
   for (const f of a.findings) {
     const says =
       NO_INTERNET.has(f.code) ||
       (f.code.startsWith('NACL_BLOCKS_') && f.message.includes('reach the internet')) ||
       f.code === 'DEFAULT_ROUTE_OTHER' ||
       f.code === 'SG_EGRESS_NOT_PROVED';
-    if (says && yes) out.push(`${f.code} beside "${a.verdict.internet}"`);
+    if (says && yes) out.push(`${f.code} beside "${a.verdict.internet.text}"`);
     if (f.code === 'ENDPOINT_SG_BLOCKS') {
       const svc = /\((\S+)\) (answers|has private DNS)/.exec(f.message)?.[1] ?? '?';
-      const viaIface = a.verdict.awsServices.split('; ').find((p) => p.endsWith('via interface endpoints'));
+      const viaIface = a.verdict.awsServices.text
+        .split('; ')
+        .find((p) => p.endsWith('via interface endpoints'));
       if (viaIface?.split(' via ')[0]?.split(', ').includes(svc))
-        out.push(`${f.code} beside "${a.verdict.awsServices}"`);
+        out.push(`${f.code} beside "${a.verdict.awsServices.text}"`);
     }
   }
-  if (/all via NAT(;|$)/.test(a.verdict.awsServices) && internetPath?.verdict !== 'reachable')
+  if ((a.verdict.internet.reachable === 'yes') !== yes)
+    out.push(`internet ${a.verdict.internet.reachable} beside "${a.verdict.internet.text}"`);
+  for (const s of a.verdict.awsServices.services) {
+    const p = a.paths.find((x) => x.target === s.service);
+    if ((s.reachable === 'yes') !== (p?.verdict === 'reachable'))
+      out.push(`${s.service} ${s.reachable} but its path is ${p?.verdict}`);
+  }
+  if (/all via NAT(;|$)/.test(a.verdict.awsServices.text) && internetPath?.verdict !== 'reachable')
     out.push(`"all via NAT" but the internet path is ${internetPath?.verdict}`);
-  for (const part of a.verdict.awsServices.replace(/^AWS services: /, '').split('; ')) {
+  for (const part of a.verdict.awsServices.text.replace(/^AWS services: /, '').split('; ')) {
     const m = /^(.+) via (gateway|interface) endpoints$/.exec(part);
     for (const svc of m?.[1]?.split(', ') ?? []) {
       const p = a.paths.find((x) => x.target === svc);
@@ -446,7 +463,10 @@ describe('no verdict line contradicts a finding printed beside it', () => {
     const a = analyze(w);
     const old = {
       ...a,
-      verdict: { internet: `internet: yes via ${NAT}`, awsServices: 'AWS services: all via NAT' },
+      verdict: {
+        internet: { reachable: 'yes' as const, via: [NAT], text: `internet: yes via ${NAT}` },
+        awsServices: { ...a.verdict.awsServices, text: 'AWS services: all via NAT' },
+      },
     };
     expect(contradictions(old)).toEqual(
       expect.arrayContaining([
@@ -460,6 +480,6 @@ describe('no verdict line contradicts a finding printed beside it', () => {
     const w = world();
     w.networkAcls = [acl('acl-0000000000000def1', [], allowAll(), true)];
     w.deniedReads = ['ec2:DescribeNetworkAcls'];
-    expect(analyze(w).verdict.internet).not.toMatch(/yes/);
+    expect(analyze(w).verdict.internet.text).not.toMatch(/yes/);
   });
 });

@@ -1053,8 +1053,14 @@ describe('analyzeNetwork', () => {
       const message = a.findings[Number(i)]?.message ?? '';
       for (const p of parts) expect(message).toContain(p);
     }
-    if (c.internet !== undefined) expect(a.verdict.internet).toBe(c.internet);
-    if (c.awsServices !== undefined) expect(a.verdict.awsServices).toBe(c.awsServices);
+    if (c.internet !== undefined) expect(a.verdict.internet.text).toBe(c.internet);
+    // The line's first word, as data: what a script reads instead of parsing the text.
+    const word = /^internet: (yes|no|unknown|depends on the subnet|not checked)/.exec(
+      a.verdict.internet.text,
+    )?.[1];
+    const reachable = word === 'depends on the subnet' ? 'mixed' : word === 'not checked' ? 'unknown' : word;
+    expect(a.verdict.internet.reachable).toBe(reachable);
+    if (c.awsServices !== undefined) expect(a.verdict.awsServices.text).toBe(c.awsServices);
     expect(a.ok).toBe(c.ok);
     for (const f of a.findings) {
       expect(f.message.length).toBeGreaterThan(10);
@@ -1100,7 +1106,7 @@ describe('analyzeNetwork', () => {
     const a = run(w);
     expect(a.findings.map((f) => f.code)).toEqual(['ROUTE_TABLE_NOT_FOUND', 'ROUTE_TABLE_NOT_FOUND']);
     expect(a.subnets[0]?.internet).toMatchObject({ kind: 'unknown', reachable: 'unknown' });
-    expect(a.verdict.internet).toBe('internet: unknown (route table unknown)');
+    expect(a.verdict.internet.text).toBe('internet: unknown (route table unknown)');
   });
 
   it('ignores endpoints that are not available and says so', () => {
@@ -1113,13 +1119,13 @@ describe('analyzeNetwork', () => {
       'ENDPOINT_NOT_AVAILABLE',
     ]);
     expect(a.findings[0]?.message).toContain('through VPC endpoints: none;');
-    expect(a.verdict.awsServices).toBe('AWS services: none (no internet path and no VPC endpoints)');
+    expect(a.verdict.awsServices.text).toBe('AWS services: none (no internet path and no VPC endpoints)');
   });
 
   it('accepts the SDK enum spelling of the endpoint state', () => {
     const w = isolate(world(), [prefixListRoute(PL_S3, VPCE_S3)]);
     w.vpcEndpoints = [{ ...gatewayEndpoint(VPCE_S3, 's3', [RTB_ISO]), State: 'Available' }];
-    expect(run(w).verdict.awsServices).toBe('AWS services: s3 via gateway endpoints');
+    expect(run(w).verdict.awsServices.text).toBe('AWS services: s3 via gateway endpoints');
   });
 });
 
@@ -1193,7 +1199,7 @@ describe('type compatibility with @aws-sdk/client-ec2', () => {
       // One call per attribute; the workflow merges the two answers per VPC.
       dns: [{ ...meta, VpcId: VPC, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } }],
     });
-    expect(a.verdict.internet).toBe(`internet: yes via ${NAT_A}`);
+    expect(a.verdict.internet.text).toBe(`internet: yes via ${NAT_A}`);
     expect(a.findings.map((f) => f.code)).toEqual(['SINGLE_AZ']);
   });
 });

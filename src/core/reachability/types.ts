@@ -320,6 +320,46 @@ export interface PathVerdictSummary {
   notes: string[];
 }
 
+/**
+ * A verdict across the function's subnets: yes from every one, no from any, mixed when they
+ * differ, unknown when a read or hop it depends on is missing (as the text says).
+ */
+export type Reachability = 'yes' | 'no' | 'mixed' | 'unknown';
+
+/** One verdict line, machine-readable: `text` is the line printed, the rest what it says. */
+export interface InternetVerdict {
+  reachable: Reachability;
+  /** What carries the traffic from the subnets that reach it: nat-…; empty when none does. */
+  via: string[];
+  /** 'internet: yes via nat-…' */
+  text: string;
+}
+
+/** One AWS service of the verdict, read from its path from every subnet. */
+export interface ServiceVerdict {
+  /** Short name: 's3', 'sqs', 'ecr.dkr'. */
+  service: string;
+  reachable: Reachability;
+  /** NAT gateways and VPC endpoints carrying it from the subnets that reach it: nat-…, vpce-…. */
+  via: string[];
+  /** Why it is not reached from every subnet (the deciding hop), or null when it is. */
+  reason: string | null;
+}
+
+export interface AwsServicesVerdict {
+  /** Across the services below: yes when every one is reached, no when none is. */
+  reachable: Reachability;
+  /** 'AWS services: s3 via gateway endpoints; all others via NAT' */
+  text: string;
+  /** COMMON_SERVICES and every service with an endpoint in the VPC, by name. */
+  services: ServiceVerdict[];
+}
+
+export interface NetworkVerdicts {
+  internet: InternetVerdict;
+  awsServices: AwsServicesVerdict;
+}
+
 export interface NetworkAnalysis {
   /** True when no finding is an error. */
   ok: boolean;
@@ -328,7 +368,7 @@ export interface NetworkAnalysis {
   subnets: SubnetSummary[];
   securityGroups: SecurityGroupSummary[];
   endpoints: EndpointSummary[];
-  verdict: { internet: string; awsServices: string };
+  verdict: NetworkVerdicts;
   /** What the verdict lines are read from: the internet (tcp 443) and each AWS service, per subnet. */
   paths: PathVerdictSummary[];
 }

@@ -1,32 +1,105 @@
 import { uniq } from '../sets.js';
 import { type CheckContext, deniedAmong, ROUTING_READS } from './check.js';
-import { decidingHop, endpointServices, hopReason, modeOf, type NetworkPaths, pathFrom } from './paths.js';
-import type { NetworkAnalysis, SubnetSummary } from './types.js';
+import {
+  decidingHop,
+  endpointServices,
+  hopReason,
+  modeOf,
+  type NetworkPaths,
+  pathFrom,
+  viaOf,
+} from './paths.js';
+import type { NetworkVerdicts, Reachability, ServiceVerdict, SubnetSummary } from './types.js';
 
 /** Both verdicts follow the routes of every subnet, so they need every routing read. */
 export const VERDICT_READS = ROUTING_READS;
 
 /**
- * The two verdict lines. A "yes" must be proved, so a denied read they depend on turns both
- * into "not checked", naming the reads that were missing.
+ * The two verdict lines, each with what it says as data. A "yes" must be proved, so a denied
+ * read they depend on turns both into "not checked" (unknown), naming the reads that were missing.
  */
-export function verdicts(ctx: CheckContext, deniedReads: readonly string[]): NetworkAnalysis['verdict'] {
+export function verdicts(ctx: CheckContext, deniedReads: readonly string[]): NetworkVerdicts {
   const missing = deniedAmong(VERDICT_READS, deniedReads);
+  const subnets = ctx.subnets.map((x) => x.summary);
   if (missing.length > 0) {
     const notChecked = `not checked (no permission for ${missing.join(', ')})`;
-    return { internet: `internet: ${notChecked}`, awsServices: `AWS services: ${notChecked}` };
+    const services = serviceVerdicts(ctx.paths, subnets).map((v) => ({
+      ...v,
+      reachable: 'unknown' as const,
+      via: [],
+      reason: notChecked,
+    }));
+    return {
+      internet: { reachable: 'unknown', via: [], text: `internet: ${notChecked}` },
+      awsServices: { reachable: 'unknown', text: `AWS services: ${notChecked}`, services },
+    };
   }
-  const subnets = ctx.subnets.map((x) => x.summary);
+  const services = serviceVerdicts(ctx.paths, subnets);
   return {
-    internet: internetVerdict(subnets, ctx.noEgress),
-    awsServices: awsServicesVerdict(
-      subnets,
-      ctx.noEgress,
-      ctx.paths,
-      ctx.interfaceServices,
-      endpointServices(ctx.input, ctx.vpcId),
-    ),
+    internet: {
+      reachable: internetReachability(subnets, ctx.noEgress),
+      via: ctx.noEgress ? [] : internetVia(subnets),
+      text: internetVerdict(subnets, ctx.noEgress),
+    },
+    awsServices: {
+      reachable: subnets.length === 0 ? 'unknown' : across(services.map((v) => v.reachable)),
+      text: awsServicesVerdict(
+        subnets,
+        ctx.noEgress,
+        ctx.paths,
+        ctx.interfaceServices,
+        endpointServices(ctx.input, ctx.vpcId),
+      ),
+      services,
+    },
   };
+}
+
+/** One answer from several: the same from all, `mixed` when they differ, `unknown` from none. */
+function across(answers: readonly Reachability[]): Reachability {
+  const [first] = answers;
+  if (first === undefined) return 'unknown';
+  return answers.every((a) => a === first) ? first : 'mixed';
+}
+
+const YES_NO: Record<'reachable' | 'unreachable' | 'unknown', Reachability> = {
+  reachable: 'yes',
+  unreachable: 'no',
+  unknown: 'unknown',
+};
+
+function internetReachability(subnets: readonly SubnetSummary[], noEgress: boolean): Reachability {
+  if (subnets.length === 0) return 'unknown';
+  if (noEgress) return 'no';
+  return across(subnets.map((s) => s.internet.reachable));
+}
+
+/** The route targets carrying the internet from the subnets that reach it ('nat-a, nat-b' split). */
+const internetVia = (subnets: readonly SubnetSummary[]) =>
+  uniq(
+    subnets
+      .filter((s) => s.internet.reachable === 'yes')
+      .flatMap((s) => (s.internet.via ?? '').split(', ').filter(Boolean)),
+  );
+
+/** Each traced service from every subnet, by the path engine's trace: what the AWS services line is read from. */
+export function serviceVerdicts(paths: NetworkPaths, subnets: readonly SubnetSummary[]): ServiceVerdict[] {
+  return paths.services.flatMap((trace) => {
+    if (trace.target.kind !== 'service') return [];
+    const own = subnets.map((s) => ({ id: s.id, p: pathFrom(trace, s.id) }));
+    const reachable =
+      subnets.length === 0 ? 'unknown' : across(own.map(({ p }) => YES_NO[p?.verdict ?? 'unknown']));
+    const blocked = own.find(({ p }) => p?.verdict !== 'reachable');
+    const hop = blocked?.p && decidingHop(blocked.p);
+    const reason =
+      reachable === 'yes'
+        ? null
+        : !blocked
+          ? 'no subnet found'
+          : `${blocked.id}: ${hop ? hopReason(paths, hop) : 'not traced'}`;
+    const via = uniq(own.flatMap(({ p }) => (p?.verdict === 'reachable' ? viaOf(p) : [])));
+    return [{ service: trace.target.service, reachable, via, reason }];
+  });
 }
 
 /** One-line internet verdict, e.g. 'internet: yes via nat-…', 'internet: no (public subnet)'. */
