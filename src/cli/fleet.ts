@@ -50,9 +50,10 @@ export function rejectOtherResources(args: readonly string[], idListFlags: IdLis
     const other = otherResourceKind(arg.trim());
     if (!other) continue;
     const list = other.prefix === undefined ? undefined : idListFlags[other.prefix];
-    if (!list) throw notAFunction(arg, other);
+    // Without the flag on the line, the ID is not a stray of its list: say what it is.
+    if (!list?.values) throw notAFunction(arg, other);
     const strays = args.map((a) => a.trim()).filter((a) => otherResourceKind(a)?.prefix === other.prefix);
-    const ids = [...(list.values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()), ...strays];
+    const ids = [...list.values.flatMap((v) => v.split(',')).map((v) => v.trim()), ...strays];
     throw usageError(
       `'${arg}' looks like a ${other.label}, not a function: the IDs after ${list.flag} are comma-separated: ${list.flag} ${ids.filter(Boolean).join(',')}`,
     );

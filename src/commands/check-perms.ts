@@ -1,5 +1,7 @@
+import type { Command } from 'commander';
 import { defineCommand } from '../cli/action.js';
 import type { Ctx } from '../cli/context.js';
+import { rejectOtherResources } from '../cli/fleet.js';
 import { collect } from '../cli/options.js';
 import { parseFunctionRef, parseIdList } from '../core/validate.js';
 import { usageError } from '../errors.js';
@@ -13,7 +15,22 @@ interface CheckPermsOptions {
 }
 
 /** Flags → typed input, before any AWS call; throws a usage CliError on bad input. */
-export function parseCheckPermsInput(fn: string, o: CheckPermsOptions, ctx: Ctx): CheckPermsRequest {
+export function parseCheckPermsInput(
+  args: readonly string[],
+  o: CheckPermsOptions,
+  ctx: Ctx,
+): CheckPermsRequest {
+  // `--subnets A B` leaves B where the function goes: the comma form, not "too many arguments".
+  rejectOtherResources(args, {
+    subnet: { flag: '--subnets', values: o.subnets },
+    sg: { flag: '--sg', values: o.securityGroups },
+  });
+  const [fn = ''] = args;
+  if (args.length > 1)
+    throw usageError(
+      `check-perms checks one function, but ${args.length} were named.`,
+      `Run it once per function: lambda-vpc check-perms ${fn}`,
+    );
   const ref = parseFunctionRef(fn);
   if (ref.qualifier && ref.qualifier !== '$LATEST')
     throw usageError(
@@ -48,6 +65,7 @@ export const checkPermsCommand = defineCommand('check-perms', (command, action, 
       "check that the function's execution role and you (the caller) have the permissions a VPC attachment needs",
     )
     .argument('<function>', 'function name, full ARN or partial ARN')
+    .allowExcessArguments()
     .option(
       '--subnets <ids>',
       'the subnets you will attach: simulated as lambda:SubnetIds (with --sg)',
@@ -80,8 +98,8 @@ After a detach, keep the role's EC2 permissions until Lambda has deleted the net
 interfaces (about 20 minutes), or they are stranded. Details: docs/permissions.md.`,
     )
     .action(
-      action(async (fn: string, options: CheckPermsOptions) => {
-        const request = parseCheckPermsInput(fn, options, ctx);
+      action(async (_fn: string, options: CheckPermsOptions, command: Command) => {
+        const request = parseCheckPermsInput(command.args, options, ctx);
         const { checkPerms } = await import('../workflows/check-perms.js');
         return (deps) => checkPerms(deps, request);
       }),

@@ -65,6 +65,20 @@ describe.concurrent('space-separated IDs after --subnets or --sg (the AWS CLI ha
     );
     const perms = await cli(f, ['check-perms', I.fn, '--subnets', I.subnetA, I.subnetB, '--sg', I.sg]);
     expectUsageErrorSendingNothing(f, perms);
+    expect(perms.stderr).toContain(
+      `'${I.subnetB}' looks like a subnet ID, not a function: the IDs after --subnets are comma-separated: --subnets ${I.subnetA},${I.subnetB}`,
+    );
+  });
+
+  it('check-perms: a subnet ID with no --subnets is not a function; two functions are one too many', async () => {
+    const f = await start();
+    const id = await cli(f, ['check-perms', I.subnetA]);
+    expectUsageErrorSendingNothing(f, id);
+    expect(id.stderr).toContain(`'${I.subnetA}' looks like a subnet ID, not a Lambda function.`);
+    expect(id.stderr).not.toContain('comma-separated');
+    const two = await cli(f, ['check-perms', I.fn, 'other-fn']);
+    expectUsageErrorSendingNothing(f, two);
+    expect(two.stderr).toContain('check-perms checks one function, but 2 were named.');
   });
 
   it('detach and status refuse a VPC or network interface ID as a function', async () => {
