@@ -33,9 +33,8 @@ export function elapsed(ms: number): string {
 
 /** `total` is how many functions the command works on; with more than one, the spinner counts them. */
 export async function createProgress(ui: Ui, clock: Clock, total = 1): Promise<Progress> {
-  if (ui.progressMode === 'none')
-    return { activity() {}, update() {}, done() {}, print: (write) => write(), stop() {} };
-  if (ui.progressMode === 'lines') return lineProgress(ui, clock, total);
+  if (ui.progressMode === 'lines') return lineProgress(ui, clock, total, { stateLines: true });
+  if (ui.progressMode === 'heartbeat') return lineProgress(ui, clock, total, { stateLines: false });
   return spinnerProgress(ui, clock, total);
 }
 
@@ -82,9 +81,10 @@ const countsOf = (t: ReturnType<typeof tally>, total: number) =>
 /**
  * One plain line per change of state, readable in CI logs, nothing redrawn; and a heartbeat
  * when HEARTBEAT_MS pass without a line, on the run's clock: for one function its state, for a
- * fleet one line of counts, never a line per function per interval.
+ * fleet one line of counts, never a line per function per interval. Without `stateLines`
+ * (--output json) only the heartbeat: stderr stays empty for a run shorter than HEARTBEAT_MS.
  */
-function lineProgress(ui: Ui, clock: Clock, total: number): Progress {
+function lineProgress(ui: Ui, clock: Clock, total: number, o: { stateLines: boolean }): Progress {
   const t = tally(clock);
   let cancel = () => {};
   const arm = () => {
@@ -111,6 +111,7 @@ function lineProgress(ui: Ui, clock: Clock, total: number): Progress {
     },
     update(fn, text) {
       if (!t.update(fn, text)) return;
+      if (!o.stateLines) return;
       const since = t.active.get(fn)?.since ?? clock.now();
       ui.notice(`${fn}: ${text} (${elapsed(clock.now() - since)})`);
       arm();
@@ -120,7 +121,8 @@ function lineProgress(ui: Ui, clock: Clock, total: number): Progress {
     },
     print(write) {
       write();
-      arm();
+      // A result line breaks the silence too; with --output json results are not printed.
+      if (o.stateLines) arm();
     },
     stop() {
       cancel();

@@ -44,8 +44,11 @@ export class Ui implements Reporter {
   readonly debug: boolean;
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
-  /** Spinner on a terminal, plain lines in CI, when piped or on TERM=dumb, nothing with --output json. */
-  readonly progressMode: 'spinner' | 'lines' | 'none';
+  /**
+   * Spinner on a terminal, plain lines in CI, when piped or on TERM=dumb; with --output json
+   * only the heartbeat (a JSON run in CI must not go silent for the minutes a wait can take).
+   */
+  readonly progressMode: 'spinner' | 'lines' | 'heartbeat';
   private readonly redact: (text: string) => string;
 
   constructor(private readonly o: UiOptions) {
@@ -59,7 +62,7 @@ export class Ui implements Reporter {
     // and move the cursor, which a dumb terminal, or a stream without tty's cursor calls, cannot.
     const redrawable =
       o.stderr.isTTY && o.stderr.columns !== 0 && o.env.TERM !== 'dumb' && movesCursor(o.stderr);
-    this.progressMode = o.format === 'json' ? 'none' : redrawable && !ci ? 'spinner' : 'lines';
+    this.progressMode = o.format === 'json' ? 'heartbeat' : redrawable && !ci ? 'spinner' : 'lines';
   }
 
   get stderr(): TextStream {

@@ -36,9 +36,24 @@ describe('line mode heartbeat', () => {
     ]);
   });
 
-  it('none with --output json, whose stderr carries errors only', async () => {
+  it('--output json: the heartbeat alone on stderr, the document alone on stdout', async () => {
     const scenario = minimal();
     scenario.updateDelayMs = 125_000;
+    const { cli } = await fakeAws(scenario);
+    const r = await cli(['--output', 'json', 'attach', I.fn, ...NETWORK]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0].outcome).toBe('updated');
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      `${I.fn}: still Active / InProgress (30s)`,
+      `${I.fn}: still Active / InProgress (1m)`,
+      `${I.fn}: still Active / InProgress (1m30s)`,
+      `${I.fn}: still Active / InProgress (2m)`,
+    ]);
+  });
+
+  it('--output json, shorter than the interval: nothing on stderr', async () => {
+    const scenario = minimal();
+    scenario.updateDelayMs = 20_000;
     const { cli } = await fakeAws(scenario);
     const r = await cli(['--output', 'json', 'attach', I.fn, ...NETWORK]);
     expect(r.code).toBe(0);

@@ -42,7 +42,7 @@ describe('progress', () => {
     expect(ui(terminal(0)).progressMode).toBe('lines');
     // A dumb terminal cannot redraw a line: plain lines, not ora's own fallback.
     expect(ui(terminal(80), { TERM: 'dumb' }).progressMode).toBe('lines');
-    expect(ui(terminal(80), {}, 'json').progressMode).toBe('none');
+    expect(ui(terminal(80), {}, 'json').progressMode).toBe('heartbeat');
   });
 
   it('counts several functions on one spinner line and prints results without tearing it', async () => {
@@ -158,14 +158,19 @@ describe('line mode heartbeat', () => {
     p.stop();
   });
 
-  it('prints nothing with --output json', async () => {
+  it('with --output json, only the heartbeat: no line per state, nothing before the interval', async () => {
     const clock = fakeClock();
     const stderr = captureStream();
     const p = await createProgress(ui(stderr, {}, 'json'), clock);
     p.update('fn', 'Pending');
-    clock.advance(5 * HEARTBEAT_MS);
-    p.stop();
+    clock.advance(HEARTBEAT_MS - 1);
     expect(stderr.text).toBe('');
+    p.update('fn', 'Active / InProgress');
+    clock.advance(1);
+    expect(stderr.text).toBe('fn: still Active / InProgress (30s)\n');
+    p.stop();
+    clock.advance(5 * HEARTBEAT_MS);
+    expect(stderr.text).toBe('fn: still Active / InProgress (30s)\n');
   });
 });
 
