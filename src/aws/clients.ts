@@ -307,8 +307,9 @@ function assertSameRegion(
   source: string | undefined,
 ): void {
   if (arnRegion && arnRegion !== region) {
+    // Named when the region was not typed on this command line: it may come as a surprise.
     const from =
-      source === undefined || source === 'ARN'
+      source === undefined || source === '--region'
         ? ''
         : ` (from ${source === 'profile' ? "the profile's region" : source})`;
     throw new CliError('Usage', `'${input}' is in ${arnRegion}, but the region in use is ${region}${from}.`, {

@@ -31,7 +31,7 @@ export interface AwsSettings {
   credentialSource: string;
 }
 
-export type RegionSource = '--region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profile' | 'ARN';
+export type RegionSource = '--region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profile';
 
 type Section = Record<string, string | undefined>;
 

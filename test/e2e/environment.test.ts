@@ -135,6 +135,15 @@ describe.concurrent('region', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(f.requests.map((e) => e.signedBy?.region)).toEqual(['us-east-1']);
+    // attach too, whose EC2 and IAM checks come before the write: every client has the region.
+    const attach = await runBin(
+      ['--endpoint-url', f.url, 'attach', ARN, '--subnets', I.subnetA, '--sg', I.sg],
+      home.env,
+    );
+    expect(attach.code).toBe(0);
+    expect(new Set(f.requests.map((e) => `${e.service} ${e.signedBy?.region}`))).toEqual(
+      new Set(['lambda us-east-1', 'ec2 us-east-1', 'iam us-east-1']),
+    );
   });
 
   it('an ARN of another region than the one set is still refused before any call', async () => {
