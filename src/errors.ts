@@ -188,29 +188,44 @@ interface AwsLikeError {
 
 /**
  * An answer that did not come from AWS: something in between (a proxy, gateway or load
- * balancer) replied with its own page, which the SDK could not read as an AWS answer. Lambda's
- * JSON parser then throws `SyntaxError: Unexpected token '<'`; the XML services' report an
- * `Unknown` error. Undefined for anything AWS itself said.
+ * balancer), or something that is not AWS at a wrong --endpoint-url, replied with its own page,
+ * which the SDK could not read as an AWS answer. Lambda's JSON parser then throws `SyntaxError:
+ * Unexpected token '<'`; the XML services' report an `Unknown` error, and an empty answer with
+ * no content type becomes `Unknown: UnknownError`. AWS always says what its body is. Undefined
+ * for anything AWS itself said.
  */
-export function foreignAnswer(error: unknown): { status: number; body: string } | undefined {
-  const e = (error ?? {}) as AwsLikeError;
+export function foreignAnswer(
+  error: unknown,
+): { status: number; body: string; endpoint: string | undefined } | undefined {
+  const e = (error ?? {}) as AwsLikeError & { $endpoint?: string };
   const status = e.$metadata?.httpStatusCode;
   if (status === undefined) return undefined;
-  const contentType = (e.$response?.headers?.['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-  const awsShaped = contentType === '' || /json|xml/i.test(contentType);
+  const headers = e.$response?.headers;
+  const contentType = (headers?.['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  // Without the raw answer (a mocked client) there is nothing to tell it by.
+  const untyped = headers !== undefined && contentType === '';
+  const awsShaped = !untyped && (contentType === '' || /json|xml/i.test(contentType));
   if (e.name !== 'SyntaxError' && awsShaped) return undefined;
   const body = /html/i.test(contentType)
     ? 'an HTML page'
-    : contentType && !awsShaped
-      ? `a ${contentType} body`
-      : 'a body that is not an AWS answer';
-  return { status, body };
+    : untyped && (headers?.['content-length'] ?? '0') === '0'
+      ? 'an empty body'
+      : contentType && !/json|xml/i.test(contentType)
+        ? `a ${contentType} body`
+        : 'a body that is not an AWS answer';
+  return { status, body, endpoint: e.$endpoint };
 }
 
+/** No credentials could be loaded, or a profile's source of them failed (credential_process, SSO). */
+const CREDENTIAL_PROVIDER_ERRORS = new Set(['CredentialsProviderError', 'TokenProviderError']);
+/** AWS refused the credentials that signed the call, in each service's words. */
 const CREDENTIAL_ERRORS = new Set([
-  'CredentialsProviderError',
+  ...CREDENTIAL_PROVIDER_ERRORS,
   'ExpiredToken',
   'ExpiredTokenException',
+  'RequestExpired',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
   'InvalidClientTokenId',
   'UnrecognizedClientException',
   'InvalidSignatureException',
@@ -274,6 +289,10 @@ export function isThrottling(error: unknown): boolean {
   );
 }
 
+/** Credentials missing, failing to load, or refused by AWS (expired, invalid), whatever the service calls it. */
+export const isCredentialError = (error: unknown) =>
+  CREDENTIAL_ERRORS.has((error as { name?: string })?.name ?? '');
+
 /** Access denied, whatever the service calls it (matched by name, as the SDK's classes differ per client). */
 export const isAccessDenied = (error: unknown) =>
   ACCESS_DENIED_ERRORS.has((error as { name?: string })?.name ?? '');
@@ -296,10 +315,23 @@ export function toCliError(error: unknown, context: { region?: string | undefine
   }
   if (name === 'AbortError') return new CliError('Interrupted', 'Interrupted.', opts);
   if (CREDENTIAL_ERRORS.has(name)) {
-    return new CliError('Credentials', `AWS credentials are missing or invalid: ${message}`, {
-      ...opts,
-      hint: 'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.',
-    });
+    // The hint for the credentials in use, when the clients know them (aws/clients.ts).
+    const hint = (error as { $credentialsHint?: string }).$credentialsHint;
+    const refused = !CREDENTIAL_PROVIDER_ERRORS.has(name);
+    return new CliError(
+      'Credentials',
+      refused
+        ? `AWS refused the credentials: ${name}: ${message}`
+        : `AWS credentials are missing or invalid: ${message}`,
+      {
+        ...opts,
+        hint:
+          hint ??
+          (refused
+            ? 'Refresh your AWS credentials (aws sso login, aws configure, or fresh AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), then run the command again.'
+            : 'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.'),
+      },
+    );
   }
   if (ACCESS_DENIED_ERRORS.has(name)) {
     return new CliError('AccessDenied', `Access denied: ${message}`, {
@@ -332,25 +364,35 @@ export function toCliError(error: unknown, context: { region?: string | undefine
   if (/region is missing|region not accepted/i.test(`${name} ${message}`)) {
     return new CliError('Config', 'No AWS region is configured.', {
       ...opts,
-      hint: 'Pass --region, set AWS_REGION, or set a region in your AWS profile.',
+      hint: 'Pass --region, set AWS_REGION or AWS_DEFAULT_REGION, set a region in your AWS profile, or name the functions by full ARN.',
+    });
+  }
+  if (name === 'ProxyRefused') {
+    return new CliError('Network', message, {
+      ...opts,
+      hint: 'Check HTTPS_PROXY (and the user and password in it) and NO_PROXY, which lists the hosts reached directly.',
     });
   }
   if (NETWORK_ERRORS.has(e.code ?? name) || name === 'TimeoutError') {
     const where = context.region ? ` (region ${context.region})` : '';
     return new CliError('Network', `Could not reach AWS${where}: ${message}`, {
       ...opts,
-      hint: 'Check the network, --region and --endpoint-url.',
+      hint: 'Check the network, --region, --endpoint-url and any HTTPS_PROXY/NO_PROXY.',
     });
   }
   const foreign = foreignAnswer(error);
   if (foreign) {
     const attempts = e.$metadata?.attempts;
+    const from = foreign.endpoint ? ` from ${foreign.endpoint}` : '';
     return new CliError(
       'ServiceError',
-      `Got HTTP ${foreign.status}${STATUS_CODES[foreign.status] ? ` ${STATUS_CODES[foreign.status]}` : ''} with ${foreign.body} instead of an AWS answer${attempts && attempts > 1 ? ` (${attempts} attempts)` : ''}.`,
+      `Got HTTP ${foreign.status}${STATUS_CODES[foreign.status] ? ` ${STATUS_CODES[foreign.status]}` : ''} with ${foreign.body}${from} instead of an AWS answer${attempts && attempts > 1 ? ` (${attempts} attempts)` : ''}.`,
       {
         ...opts,
-        hint: "Something between here and AWS (a proxy, gateway or load balancer) answered, not AWS. Any update already sent continues on AWS's side: run the command again, or follow the function with lambda-vpc status FUNCTION --wait.",
+        hint:
+          foreign.status >= 500
+            ? "Something between here and AWS (a proxy, gateway or load balancer) answered, not AWS. Any update already sent continues on AWS's side: run the command again, or follow the function with lambda-vpc status FUNCTION --wait."
+            : `What answered${from ? ` at ${foreign.endpoint}` : ''} is not this AWS service: check --endpoint-url and AWS_ENDPOINT_URL_<SERVICE> (docs/commands.md#endpoints), and HTTPS_PROXY.`,
       },
     );
   }

@@ -1,13 +1,18 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Clock } from '../core/poll.js';
-import { assertSamePartition, type Target, validateRegion } from '../core/validate.js';
-import { CliError, toCliError } from '../errors.js';
+import { assertSamePartition, regionFromArns, type Target, validateRegion } from '../core/validate.js';
+import { CliError, isCredentialError } from '../errors.js';
+import { describeProxies, proxyAgents, proxySettingsFrom } from './proxy.js';
 import { type LambdaBudgets, rateBudgetMiddleware } from './rate-budget.js';
 import { maxAttemptsFrom, retryStrategy } from './retry.js';
+import { type AwsSettings, readSharedFiles, refreshHint, settle } from './settings.js';
 
 export interface AwsOptions {
   region?: string | undefined;
@@ -16,6 +21,12 @@ export interface AwsOptions {
   /** With --debug: one line per AWS call (operation, status, attempts, request id). Never headers. */
   debugLog?: ((line: string) => void) | undefined;
   env: NodeJS.ProcessEnv;
+  /**
+   * Where AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE, the access keys and the shared files'
+   * paths are read: the environment the SDK reads them from (process.env), so that what is
+   * decided here agrees with what it does. Tests of the settings pass their own.
+   */
+  awsEnv?: NodeJS.ProcessEnv | undefined;
   /** Shared by every Lambda call of the run (docs/performance.md); none: no client-side limit. */
   lambdaBudgets?: LambdaBudgets | undefined;
   /** Aborts a call still waiting for its budget or between its attempts (Ctrl-C). */
@@ -25,17 +36,28 @@ export interface AwsOptions {
 }
 
 /** The part of every SDK client we touch here: the middleware stack, config and destroy. */
+interface Prepared {
+  settings: AwsSettings;
+  /** One provider for every client of the run, when the settings choose it (credential_process). */
+  credentials: AwsCredentialIdentityProvider | undefined;
+  agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } | undefined;
+}
+
 interface AnyClient {
-  middlewareStack: { add: (mw: never, opts: { step: 'initialize' | 'deserialize'; name: string }) => void };
+  middlewareStack: {
+    add: (mw: never, opts: { step: 'initialize' | 'build' | 'deserialize'; name: string }) => void;
+  };
   config: { region: () => Promise<string> };
   destroy: () => void;
 }
 
 /**
  * Creates SDK clients on first use, so a command loads only the SDK packages it needs and
- * `--help` loads none. Region, credentials and endpoint follow the SDK's own chain
- * (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*, config files, SSO, IMDS), overridden by the
- * global flags.
+ * `--help` loads none. Before the first, the settings are settled as the AWS CLI settles them
+ * (settings.ts): the profile must exist, the region is --region, AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile's, or that of the full ARNs given; environment keys sign
+ * unless --profile is given. Endpoints follow the SDK (--endpoint-url for every service,
+ * AWS_ENDPOINT_URL_<SERVICE> for one), and HTTPS_PROXY/HTTP_PROXY/NO_PROXY are honoured.
  */
 export class AwsClients {
   private readonly created: AnyClient[] = [];
@@ -48,6 +70,9 @@ export class AwsClients {
 
   /** The run's deadline once it has started (limitTo), which ends pauses between attempts too. */
   private deadline: AbortSignal | undefined;
+  private prepared: Promise<Prepared> | undefined;
+  /** The region of the full ARNs given, when no setting names one (regionFor). */
+  private arnRegion: string | undefined;
 
   constructor(private readonly options: AwsOptions) {}
 
@@ -76,8 +101,11 @@ export class AwsClients {
   }
 
   private async newLambdaClient(overrides: { maxAttempts?: number }): Promise<LambdaClient> {
-    const { LambdaClient } = await import('@aws-sdk/client-lambda');
-    const client = this.track(new LambdaClient(this.clientConfig(overrides)));
+    const [{ LambdaClient }, prepared] = await Promise.all([
+      import('@aws-sdk/client-lambda'),
+      this.prepare(),
+    ]);
+    const client = this.track(new LambdaClient(this.clientConfig(prepared, overrides)), prepared);
     const { lambdaBudgets, signal } = this.options;
     if (lambdaBudgets)
       (client as unknown as AnyClient).middlewareStack.add(
@@ -91,55 +119,85 @@ export class AwsClients {
   }
 
   ec2(): Promise<EC2Client> {
-    this.ec2Client ??= import('@aws-sdk/client-ec2').then(({ EC2Client }) =>
-      this.track(new EC2Client(this.clientConfig())),
+    this.ec2Client ??= Promise.all([import('@aws-sdk/client-ec2'), this.prepare()]).then(
+      ([{ EC2Client }, prepared]) => this.track(new EC2Client(this.clientConfig(prepared)), prepared),
     );
     return this.ec2Client;
   }
 
   iam(): Promise<IAMClient> {
-    this.iamClient ??= import('@aws-sdk/client-iam').then(({ IAMClient }) =>
-      this.track(new IAMClient(this.clientConfig())),
+    this.iamClient ??= Promise.all([import('@aws-sdk/client-iam'), this.prepare()]).then(
+      ([{ IAMClient }, prepared]) => this.track(new IAMClient(this.clientConfig(prepared)), prepared),
     );
     return this.iamClient;
   }
 
   sts(): Promise<STSClient> {
-    this.stsClient ??= import('@aws-sdk/client-sts').then(({ STSClient }) =>
-      this.track(new STSClient(this.clientConfig())),
+    this.stsClient ??= Promise.all([import('@aws-sdk/client-sts'), this.prepare()]).then(
+      ([{ STSClient }, prepared]) => this.track(new STSClient(this.clientConfig(prepared)), prepared),
     );
     return this.stsClient;
   }
 
   /** Only for RDS targets (`reach --to rds:…`): no other command loads the RDS SDK. */
   rds(): Promise<RDSClient> {
-    this.rdsClient ??= import('@aws-sdk/client-rds').then(({ RDSClient }) =>
-      this.track(new RDSClient(this.clientConfig())),
+    this.rdsClient ??= Promise.all([import('@aws-sdk/client-rds'), this.prepare()]).then(
+      ([{ RDSClient }, prepared]) => this.track(new RDSClient(this.clientConfig(prepared)), prepared),
     );
     return this.rdsClient;
   }
 
+  /**
+   * The settings of the run, settled once before the first client is made: a missing profile
+   * or a malformed proxy fails here, before any AWS call.
+   */
+  private prepare(): Promise<Prepared> {
+    this.prepared ??= (async () => {
+      const { region, profile, env, debugLog } = this.options;
+      const awsEnv = this.options.awsEnv ?? process.env;
+      const settings = settle(
+        { regionFlag: region, profileFlag: profile, env: awsEnv },
+        await readSharedFiles(awsEnv),
+      );
+      const proxies = proxySettingsFrom(env);
+      debugLog?.(`credentials: ${settings.credentialSource}`);
+      if (proxies) debugLog?.(describeProxies(proxies));
+      return {
+        settings,
+        credentials: settings.credentialProcess
+          ? await processCredentials(settings.credentialProcess)
+          : undefined,
+        agents: proxies ? await proxyAgents(proxies) : undefined,
+      };
+    })();
+    return this.prepared;
+  }
+
   /** The region every client will use, resolved without any network call. */
   async region(): Promise<string> {
-    const client = await this.lambda();
-    try {
-      return await (client as unknown as AnyClient).config.region();
-    } catch (error) {
-      throw toCliError(error);
-    }
+    const { settings } = await this.prepare();
+    const region = settings.region ?? this.arnRegion;
+    if (region === undefined) throw noRegion();
+    return region;
   }
 
   /**
    * The region, validated, after checking that full ARNs belong to it and to its partition: a
-   * mismatch is a usage error rather than a confusing "not found".
+   * mismatch is a usage error rather than a confusing "not found". With no region set, full
+   * ARNs of one region supply it, as the ARN says where the function is.
    */
   async regionFor(targets: readonly Target[]): Promise<string> {
+    const { settings } = await this.prepare();
+    if (settings.region === undefined) this.arnRegion ??= regionFromArns(targets.map((t) => t.ref));
     const region = await this.region();
     validateRegion(region);
     for (const { ref, input } of targets) {
-      assertSameRegion(ref.region, region, input);
+      assertSameRegion(ref.region, region, input, settings.regionSource);
       assertSamePartition(ref, region, input);
     }
+    if (settings.regionSource === undefined)
+      this.options.debugLog?.(`region: ${region} (from the ARNs given)`);
+    else this.options.debugLog?.(`region: ${region} (${settings.regionSource})`);
     return region;
   }
 
@@ -148,30 +206,39 @@ export class AwsClients {
   }
 
   /** `maxAttempts`: for a client whose calls must not be retried (1); default AWS_MAX_ATTEMPTS or 6. */
-  private clientConfig(retry: { maxAttempts?: number } = {}) {
-    const { region, profile, endpointUrl, env, clock, signal } = this.options;
+  private clientConfig({ settings, agents, credentials }: Prepared, retry: { maxAttempts?: number } = {}) {
+    const { profile, endpointUrl, env, clock, signal } = this.options;
     const maxAttempts = retry.maxAttempts ?? maxAttemptsFrom(env);
+    const region = settings.region ?? this.arnRegion;
     return {
       ...(region ? { region } : {}),
       ...(profile ? { profile } : {}),
+      ...(settings.environmentKeys ? { credentials: settings.environmentKeys } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+      logger: sdkLogger,
       // Throttling and transient errors are retried with backoff, Retry-After honoured, each call
       // on its own attempts: no retry budget shared by the run's calls for a fleet to drain
       // (retry.ts). `maxAttempts` too, for the SDK's amz-sdk-request header.
       maxAttempts,
       retryStrategy: retryStrategy({ maxAttempts, clock, signal: () => this.deadline ?? signal }),
       // A hung connection must not hang the CLI: fail the attempt and let the SDK retry.
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, ...agents },
       customUserAgent: 'lambda-vpc',
     };
   }
 
-  private track<T>(client: T): T {
+  private track<T>(client: T, { settings }: Prepared): T {
     const c = client as unknown as AnyClient;
     c.middlewareStack.add(abortReasonMiddleware as never, {
       step: 'initialize',
       name: 'lambdaVpcAbortReason',
     });
+    c.middlewareStack.add(credentialsHintMiddleware(settings) as never, {
+      step: 'initialize',
+      name: 'lambdaVpcCredentialsHint',
+    });
+    c.middlewareStack.add(endpointMiddleware as never, { step: 'build', name: 'lambdaVpcEndpoint' });
     if (this.options.debugLog)
       c.middlewareStack.add(debugMiddleware(this.options.debugLog) as never, {
         step: 'initialize',
@@ -233,10 +300,75 @@ const describe = (m: Metadata | undefined) =>
   `http=${m?.httpStatusCode ?? '-'} attempts=${m?.attempts ?? 1} requestId=${m?.requestId ?? '-'}`;
 
 /** Refuses a full ARN whose region differs from the client's, before any call is made. */
-function assertSameRegion(arnRegion: string | undefined, region: string, input: string): void {
+function assertSameRegion(
+  arnRegion: string | undefined,
+  region: string,
+  input: string,
+  source: string | undefined,
+): void {
   if (arnRegion && arnRegion !== region) {
-    throw new CliError('Usage', `'${input}' is in ${arnRegion}, but the region in use is ${region}.`, {
+    // Named when the region was not typed on this command line: it may come as a surprise.
+    const from =
+      source === undefined || source === '--region'
+        ? ''
+        : ` (from ${source === 'profile' ? "the profile's region" : source})`;
+    throw new CliError('Usage', `'${input}' is in ${arnRegion}, but the region in use is ${region}${from}.`, {
       hint: `Pass --region ${arnRegion}.`,
     });
   }
+}
+
+/** The profile's credential_process, run once for the run and again only before what it gave expires. */
+async function processCredentials(profile: string) {
+  const [{ fromProcess }, { memoize }] = await Promise.all([
+    import('@aws-sdk/credential-provider-process'),
+    import('@smithy/core/config'),
+  ]);
+  const expiresSoon = (c: { expiration?: Date }) =>
+    c.expiration !== undefined && c.expiration.getTime() - Date.now() < 5 * 60_000;
+  return memoize(fromProcess({ profile }), expiresSoon, (c) => c.expiration !== undefined);
+}
+
+const noRegion = () =>
+  new CliError('Config', 'No AWS region is configured.', {
+    hint: 'Pass --region, set AWS_REGION or AWS_DEFAULT_REGION, set a region in your AWS profile, or name the functions by full ARN.',
+  });
+
+/**
+ * The SDK's logger, silent as its default one is. Given, because without one the SDK prints an
+ * 8-line banner to stderr whenever a profile and environment keys are both set; which of them
+ * signs is settled here as the AWS CLI settles it, and --debug says which (settings.ts).
+ */
+const sdkLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * Gives a credential error the hint for the credentials in use: AWS refused them (expired,
+ * revoked, mistyped), or an SSO profile's token has run out, and so `aws sso login`.
+ */
+function credentialsHintMiddleware(settings: AwsSettings) {
+  return (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const e = error as { $metadata?: { httpStatusCode?: number }; $credentialsHint?: string };
+      const fromAws = e?.$metadata?.httpStatusCode !== undefined;
+      if (isCredentialError(error) && e.$credentialsHint === undefined && (fromAws || settings.sso))
+        Object.assign(e, { $credentialsHint: refreshHint(settings) });
+      throw error;
+    }
+  };
+}
+
+/** Remembers on a failed call's error which host it went to, for an answer that was not AWS's. */
+function endpointMiddleware(next: (args: { request?: unknown }) => Promise<unknown>) {
+  return async (args: { request?: unknown }) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const request = args.request as { hostname?: string; port?: number } | undefined;
+      if (error && typeof error === 'object' && request?.hostname && !('$endpoint' in error))
+        Object.assign(error, { $endpoint: `${request.hostname}${request.port ? `:${request.port}` : ''}` });
+      throw error;
+    }
+  };
 }

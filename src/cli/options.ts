@@ -10,9 +10,15 @@ import { parseCount } from '../core/validate.js';
 /** The options every command takes (read by cli/session.ts as GlobalOptions). */
 export function addGlobalOptions(program: Command): Command {
   return program
-    .option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)")
+    .option(
+      '--region <region>',
+      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, or the functions' ARNs)",
+    )
     .option('--profile <name>', 'named profile from ~/.aws/config (default: AWS_PROFILE)')
-    .option('--endpoint-url <url>', 'send AWS calls to this endpoint instead (default: AWS_ENDPOINT_URL*)')
+    .option(
+      '--endpoint-url <url>',
+      "send every service's calls to this URL (default: AWS_ENDPOINT_URL; one service: AWS_ENDPOINT_URL_LAMBDA, _EC2, …)",
+    )
     .addOption(
       new Option('-o, --output <format>', 'result format on stdout')
         .choices(['human', 'json'])

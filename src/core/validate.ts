@@ -248,6 +248,16 @@ export function validateRegion(region: string): string {
   return region;
 }
 
+/**
+ * The region every function names by full ARN, when all of them do and agree: what the ARNs
+ * say where the functions are, used when no setting names a region. undefined otherwise.
+ */
+export function regionFromArns(refs: readonly FunctionRef[]): string | undefined {
+  const regions = new Set(refs.map((ref) => ref.region));
+  const [only] = regions;
+  return regions.size === 1 && only !== undefined ? only : undefined;
+}
+
 /** Region name prefixes of the partitions other than `aws`: its ARNs begin `arn:<partition>:`. */
 const PARTITIONS: ReadonlyArray<readonly [prefix: string, partition: string]> = [
   ['us-gov-', 'aws-us-gov'],

@@ -5,7 +5,7 @@ import {
   skippedPreflight,
 } from '../core/permission-report.js';
 import { blocksAttach, deniedActions, type PrincipalReport, unknownChecks } from '../core/permissions.js';
-import { CliError, firstLine } from '../errors.js';
+import { CliError, endsTheRun, firstLine } from '../errors.js';
 import { renderRoleFix, renderRoleSection } from '../output/render-perms.js';
 import type { Gate, RunScope } from './change.js';
 import type { RunDeps } from './deps.js';
@@ -62,6 +62,8 @@ async function checkRole(deps: RunDeps, roleArn: string, fn: string): Promise<Ro
   try {
     report = await checkExecutionRole(await deps.aws.iam(), roleArn);
   } catch (error) {
+    // Refused credentials or Ctrl-C fail every other call too: the run ends, as it does elsewhere.
+    if (endsTheRun(error)) throw error;
     const reason = firstLine((error as Error).message ?? String(error));
     report = { arn: roleArn, checks: unknownChecks(ROLE_ACTIONS, reason), notes: [] };
   }

@@ -119,7 +119,7 @@ describe('the built binary', () => {
     const { code, stderr } = await runBin(['status', 'my-fn']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'Error: No AWS region is configured.\nHint: Pass --region, set AWS_REGION, or set a region in your AWS profile.\n',
+      'Error: No AWS region is configured.\nHint: Pass --region, set AWS_REGION or AWS_DEFAULT_REGION, set a region in your AWS profile, or name the functions by full ARN.\n',
     );
   });
 

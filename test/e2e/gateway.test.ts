@@ -47,7 +47,7 @@ describe.concurrent('a 502 HTML page instead of an AWS answer', () => {
   it('where it ends a command: the status that came back, not an AWS answer, and the update continues', async () => {
     const f = await start();
     f.frontDoor.add({ kind: 'badGateway', service: 'lambda', operation: 'GetFunction' });
-    const message = 'Got HTTP 502 Bad Gateway with an HTML page instead of an AWS answer (2 attempts).';
+    const message = `Got HTTP 502 Bad Gateway with an HTML page from ${new URL(f.url).host} instead of an AWS answer (2 attempts).`;
     const human = await cli(f, ['status', I.fn], { AWS_MAX_ATTEMPTS: '2' });
     expect(human.code).toBe(1);
     expect(human.stderr.split('\n').slice(0, 2)).toEqual([

@@ -10,7 +10,9 @@ export const BIN = fileURLToPath(new URL('../../bin/lambda-vpc.cjs', import.meta
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('AWS_') && key !== 'CI' && key !== 'FORCE_COLOR' && key !== 'NO_COLOR')
+    // Nor the machine's proxies: the tests' requests go to 127.0.0.1, or through a test's own proxy.
+    const proxy = /^(?:https?|no|all)_proxy$/i.test(key);
+    if (!key.startsWith('AWS_') && !proxy && key !== 'CI' && key !== 'FORCE_COLOR' && key !== 'NO_COLOR')
       env[key] = value;
   }
   return {

@@ -12,7 +12,15 @@ export type FrontDoorKind =
   /** The signature does not match: the message spells out the canonical request and string to sign. */
   | 'signatureMismatch'
   /** The Authorization header is malformed: the message quotes it (Credential=KEYID/…, Signature=…). */
-  | 'incompleteSignature';
+  | 'incompleteSignature'
+  /** The session token has expired: each service's own code (EC2 RequestExpired, Lambda ExpiredTokenException, ExpiredToken). */
+  | 'expiredToken'
+  /** The access key id is unknown: EC2 AuthFailure, Lambda UnrecognizedClientException, InvalidClientTokenId. */
+  | 'invalidToken'
+  /** Something that is not AWS at the address (a wrong --endpoint-url): a web server's HTML 404 page. */
+  | 'notFoundPage'
+  /** The same with an empty body and no content type, as some servers and gateways answer. */
+  | 'bareNotFound';
 
 export interface FrontDoorRule {
   kind: FrontDoorKind;
@@ -57,6 +65,17 @@ export class FrontDoor {
         errorCode: 'BadGateway',
       };
     }
+    if (rule.kind === 'notFoundPage')
+      return {
+        status: 404,
+        headers: { 'content-type': 'text/html', server: 'nginx' },
+        body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n',
+        errorCode: 'NotFoundPage',
+      };
+    if (rule.kind === 'bareNotFound')
+      return { status: 404, headers: {}, body: '', errorCode: 'BareNotFound' };
+    if (rule.kind === 'expiredToken' || rule.kind === 'invalidToken')
+      return handler.error(credentialRefusal(rule.kind, service), requestId);
     return handler.error(refusal(rule.kind, service, req), requestId);
   }
 
@@ -81,6 +100,22 @@ const header = (req: RawRequest, name: string): string => {
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Refused credentials, with each service's code and status (EC2's differ from the others'). */
+function credentialRefusal(kind: 'expiredToken' | 'invalidToken', service: ServiceName): AwsError {
+  if (service === 'ec2')
+    return kind === 'expiredToken'
+      ? new AwsError(400, 'RequestExpired', 'Request has expired.')
+      : new AwsError(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
+  const message = `The security token included in the request is ${kind === 'expiredToken' ? 'expired' : 'invalid'}`;
+  if (service === 'lambda')
+    return kind === 'expiredToken'
+      ? new AwsError(403, 'ExpiredTokenException', message)
+      : new AwsError(403, 'UnrecognizedClientException', `${message}.`);
+  return kind === 'expiredToken'
+    ? new AwsError(403, 'ExpiredToken', message)
+    : new AwsError(403, 'InvalidClientTokenId', `${message}.`);
+}
 
 /** SigV4's refusals, worded as AWS words them. */
 function refusal(kind: 'signatureMismatch' | 'incompleteSignature', service: ServiceName, req: RawRequest) {
