@@ -44,35 +44,6 @@ export interface ActionDecision {
   action: string;
   decision: Decision;
   matched: MatchedStatement[];
-  /** conditional: the condition keys (or resources) whose values are not known and decide it. */
-  undecidedBy?: string[];
-}
-
-/**
- * What is known of the requests an action is authorised for: who asks, where, and on which
- * resources. A field left undefined is not known, and what depends on it stays `conditional`
- * with the key named; a key known to be absent from the request is not "unknown".
- */
-export interface RequestFacts {
-  partition: string;
-  region: string;
-  account: string;
-  /** The principal whose policies are evaluated (the execution role, the caller). */
-  principalArn: string;
-  /** aws:PrincipalTag/*; undefined when the tags could not be read. */
-  principalTags?: Readonly<Record<string, string>> | undefined;
-  /** The configuration's subnets, groups and VPC; undefined: any ("for any subnet"). */
-  subnetIds?: readonly string[] | undefined;
-  securityGroupIds?: readonly string[] | undefined;
-  vpcId?: string | undefined;
-  /** ec2:ResourceTag/* of the subnets and groups that were read, by resource ID. */
-  resourceTags?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined;
-  /**
-   * 'lambda': Lambda's service makes the EC2 calls with the role's credentials, so keys such as
-   * aws:SourceIp, aws:SourceVpc, aws:SourceVpce and aws:MultiFactorAuthPresent are absent.
-   * 'caller': the user's own request, whose network origin and MFA are not known.
-   */
-  requester: 'lambda' | 'caller';
 }
 
 export interface ExecutionRoleAction {
@@ -165,11 +136,7 @@ export function parsePolicyDocument(raw: string, policyName?: string): PolicyDoc
   return Version === undefined ? { Statement: statements } : { Version, Statement: statements };
 }
 
-export function evaluateActions(
-  policies: NamedPolicy[],
-  actions: string[],
-  _facts?: RequestFacts,
-): ActionDecision[] {
+export function evaluateActions(policies: NamedPolicy[], actions: string[]): ActionDecision[] {
   return actions.map((action) => {
     const matched: MatchedStatement[] = [];
     for (const policy of policies) {
