@@ -10,6 +10,7 @@ import {
   type CallerReport,
   callerPrincipal,
   capByBoundary,
+  capByUnreadBoundary,
   contextEntries,
   fromPolicies,
   fromSimulation,
@@ -55,14 +56,16 @@ async function evaluateRolePolicies(
   actions: readonly string[],
   notes: string[],
 ): Promise<ActionCheck[]> {
-  // GetRole only reveals a permissions boundary; without it the policies still answer.
+  // Only GetRole reveals whether a permissions boundary caps the role: without it, no "allowed".
+  let unread: string | undefined;
   const role = await getRole(iam, roleName).catch((error: unknown) => {
     rethrowFatal(error);
-    notes.push(`The role's permissions boundary could not be checked (${why(error)}).`);
+    unread = `the role's permissions boundary, which may cap it, could not be read (iam:GetRole: ${why(error)})`;
     return undefined;
   });
   const identity = await readRolePolicies(iam, roleName);
   const checks = fromPolicies(evaluateActions(identity, [...actions]));
+  if (unread !== undefined) return capByUnreadBoundary(checks, unread);
   const boundaryArn = role?.PermissionsBoundary?.PermissionsBoundaryArn;
   if (!boundaryArn) return checks;
   const boundary = await readManagedPolicy(iam, boundaryArn);

@@ -40,18 +40,20 @@ const encoded = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));
 beforeEach(resetAwsMocks);
 afterEach(verifyAwsMocks);
 
-/** A role with the VPC managed policy and one inline policy, served the way IAM does: URL-encoded. */
-function serveRolePolicies(boundaryArn?: string) {
-  iamMock.on(GetRoleCommand).resolves({
-    Role: {
-      RoleName: 'orders-api-role',
-      Path: '/service-role/',
-      Arn: ROLE,
-      RoleId: 'AROA1',
-      CreateDate: new Date(),
-      ...(boundaryArn ? { PermissionsBoundary: { PermissionsBoundaryArn: boundaryArn } } : {}),
-    },
-  });
+/** A role with the VPC managed policy and one inline policy, served the way IAM does: URL-encoded; GetRole may fail. */
+function serveRolePolicies(boundaryArn?: string, getRoleError?: Error) {
+  if (getRoleError) iamMock.on(GetRoleCommand).rejects(getRoleError);
+  else
+    iamMock.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'orders-api-role',
+        Path: '/service-role/',
+        Arn: ROLE,
+        RoleId: 'AROA1',
+        CreateDate: new Date(),
+        ...(boundaryArn ? { PermissionsBoundary: { PermissionsBoundaryArn: boundaryArn } } : {}),
+      },
+    });
   iamMock.on(ListAttachedRolePoliciesCommand).resolves({
     AttachedPolicies: [{ PolicyArn: VPC_ACCESS_POLICY, PolicyName: 'AWSLambdaVPCAccessExecutionRole' }],
   });
@@ -144,6 +146,25 @@ describe('checkExecutionRole', () => {
     expect(report.checks[0]).toMatchObject({ decision: 'implicitDeny', decidedBy: 'permissions boundary' });
     expect(report.checks[1]).toMatchObject({ decision: 'allowed' });
   });
+
+  it.each([
+    ['denied', awsError('AccessDenied')],
+    ['failing', awsError('ServiceFailure')],
+  ])(
+    'when GetRole is %s, a boundary may cap the role: what the policies allow is unknown, never allowed',
+    async (_, error) => {
+      iamMock.on(SimulatePrincipalPolicyCommand).rejects(awsError('AccessDenied'));
+      serveRolePolicies(undefined, error);
+      const report = await checkExecutionRole(iam, ROLE);
+      const byAction = Object.fromEntries(report.checks.map((c) => [c.action, c]));
+      for (const action of ACTIONS.filter((a) => a !== 'ec2:DeleteNetworkInterface')) {
+        expect(byAction[action]).toMatchObject({ decision: 'unknown', method: 'policies' });
+        expect(byAction[action]?.detail).toMatch(/permissions boundary.*could not be read \(iam:GetRole: /);
+      }
+      // A boundary only takes permissions away: the inline policy's Deny stands.
+      expect(byAction['ec2:DeleteNetworkInterface']).toMatchObject({ decision: 'explicitDeny' });
+    },
+  );
 
   it('falls back when the simulator is unavailable, not only when denied', async () => {
     iamMock
