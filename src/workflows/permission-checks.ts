@@ -54,7 +54,6 @@ async function evaluateRolePolicies(
   iam: IAMClient,
   roleName: string,
   actions: readonly string[],
-  notes: string[],
 ): Promise<ActionCheck[]> {
   // Only GetRole reveals whether a permissions boundary caps the role: without it, no "allowed".
   let unread: string | undefined;
@@ -86,7 +85,7 @@ export async function checkExecutionRole(iam: IAMClient, roleArn: string): Promi
     return { arn: roleArn, checks: unknownChecks(ROLE_ACTIONS, `'${roleArn}' is not a role ARN`), notes };
   }
   try {
-    const checks = await evaluateRolePolicies(iam, roleName, ROLE_ACTIONS, notes);
+    const checks = await evaluateRolePolicies(iam, roleName, ROLE_ACTIONS);
     notes.push(
       "Read from the role's own policies: service control policies are not visible this way, so an SCP may still deny.",
     );
@@ -212,7 +211,7 @@ async function checkUpdate(
     return { principal, simulatedAs, update: unknownCheck(UPDATE, 'none', reason) };
   }
   try {
-    const [update] = await evaluateRolePolicies(deps.iam, roleName, [UPDATE], notes);
+    const [update] = await evaluateRolePolicies(deps.iam, roleName, [UPDATE]);
     if (update) return { principal, simulatedAs, update };
   } catch (error) {
     rethrowFatal(error);
