@@ -43,6 +43,8 @@ interface Prepared {
   agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } | undefined;
 }
 
+type ClientConfig = ReturnType<AwsClients['clientConfig']>;
+
 interface AnyClient {
   middlewareStack: {
     add: (mw: never, opts: { step: 'initialize' | 'build' | 'deserialize'; name: string }) => void;
@@ -119,32 +121,30 @@ export class AwsClients {
   }
 
   ec2(): Promise<EC2Client> {
-    this.ec2Client ??= Promise.all([import('@aws-sdk/client-ec2'), this.prepare()]).then(
-      ([{ EC2Client }, prepared]) => this.track(new EC2Client(this.clientConfig(prepared)), prepared),
-    );
+    this.ec2Client ??= this.create(import('@aws-sdk/client-ec2').then((sdk) => sdk.EC2Client));
     return this.ec2Client;
   }
 
   iam(): Promise<IAMClient> {
-    this.iamClient ??= Promise.all([import('@aws-sdk/client-iam'), this.prepare()]).then(
-      ([{ IAMClient }, prepared]) => this.track(new IAMClient(this.clientConfig(prepared)), prepared),
-    );
+    this.iamClient ??= this.create(import('@aws-sdk/client-iam').then((sdk) => sdk.IAMClient));
     return this.iamClient;
   }
 
   sts(): Promise<STSClient> {
-    this.stsClient ??= Promise.all([import('@aws-sdk/client-sts'), this.prepare()]).then(
-      ([{ STSClient }, prepared]) => this.track(new STSClient(this.clientConfig(prepared)), prepared),
-    );
+    this.stsClient ??= this.create(import('@aws-sdk/client-sts').then((sdk) => sdk.STSClient));
     return this.stsClient;
   }
 
   /** Only for RDS targets (`reach --to rds:…`): no other command loads the RDS SDK. */
   rds(): Promise<RDSClient> {
-    this.rdsClient ??= Promise.all([import('@aws-sdk/client-rds'), this.prepare()]).then(
-      ([{ RDSClient }, prepared]) => this.track(new RDSClient(this.clientConfig(prepared)), prepared),
-    );
+    this.rdsClient ??= this.create(import('@aws-sdk/client-rds').then((sdk) => sdk.RDSClient));
     return this.rdsClient;
+  }
+
+  /** A client of the class `loading` gives, with the run's settings, middleware and destroy. */
+  private async create<T>(loading: Promise<new (config: ClientConfig) => T>): Promise<T> {
+    const [Client, prepared] = await Promise.all([loading, this.prepare()]);
+    return this.track(new Client(this.clientConfig(prepared)), prepared);
   }
 
   /**
