@@ -3,6 +3,8 @@
 // Resource "*": anything depending on request context or specific resources is reported as
 // `conditional` rather than guessed. SCPs, permission boundaries and session policies are not seen.
 
+import type { ActionRequest } from './request-facts.js';
+
 export type Effect = 'Allow' | 'Deny';
 export type StringOrList = string | string[];
 
@@ -44,6 +46,8 @@ export interface ActionDecision {
   action: string;
   decision: Decision;
   matched: MatchedStatement[];
+  /** For a conditional answer: the condition keys (or "which subnet" and the like) it depends on. */
+  dependsOn?: string[];
 }
 
 export interface ExecutionRoleAction {
@@ -157,6 +161,18 @@ export function evaluateActions(policies: NamedPolicy[], actions: string[]): Act
     }
     return { action, decision: decide(matched), matched };
   });
+}
+
+/**
+ * Decides each request from the policies: every resource of a request must be allowed, an
+ * explicit Deny on any of them denies, and what depends on an unknown key is conditional.
+ */
+export function evaluateRequests(policies: NamedPolicy[], requests: ActionRequest[]): ActionDecision[] {
+  // Placeholder until the resource and condition model lands.
+  return evaluateActions(
+    policies,
+    requests.map((r) => r.action),
+  );
 }
 
 function decide(matched: MatchedStatement[]): Decision {
