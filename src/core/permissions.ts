@@ -40,6 +40,21 @@ export interface PrincipalReport {
   checks: ActionCheck[];
   /** Why a method was not usable (e.g. the simulator was denied and the policies were read instead). */
   notes: string[];
+  /**
+   * For an execution role whose trust policy does not let Lambda assume it: the role's trust
+   * policy with a statement for lambda.amazonaws.com added (nothing it had removed), and the
+   * command that applies it. Absent or null otherwise.
+   */
+  trustFix?: TrustFix | null;
+}
+
+/** The execution role's trust policy must let Lambda assume the role (check `LAMBDA_ASSUME_ROLE`). */
+export const LAMBDA_ASSUME_ROLE = 'sts:AssumeRole';
+
+export interface TrustFix {
+  roleName: string;
+  document: PolicyDocument;
+  command: string;
 }
 
 export interface CallerReport extends PrincipalReport {

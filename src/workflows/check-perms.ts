@@ -18,6 +18,8 @@ export interface CheckPermsRequest {
   securityGroupIds: string[];
   fix: boolean;
   yes: boolean;
+  /** Check one principal only (--role-only / --caller-only); null checks both. */
+  only?: 'role' | 'caller' | null;
 }
 
 const EXIT_BY_VERDICT = {
