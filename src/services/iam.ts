@@ -9,15 +9,24 @@ import {
   AttachRolePolicyCommand,
   type ContextEntry,
   type EvaluationResult,
+  GetGroupPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
   type IAMClient,
+  paginateListAttachedGroupPolicies,
   paginateListAttachedRolePolicies,
+  paginateListAttachedUserPolicies,
+  paginateListGroupPolicies,
+  paginateListGroupsForUser,
   paginateListRolePolicies,
+  paginateListUserPolicies,
   paginateSimulatePrincipalPolicy,
   type Role,
+  type User,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { type NamedPolicy, parsePolicyDocument } from '../core/policy-eval.js';
@@ -48,12 +57,33 @@ export async function getRole(iam: IAMClient, roleName: string): Promise<Role> {
   return out.Role;
 }
 
-/** A managed policy's default version, decoded (IAM sends documents URL-encoded; the SDK leaves them so). */
-export async function readManagedPolicy(iam: IAMClient, policyArn: string): Promise<NamedPolicy> {
+export async function getUser(iam: IAMClient, userName: string): Promise<User> {
+  const out = await iam.send(new GetUserCommand({ UserName: userName }));
+  if (!out.User) throw new Error(`IAM returned no user for ${userName}.`);
+  return out.User;
+}
+
+/** A managed policy's name and default version (iam:GetPolicy). */
+export async function getManagedPolicy(
+  iam: IAMClient,
+  policyArn: string,
+): Promise<{ name: string; defaultVersionId: string | undefined }> {
   const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
-  const name = Policy?.PolicyName ?? policyArn.split('/').pop() ?? policyArn;
+  return {
+    name: Policy?.PolicyName ?? policyArn.split('/').pop() ?? policyArn,
+    defaultVersionId: Policy?.DefaultVersionId,
+  };
+}
+
+/** One version of a managed policy, decoded (IAM sends documents URL-encoded; the SDK leaves them so). */
+export async function getManagedPolicyVersion(
+  iam: IAMClient,
+  policyArn: string,
+  name: string,
+  versionId: string | undefined,
+): Promise<NamedPolicy> {
   const { PolicyVersion } = await iam.send(
-    new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: Policy?.DefaultVersionId }),
+    new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
   );
   return {
     name,
@@ -63,22 +93,85 @@ export async function readManagedPolicy(iam: IAMClient, policyArn: string): Prom
   };
 }
 
-/** The role's attached managed policies and inline policies: its identity policies. */
-export async function readRolePolicies(iam: IAMClient, roleName: string): Promise<NamedPolicy[]> {
-  const attached: string[] = [];
-  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }))
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) attached.push(p.PolicyArn);
-  const inline: string[] = [];
-  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName }))
-    inline.push(...(page.PolicyNames ?? []));
+/** A managed policy's default version: iam:GetPolicy, then iam:GetPolicyVersion. */
+export async function readManagedPolicy(iam: IAMClient, policyArn: string): Promise<NamedPolicy> {
+  const { name, defaultVersionId } = await getManagedPolicy(iam, policyArn);
+  return getManagedPolicyVersion(iam, policyArn, name, defaultVersionId);
+}
 
-  const policies: NamedPolicy[] = [];
-  for (const arn of attached) policies.push(await readManagedPolicy(iam, arn));
-  for (const name of inline) {
-    const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-    policies.push({ name, kind: 'inline', document: parsePolicyDocument(out.PolicyDocument ?? '', name) });
-  }
-  return policies;
+/** Whose policies are read: the same three calls exist for roles, users and groups. */
+export interface PolicyHolder {
+  kind: 'role' | 'user' | 'group';
+  name: string;
+}
+
+const HOLDER_WORD = { role: 'Role', user: 'User', group: 'Group' } as const;
+
+/** The IAM action of each read, as a failure names it: iam:ListAttachedRolePolicies and the like. */
+export const policyReadAction = (
+  holder: PolicyHolder,
+  read: 'listAttached' | 'listInline' | 'getInline',
+): string => {
+  const word = HOLDER_WORD[holder.kind];
+  if (read === 'listAttached') return `iam:ListAttached${word}Policies`;
+  if (read === 'listInline') return `iam:List${word}Policies`;
+  return `iam:Get${word}Policy`;
+};
+
+/** The ARNs of the managed policies attached to a role, user or group. */
+export async function listAttachedPolicyArns(iam: IAMClient, holder: PolicyHolder): Promise<string[]> {
+  const client = { client: iam };
+  const pages =
+    holder.kind === 'role'
+      ? paginateListAttachedRolePolicies(client, { RoleName: holder.name })
+      : holder.kind === 'user'
+        ? paginateListAttachedUserPolicies(client, { UserName: holder.name })
+        : paginateListAttachedGroupPolicies(client, { GroupName: holder.name });
+  const arns: string[] = [];
+  for await (const page of pages)
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
+  return arns;
+}
+
+/** The names of the inline policies of a role, user or group. */
+export async function listInlinePolicyNames(iam: IAMClient, holder: PolicyHolder): Promise<string[]> {
+  const client = { client: iam };
+  const pages =
+    holder.kind === 'role'
+      ? paginateListRolePolicies(client, { RoleName: holder.name })
+      : holder.kind === 'user'
+        ? paginateListUserPolicies(client, { UserName: holder.name })
+        : paginateListGroupPolicies(client, { GroupName: holder.name });
+  const names: string[] = [];
+  for await (const page of pages) names.push(...(page.PolicyNames ?? []));
+  return names;
+}
+
+/** One inline policy of a role, user or group, decoded. */
+export async function getInlinePolicy(
+  iam: IAMClient,
+  holder: PolicyHolder,
+  policyName: string,
+): Promise<NamedPolicy> {
+  const out =
+    holder.kind === 'role'
+      ? await iam.send(new GetRolePolicyCommand({ RoleName: holder.name, PolicyName: policyName }))
+      : holder.kind === 'user'
+        ? await iam.send(new GetUserPolicyCommand({ UserName: holder.name, PolicyName: policyName }))
+        : await iam.send(new GetGroupPolicyCommand({ GroupName: holder.name, PolicyName: policyName }));
+  return {
+    name: policyName,
+    kind: 'inline',
+    document: parsePolicyDocument(out.PolicyDocument ?? '', policyName),
+  };
+}
+
+/** The names of the groups a user is in. */
+export async function listGroupsForUser(iam: IAMClient, userName: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListGroupsForUser({ client: iam }, { UserName: userName }))
+    for (const g of page.Groups ?? []) if (g.GroupName) names.push(g.GroupName);
+  return names;
 }
 
 export async function callerArn(sts: STSClient): Promise<string> {

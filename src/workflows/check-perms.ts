@@ -10,6 +10,7 @@ import { withActivity } from '../output/progress.js';
 import { renderPermissionsReport } from '../output/render-perms.js';
 import { readFunction } from '../services/lambda.js';
 import type { RunDeps } from './deps.js';
+import type { NetworkScope } from './permission-checks.js';
 
 export interface CheckPermsRequest {
   ref: FunctionRef;
@@ -71,7 +72,11 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
   const [iam, sts, ec2] = await Promise.all([aws.iam(), aws.sts(), aws.ec2()]);
   const checkRole = async (roleArn: string | undefined) =>
     roleArn
-      ? checkExecutionRole(iam, roleArn)
+      ? checkExecutionRole(iam, roleArn, {
+          functionName: config?.FunctionName ?? input.input,
+          region,
+          network: networkOf(input, config),
+        })
       : {
           arn: null,
           checks: unknownChecks(
@@ -89,6 +94,7 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
         getFunctionAllowed: config !== undefined,
         subnetIds: input.subnetIds,
         securityGroupIds: input.securityGroupIds,
+        region,
       },
     ),
   ]);
@@ -99,6 +105,19 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
     context: caller.context,
   };
   return { base, role, checkRole: () => checkRole(config?.Role) };
+}
+
+/** The network the role's requests are about: --subnets/--sg, else the function's own, else any. */
+function networkOf(input: CheckPermsRequest, config: FunctionConfiguration | undefined): NetworkScope | null {
+  if (input.subnetIds.length > 0)
+    return { subnetIds: input.subnetIds, securityGroupIds: input.securityGroupIds, vpcId: null };
+  const current = config?.VpcConfig;
+  if (!current?.SubnetIds?.length) return null;
+  return {
+    subnetIds: current.SubnetIds,
+    securityGroupIds: current.SecurityGroupIds ?? [],
+    vpcId: current.VpcId || null,
+  };
 }
 
 /** Attaches the managed policy when that can help and the user agrees; returns what was attached. */

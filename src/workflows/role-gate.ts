@@ -4,7 +4,13 @@ import {
   roleSection,
   skippedPreflight,
 } from '../core/permission-report.js';
-import { blocksAttach, deniedActions, type PrincipalReport, unknownChecks } from '../core/permissions.js';
+import {
+  blocksAttach,
+  deniedActions,
+  LAMBDA_ASSUME_ROLE,
+  type PrincipalReport,
+  unknownChecks,
+} from '../core/permissions.js';
 import { CliError, endsTheRun, firstLine } from '../errors.js';
 import { renderRoleFix, renderRoleSection } from '../output/render-perms.js';
 import type { Gate, RunScope } from './change.js';
@@ -21,7 +27,8 @@ type RoleEntry = RoleSection & { functions: string[] };
  * Undetermined never refuses. The summary lists the functions in the order given, not in the
  * order they finished.
  */
-export function roleGate({ deps, targets }: RunScope, options: { skip: boolean }): Gate {
+export function roleGate(scope: RunScope, options: { skip: boolean }): Gate {
+  const { targets } = scope;
   if (options.skip)
     return {
       admit: async () => undefined,
@@ -29,6 +36,8 @@ export function roleGate({ deps, targets }: RunScope, options: { skip: boolean }
     };
   const order = targets.map((t) => t.input);
   const checks = new Map<string, Promise<RoleEntry>>();
+  // Roles deleted since their functions were created: Lambda refuses each of those functions.
+  const missing = new Map<string, (fn: string) => CliError>();
   const checked: RoleEntry[] = [];
   const byOrder = (a: string, b: string) => order.indexOf(a) - order.indexOf(b);
   return {
@@ -37,7 +46,7 @@ export function roleGate({ deps, targets }: RunScope, options: { skip: boolean }
       if (!role) return undefined;
       let check = checks.get(role);
       if (!check) {
-        check = checkRole(deps, role, fn).then((entry) => {
+        check = checkRole(scope, role, fn, missing).then((entry) => {
           checked.push(entry);
           return entry;
         });
@@ -45,6 +54,8 @@ export function roleGate({ deps, targets }: RunScope, options: { skip: boolean }
       }
       const entry = await check;
       if (!entry.functions.includes(fn)) entry.functions.push(fn);
+      const gone = missing.get(role);
+      if (gone) return gone(fn);
       return blocksAttach(entry.checks) ? refusal(entry, fn) : undefined;
     },
     sections() {
@@ -56,12 +67,37 @@ export function roleGate({ deps, targets }: RunScope, options: { skip: boolean }
 }
 
 /** One role's check, shown once: the table and the fix when it blocks, else any warning. */
-async function checkRole(deps: RunDeps, roleArn: string, fn: string): Promise<RoleEntry> {
-  const { checkExecutionRole, ROLE_ACTIONS } = await import('./permission-checks.js');
+async function checkRole(
+  { deps, region, desired }: RunScope,
+  roleArn: string,
+  fn: string,
+  missing: Map<string, (fn: string) => CliError>,
+): Promise<RoleEntry> {
+  const { checkExecutionRole, MissingRoleError, ROLE_ACTIONS } = await import('./permission-checks.js');
   let report: PrincipalReport;
   try {
-    report = await checkExecutionRole(await deps.aws.iam(), roleArn);
+    report = await checkExecutionRole(await deps.aws.iam(), roleArn, {
+      functionName: fn,
+      region,
+      network:
+        desired.subnetIds.length > 0
+          ? { subnetIds: desired.subnetIds, securityGroupIds: desired.securityGroupIds, vpcId: null }
+          : null,
+    });
   } catch (error) {
+    if (error instanceof MissingRoleError) {
+      missing.set(roleArn, (name) => new MissingRoleError(roleArn, name, error.cause));
+      const gone = {
+        action: LAMBDA_ASSUME_ROLE,
+        required: 'hard' as const,
+        decision: 'implicitDeny' as const,
+        method: 'policies' as const,
+        decidedBy: null,
+        detail: 'the role does not exist (iam:NoSuchEntity)',
+      };
+      // No fix to attach: the error names what to do.
+      return { ...roleSection({ arn: roleArn, checks: [gone], notes: [] }), fix: null, functions: [] };
+    }
     // Refused credentials or Ctrl-C fail every other call too: the run ends, as it does elsewhere.
     if (endsTheRun(error)) throw error;
     const reason = firstLine((error as Error).message ?? String(error));
@@ -71,8 +107,10 @@ async function checkRole(deps: RunDeps, roleArn: string, fn: string): Promise<Ro
   const { reporter } = deps;
   if (blocksAttach(entry.checks)) {
     reporter.note((c) => renderRoleSection(entry, c, `Execution role of ${fn}:`).join('\n'));
-    const { fix } = entry;
-    if (fix) reporter.note(renderRoleFix(fix, `${deps.cliPrefix} check-perms ${fn} --fix`).join('\n'));
+    const { fix, trustFix } = entry;
+    if (trustFix) reporter.note(`Let Lambda assume the role: ${trustFix.command}`);
+    if (fix && blocksAttach(entry.checks.filter((c) => c.action !== LAMBDA_ASSUME_ROLE)))
+      reporter.note(renderRoleFix(fix, `${deps.cliPrefix} check-perms ${fn} --fix`).join('\n'));
   } else warn(deps, entry, fn);
   return entry;
 }
@@ -80,15 +118,20 @@ async function checkRole(deps: RunDeps, roleArn: string, fn: string): Promise<Ro
 /** Lambda would refuse this function's VPC configuration: its role lacks a hard requirement. */
 function refusal(role: RoleEntry, fn: string): CliError {
   const hard = deniedActions(role.checks.filter((c) => c.required === 'hard'));
+  const untrusted = hard.includes(LAMBDA_ASSUME_ROLE);
+  const lacksEc2 = hard.some((a) => a !== LAMBDA_ASSUME_ROLE);
+  const ec2Hint =
+    role.fix?.attachHelps === false
+      ? 'An explicit Deny, an SCP or a permissions boundary denies it; ask whoever manages it.'
+      : (role.fix?.attachCommand ?? 'Attach AWSLambdaVPCAccessExecutionRole to the role.');
+  const trustHint = role.trustFix
+    ? `Let Lambda assume the role: ${role.trustFix.command}`
+    : "The role's trust policy denies lambda.amazonaws.com sts:AssumeRole; ask whoever manages it.";
+  const hints = [...(untrusted ? [trustHint] : []), ...(lacksEc2 ? [ec2Hint] : [])];
   return new CliError(
     'AccessDenied',
     `The execution role ${role.fix?.roleName ?? role.arn} of ${fn} lacks ${hard.join(', ')}: Lambda would refuse the VPC configuration. Nothing was changed.`,
-    {
-      hint:
-        role.fix?.attachHelps === false
-          ? 'An explicit Deny, an SCP or a permissions boundary denies it; ask whoever manages it. --skip-perms-check attaches anyway.'
-          : `${role.fix?.attachCommand ?? 'Attach AWSLambdaVPCAccessExecutionRole to the role.'}  (or --skip-perms-check to attach anyway)`,
-    },
+    { hint: `${hints.join(' Then: ')}  (or --skip-perms-check to attach anyway)` },
   );
 }
 

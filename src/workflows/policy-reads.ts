@@ -1,0 +1,152 @@
+// Reading a principal's policies for the fallback evaluator, when the simulator is not usable:
+// every read that fails is named, and what it could have changed becomes unknown, never allowed.
+import type { IAMClient } from '@aws-sdk/client-iam';
+import {
+  type ActionCheck,
+  type BoundaryReading,
+  decideFromReads,
+  fromPolicies,
+  unknownChecks,
+} from '../core/permissions.js';
+import { evaluateRequests, type NamedPolicy, PolicyDocumentError } from '../core/policy-eval.js';
+import type { ActionRequest } from '../core/request-facts.js';
+import { endsTheRun, firstLine } from '../errors.js';
+import {
+  getInlinePolicy,
+  getManagedPolicy,
+  getManagedPolicyVersion,
+  listAttachedPolicyArns,
+  listGroupsForUser,
+  listInlinePolicyNames,
+  type PolicyHolder,
+  policyReadAction,
+} from '../services/iam.js';
+
+/** Errors that would make every other method fail the same way: let them end the command. */
+export function rethrowFatal(error: unknown): void {
+  if (endsTheRun(error)) throw error;
+}
+
+export const why = (error: unknown) => {
+  const e = error as { name?: string; message?: string };
+  return `${e.name ?? 'Error'}: ${firstLine(e.message ?? String(error))}`;
+};
+
+/** "iam:GetPolicyVersion of X: AccessDenied: …"; a policy that does not parse says so instead. */
+const failure = (call: string, subject: string, error: unknown) =>
+  error instanceof PolicyDocumentError ? error.message : `${call} of ${subject}: ${why(error)}`;
+
+interface IdentityReads {
+  policies: NamedPolicy[];
+  /** One line per read that failed, naming the call. */
+  unread: string[];
+  /** No list of policies could be read at all: nothing to decide from. */
+  nothingListed: boolean;
+}
+
+/** Every identity policy of a role, or of a user and its groups, noting each read that failed. */
+async function readIdentityPolicies(iam: IAMClient, holder: PolicyHolder): Promise<IdentityReads> {
+  const unread: string[] = [];
+  const attempt = async <T>(
+    call: string,
+    subject: string,
+    read: () => Promise<T>,
+  ): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      rethrowFatal(error);
+      unread.push(failure(call, subject, error));
+      return undefined;
+    }
+  };
+  const holders: PolicyHolder[] = [holder];
+  if (holder.kind === 'user') {
+    const groups = await attempt('iam:ListGroupsForUser', `user ${holder.name}`, () =>
+      listGroupsForUser(iam, holder.name),
+    );
+    for (const name of groups ?? []) holders.push({ kind: 'group', name });
+  }
+  const policies: NamedPolicy[] = [];
+  let listed = 0;
+  for (const h of holders) {
+    const subject = `${h.kind} ${h.name}`;
+    const attached = await attempt(policyReadAction(h, 'listAttached'), subject, () =>
+      listAttachedPolicyArns(iam, h),
+    );
+    const inline = await attempt(policyReadAction(h, 'listInline'), subject, () =>
+      listInlinePolicyNames(iam, h),
+    );
+    if (attached) listed++;
+    if (inline) listed++;
+    for (const arn of attached ?? []) {
+      const meta = await attempt('iam:GetPolicy', arn, () => getManagedPolicy(iam, arn));
+      if (!meta) continue;
+      const policy = await attempt(
+        'iam:GetPolicyVersion',
+        `${arn} (${meta.defaultVersionId ?? 'default'})`,
+        () => getManagedPolicyVersion(iam, arn, meta.name, meta.defaultVersionId),
+      );
+      if (policy) policies.push(policy);
+    }
+    for (const name of inline ?? []) {
+      const policy = await attempt(policyReadAction(h, 'getInline'), `${name} of ${subject}`, () =>
+        getInlinePolicy(iam, h, name),
+      );
+      if (policy) policies.push(policy);
+    }
+  }
+  return { policies, unread, nothingListed: listed === 0 };
+}
+
+/** What the principal's record (GetRole/GetUser) said of its boundary, or why it could not be read. */
+export type BoundarySource = { boundaryArn: string | undefined } | { unread: string };
+
+async function readBoundary(
+  iam: IAMClient,
+  source: BoundarySource,
+  requests: ActionRequest[],
+): Promise<BoundaryReading> {
+  if ('unread' in source) return { kind: 'unread', reason: source.unread };
+  const arn = source.boundaryArn;
+  if (!arn) return { kind: 'none' };
+  try {
+    const meta = await getManagedPolicy(iam, arn);
+    try {
+      const policy = await getManagedPolicyVersion(iam, arn, meta.name, meta.defaultVersionId);
+      return { kind: 'read', checks: fromPolicies(evaluateRequests([policy], requests)) };
+    } catch (error) {
+      rethrowFatal(error);
+      return { kind: 'unread', reason: unreadBoundary(failure('iam:GetPolicyVersion', arn, error)) };
+    }
+  } catch (error) {
+    rethrowFatal(error);
+    return { kind: 'unread', reason: unreadBoundary(failure('iam:GetPolicy', arn, error)) };
+  }
+}
+
+export const unreadBoundary = (failed: string) =>
+  `the permissions boundary, which may cap it, could not be read (${failed})`;
+
+/**
+ * Decides the requests from the principal's own policies and boundary, or null when not one of
+ * its policy lists could be read (the reason is then in `nothingRead`).
+ */
+export async function evaluatePrincipalPolicies(
+  iam: IAMClient,
+  holder: PolicyHolder,
+  boundary: BoundarySource,
+  requests: ActionRequest[],
+): Promise<{ checks: ActionCheck[] } | { nothingRead: string }> {
+  const reads = await readIdentityPolicies(iam, holder);
+  if (reads.nothingListed) return { nothingRead: reads.unread.join('; ') };
+  const identity = fromPolicies(evaluateRequests(reads.policies, requests));
+  return { checks: decideFromReads(identity, reads.unread, await readBoundary(iam, boundary, requests)) };
+}
+
+/** The checks when nothing could be read: each unknown, with the reason. */
+export const unreadChecks = (requests: ActionRequest[], reason: string): ActionCheck[] =>
+  unknownChecks(
+    requests.map((r) => r.action),
+    reason,
+  );
