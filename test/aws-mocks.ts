@@ -1,6 +1,6 @@
 // The SDK mocks and canned answers the command and service tests share.
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { type FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
@@ -105,7 +105,35 @@ export const simulatorAnswer =
     })),
   });
 
-/** The policy simulator, answering every question with simulatorAnswer(deniedActions). */
+/** A trust policy that lets Lambda assume the role, as IAM serves it (URL-encoded). */
+export const LAMBDA_TRUST_DOCUMENT = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  }),
+);
+
+/** GetRole for any role name: a role in 123456789012 that Lambda may assume, with no boundary. */
+export function serveRoleRecords(): void {
+  serve(() =>
+    iamMock.on(GetRoleCommand).callsFake((input: { RoleName: string }) => ({
+      Role: {
+        RoleName: input.RoleName,
+        Path: '/',
+        Arn: `arn:aws:iam::123456789012:role/${input.RoleName}`,
+        RoleId: 'AROAEXAMPLE',
+        CreateDate: new Date(0),
+        AssumeRolePolicyDocument: LAMBDA_TRUST_DOCUMENT,
+      },
+    })),
+  );
+}
+
+/**
+ * The policy simulator, answering every question with simulatorAnswer(deniedActions), and
+ * GetRole (serveRoleRecords), which every execution-role check reads for the trust policy.
+ */
 export function serveSimulator(deniedActions: string[] = []): void {
+  serveRoleRecords();
   serve(() => iamMock.on(SimulatePrincipalPolicyCommand).callsFake(simulatorAnswer(deniedActions)));
 }

@@ -211,7 +211,8 @@ export async function checkExecutionRole(
     notes.push(`The policy simulator was not usable (${why(error)}); the role's policies were read instead.`);
   }
   checks ??= await evaluateRole(iam, roleArn, roleName, record, scope, notes);
-  return { arn: roleArn, checks: [...checks, trust.check], notes, trustFix: trust.fix };
+  // Absent rather than null when Lambda is trusted, as the JSON schema has it.
+  return { arn: roleArn, checks: [...checks, trust.check], notes, ...(trust.fix ? { trustFix: trust.fix } : {}) };
 }
 
 export interface CallerCheckInput {

@@ -3,7 +3,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   type FunctionConfiguration,
   GetFunctionCommand,
@@ -81,8 +81,24 @@ describe('check-perms', () => {
     expect(stdout).toMatch(/lambda:GetFunction\s+allowed\s+observed/);
     expect(stdout).toContain('✔ Everything required is allowed.');
     expect(stderr).toBe('');
-    // GetFunction, 2 simulations, 3 DryRun probes, GetCallerIdentity.
-    expect(allAwsCalls()).toBe(7);
+    // GetFunction, GetRole (the trust policy), 2 simulations, 3 DryRun probes, GetCallerIdentity.
+    expect(allAwsCalls()).toBe(8);
+  });
+
+  it('a role that no longer exists is an error, exit 4, with the fix: not six unknowns', async () => {
+    iamMock.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
+    // The caller check runs alongside and may or may not have got to its reads by then.
+    allowUnused(
+      DescribeSecurityGroupsCommand,
+      DescribeSubnetsCommand,
+      DescribeVpcsCommand,
+      GetCallerIdentityCommand,
+    );
+    const { code, stdout, stderr } = await checkPerms('my-fn');
+    expect(code).toBe(4);
+    expect(stderr).toContain(`Error: The execution role ${ROLE} of my-fn does not exist.`);
+    expect(stderr).toContain('--function-name my-fn --role <an existing role ARN>');
+    expect(stdout).not.toContain('unknown');
   });
 
   it('exits 4 with the attach-role-policy line and the policy JSON when the role lacks a hard requirement', async () => {
@@ -281,7 +297,7 @@ describe('attach: execution-role preflight', () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });
 
-  it('checks each distinct role once and reuses its read, so it adds only the simulator call', async () => {
+  it('checks each distinct role once and reuses its read, so it adds only GetRole and the simulator call', async () => {
     lambdaMock
       .on(GetFunctionCommand, { FunctionName: 'other-fn' })
       .resolves(fn({ FunctionName: 'other-fn' }));
@@ -300,7 +316,7 @@ describe('attach: execution-role preflight', () => {
       '--dry-run',
     ]);
     expect(code).toBe(0);
-    expect(iamMock.calls()).toHaveLength(1);
+    expect(iamMock.calls()).toHaveLength(2);
     expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(2);
     const doc = JSON.parse(stdout);
     expect(doc.permissions).toMatchObject({ checked: true, verdict: 'allowed', blocked: false });
@@ -330,6 +346,39 @@ describe('attach: execution-role preflight', () => {
         RevisionId: 'r1',
       },
     ]);
+
+  it('stops each function whose role does not exist: exit 4, nothing written, the fix', async () => {
+    iamMock.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
+    const { code, stderr } = await attach([], 'my-fn');
+    expect(code).toBe(4);
+    expect(stderr).toContain(`The execution role ${ROLE} of my-fn does not exist.`);
+    expect(stderr).toContain(
+      'aws lambda update-function-configuration --function-name my-fn --role <an existing role ARN>',
+    );
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+    expect(iamMock.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(0);
+  });
+
+  it('stops a function whose role Lambda may not assume, with the trust policy fix', async () => {
+    const ec2Only = {
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
+    iamMock.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'app-role',
+        Path: '/',
+        Arn: ROLE,
+        RoleId: 'AROA1',
+        CreateDate: new Date(0),
+        AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(ec2Only)),
+      },
+    });
+    const { code, stderr } = await attach([], 'my-fn');
+    expect(code).toBe(4);
+    expect(stderr).toContain('lacks sts:AssumeRole: Lambda would refuse the VPC configuration');
+    expect(stderr).toContain("aws iam update-assume-role-policy --role-name app-role --policy-document '");
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
 
   it('warns and goes on when IAM cannot tell', async () => {
     iamMock.onAnyCommand().rejects(awsError('AccessDenied'));

@@ -28,7 +28,7 @@ const operations = (f: FakeAws) =>
   f.requests.map((r) => `${r.service}:${r.operation}${r.errorCode ? `!${r.errorCode}` : ''}`);
 
 describe('check-perms against the fake AWS', () => {
-  it('orders-api: everything allowed, exit 0, in seven calls', async () => {
+  it('orders-api: everything allowed, exit 0, in eight calls', async () => {
     const f = await start();
     const r = await cli(f, ['check-perms', 'orders-api']);
     expect(r.stderr).toBe('');
@@ -38,6 +38,7 @@ describe('check-perms against the fake AWS', () => {
     expect(operations(f).sort()).toEqual(
       [
         'lambda:GetFunction',
+        'iam:GetRole',
         'iam:SimulatePrincipalPolicy',
         'iam:SimulatePrincipalPolicy',
         'sts:GetCallerIdentity',
@@ -66,7 +67,8 @@ describe('check-perms against the fake AWS', () => {
     const doc = JSON.parse(r.stdout);
     const role = doc.permissions.executionRole;
     expect(role.checks.map((c: { decision: string; method: string }) => `${c.decision}/${c.method}`)).toEqual(
-      Array(6).fill('allowed/policies'),
+      // The six EC2 actions, then the trust policy (sts:AssumeRole).
+      Array(7).fill('allowed/policies'),
     );
     expect(role.checks[0].decidedBy).toBe(
       'AWSLambdaVPCAccessExecutionRole (AWSLambdaVPCAccessExecutionPermissions)',
@@ -189,7 +191,10 @@ describe('attach preflight against the fake AWS', () => {
       ]);
       expect(skipped.code).toBe(0);
       const without = operations(f2);
-      expect(withCheck.filter((o) => o.startsWith('iam:'))).toEqual(['iam:SimulatePrincipalPolicy']);
+      expect(withCheck.filter((o) => o.startsWith('iam:'))).toEqual([
+        'iam:GetRole',
+        'iam:SimulatePrincipalPolicy',
+      ]);
       expect(withCheck.filter((o) => o === 'lambda:GetFunction').length).toBe(
         without.filter((o) => o === 'lambda:GetFunction').length,
       );

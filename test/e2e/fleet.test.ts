@@ -58,7 +58,7 @@ describe.concurrent('attach and detach a fleet', () => {
     expect((await cli(one, ['attach', 'fleet-001', ...NETWORK])).code).toBe(0);
     expect(byService(f, 'ec2')).toEqual(byService(one, 'ec2'));
     expect(byService(f, 'iam')).toEqual(byService(one, 'iam'));
-    expect(byService(f, 'iam')).toEqual(['SimulatePrincipalPolicy']);
+    expect(byService(f, 'iam')).toEqual(['GetRole', 'SimulatePrincipalPolicy']);
   });
 
   it('--lambda-rate keeps a stricter account limit from throttling at all', async () => {

@@ -175,7 +175,7 @@ describe('checkExecutionRole', () => {
       ['sts:AssumeRole', 'allowed', 'policies'],
     ]);
     expect(report.checks.at(-1)).toMatchObject({ required: 'hard', decidedBy: 'trust policy (statement 1)' });
-    expect(report.trustFix).toBeNull();
+    expect(report.trustFix).toBeUndefined();
     expect(iamMock.commandCalls(SimulatePrincipalPolicyCommand)[0]?.args[0].input).toEqual({
       PolicySourceArn: ROLE,
       ActionNames: ACTIONS,
@@ -281,7 +281,7 @@ describe('checkExecutionRole', () => {
         decision: 'unknown',
         detail: expect.stringContaining('iam:GetRole'),
       });
-      expect(report.trustFix).toBeNull();
+      expect(report.trustFix).toBeUndefined();
     },
   );
 
@@ -459,7 +459,7 @@ describe('checkExecutionRole: the trust policy', () => {
       decision: 'conditional',
       detail: expect.stringContaining('aws:SourceAccount'),
     });
-    expect(report.trustFix).toBeNull();
+    expect(report.trustFix).toBeUndefined();
   });
 });
 
