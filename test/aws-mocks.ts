@@ -109,7 +109,9 @@ export const simulatorAnswer =
 export const LAMBDA_TRUST_DOCUMENT = encodeURIComponent(
   JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
   }),
 );
 

@@ -212,7 +212,12 @@ export async function checkExecutionRole(
   }
   checks ??= await evaluateRole(iam, roleArn, roleName, record, scope, notes);
   // Absent rather than null when Lambda is trusted, as the JSON schema has it.
-  return { arn: roleArn, checks: [...checks, trust.check], notes, ...(trust.fix ? { trustFix: trust.fix } : {}) };
+  return {
+    arn: roleArn,
+    checks: [...checks, trust.check],
+    notes,
+    ...(trust.fix ? { trustFix: trust.fix } : {}),
+  };
 }
 
 export interface CallerCheckInput {
