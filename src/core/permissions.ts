@@ -140,19 +140,6 @@ export function capByBoundary(identity: ActionCheck[], boundary: ActionDecision[
   });
 }
 
-/**
- * When the role itself could not be read, whether a permissions boundary caps it is not known:
- * an answer the identity policies allow, or allow under a condition, may still be capped, so it
- * is unknown, never allowed. A denial stands, as a boundary can only take permissions away.
- */
-export function capByUnreadBoundary(identity: ActionCheck[], reason: string): ActionCheck[] {
-  return identity.map((c) =>
-    c.decision === 'allowed' || c.decision === 'conditional'
-      ? { ...c, decision: 'unknown', decidedBy: null, detail: reason }
-      : c,
-  );
-}
-
 /** What is known of a principal's permissions boundary. */
 export type BoundaryReading =
   | { kind: 'none' }

@@ -25,7 +25,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionRoleRequests, updateFunctionRequest } from '../../src/core/lambda-requests.js';
-import type { ActionCheck } from '../../src/core/permissions.js';
+import { type ActionCheck, type BoundaryReading, decideFromReads } from '../../src/core/permissions.js';
 import { EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
 import { dryRunProbe } from '../../src/services/iam.js';
 import {
@@ -868,5 +868,69 @@ describe('checkCaller: an assumed role the simulator may not see', () => {
       kind: 'role',
       tags: {},
     });
+  });
+});
+
+describe('decideFromReads', () => {
+  const A = 'ec2:CreateNetworkInterface';
+  const at = (
+    decision: ActionCheck['decision'],
+    decidedBy: string | null = null,
+    detail: string | null = null,
+  ) => ({
+    action: A,
+    required: 'hard' as const,
+    decision,
+    method: 'policies' as const,
+    decidedBy,
+    detail,
+  });
+  const read = (decision: ActionCheck['decision'], decidedBy: string | null = 'b') => ({
+    kind: 'read' as const,
+    checks: [at(decision, decidedBy, decision === 'conditional' ? 'only under a Condition' : null)],
+  });
+  const unread = {
+    kind: 'unread' as const,
+    reason: 'the permissions boundary, which may cap it, could not be read (x)',
+  };
+  const none = { kind: 'none' as const };
+  const GAP = ['iam:GetPolicy of p: AccessDenied: no'];
+  const noAnswer: BoundaryReading = { kind: 'read', checks: [] };
+
+  it.each([
+    // identity, unread identity, boundary → decision, decidedBy
+    ['allowed', [], none, 'allowed', 'id'],
+    ['allowed', [], read('allowed'), 'allowed', 'id'],
+    ['allowed', [], read('implicitDeny'), 'implicitDeny', 'permissions boundary'],
+    [
+      'allowed',
+      [],
+      read('explicitDeny', 'guard (NoEni)'),
+      'explicitDeny',
+      'permissions boundary: guard (NoEni)',
+    ],
+    ['allowed', [], read('conditional'), 'conditional', 'permissions boundary'],
+    ['conditional', [], read('implicitDeny'), 'implicitDeny', 'permissions boundary'],
+    ['allowed', [], unread, 'unknown', null],
+    ['conditional', [], unread, 'unknown', null],
+    ['implicitDeny', [], unread, 'implicitDeny', 'id'],
+    ['allowed', GAP, none, 'unknown', null],
+    ['implicitDeny', GAP, none, 'unknown', null],
+    ['implicitDeny', GAP, read('implicitDeny'), 'implicitDeny', 'permissions boundary'],
+    ['explicitDeny', GAP, unread, 'explicitDeny', 'id'],
+    ['allowed', [], noAnswer, 'unknown', null],
+  ] as const)(
+    'identity %s, unread %j, boundary %j → %s by %s',
+    (identity, gaps, boundary, decision, decidedBy) => {
+      const [out] = decideFromReads([at(identity, 'id')], [...gaps], boundary);
+      expect(out).toMatchObject({ decision, decidedBy });
+    },
+  );
+
+  it('names every missing read in an unknown answer', () => {
+    const [out] = decideFromReads([at('allowed', 'id')], GAP, unread);
+    expect(out?.detail).toBe(
+      'not every identity policy could be read (iam:GetPolicy of p: AccessDenied: no); the permissions boundary, which may cap it, could not be read (x)',
+    );
   });
 });
