@@ -4,7 +4,13 @@
 // is `conditional`, with what it depends on named, never guessed. SCPs and session policies are not
 // seen; a permissions boundary is evaluated on its own and caps the answer (permissions.ts).
 
-import { evaluateCondition, type KeyLookup, substituteVariables } from './policy-conditions.js';
+import {
+  evaluateCondition,
+  globMatch,
+  type KeyLookup,
+  type PolicyTextOptions,
+  substituteVariables,
+} from './policy-conditions.js';
 import {
   type ActionRequest,
   emptyContext,
@@ -197,7 +203,11 @@ function decideRequest(policies: NamedPolicy[], request: ActionRequest): ActionD
   for (const policy of policies) {
     for (const statement of policy.document.Statement) {
       if (!actionApplies(statement, request.action)) continue;
-      const perResource = request.resources.map((resource) => applicability(statement, request, resource));
+      // Without a Version a document is "2008-10-17", where `${…}` is plain text.
+      const text: PolicyTextOptions = { policyVersion: policy.document.Version ?? '2008-10-17' };
+      const perResource = request.resources.map((resource) =>
+        applicability(statement, request, resource, text),
+      );
       if (perResource.every((a) => a.truth === false)) continue;
       outcomes.push({ policy, statement, perResource });
     }
@@ -266,11 +276,12 @@ function applicability(
   st: PolicyStatement,
   request: ActionRequest,
   resource: RequestResource,
+  text: PolicyTextOptions,
 ): Applicability {
   const lookup: KeyLookup = (key) => lookupKey(key, request.context, resource.context);
-  const onResource = resourceApplies(st, resource, lookup);
+  const onResource = resourceApplies(st, resource, lookup, text);
   if (onResource.truth === false) return onResource;
-  const condition = conditionApplies(st, request, resource);
+  const condition = conditionApplies(st, request, resource, text);
   if (condition.truth === false) return condition;
   if (onResource.truth === true) return condition;
   if (condition.truth === true) return onResource;
@@ -281,13 +292,18 @@ function applicability(
   };
 }
 
-function resourceApplies(st: PolicyStatement, resource: RequestResource, lookup: KeyLookup): Applicability {
+function resourceApplies(
+  st: PolicyStatement,
+  resource: RequestResource,
+  lookup: KeyLookup,
+  text: PolicyTextOptions,
+): Applicability {
   const negated = st.NotResource !== undefined;
   const patterns = list(negated ? st.NotResource : st.Resource);
   let truth: Truth = false;
   const dependsOn: string[] = [];
   for (const raw of patterns) {
-    const sub = substituteVariables(raw, lookup);
+    const sub = substituteVariables(raw, lookup, text);
     // A variable with no value (e.g. ${aws:username} for a role) makes its pattern match nothing.
     if (sub.kind === 'noMatch') continue;
     if (sub.kind === 'unknown') {
@@ -309,32 +325,46 @@ function resourceApplies(st: PolicyStatement, resource: RequestResource, lookup:
 }
 
 /**
- * Whether an ARN pattern (case-sensitive, `*` any run, `?` one character) matches the resource:
- * for a resource whose ID is unknown, whether it matches every ID after the known prefix, some
- * of them (then it depends on which), or none.
+ * Whether an ARN glob (case-sensitive; from substituteVariables, so `\` escapes) matches the
+ * resource: for a resource whose ID is unknown, whether it matches every ID after the known
+ * prefix, some of them (then it depends on which), or none.
  */
 function patternCovers(pattern: string, resource: RequestResource): 'all' | 'some' | 'none' {
-  if (!resource.idUnknown) return wildcardMatch(pattern, resource.arn, false) ? 'all' : 'none';
-  let states = starClosure(pattern, [0]);
+  if (!resource.idUnknown) return globMatch(pattern, resource.arn) ? 'all' : 'none';
+  const tokens = globTokens(pattern);
+  let states = starClosure(tokens, [0]);
   for (const ch of resource.arn) {
     const next: number[] = [];
     for (const s of states) {
-      const p = pattern[s];
-      if (p === '*') next.push(s);
-      else if (p === '?' || p === ch) next.push(s + 1);
+      const t = tokens[s];
+      if (t === '*') next.push(s);
+      else if (t === '?' || (typeof t === 'object' && t.char === ch)) next.push(s + 1);
     }
-    states = starClosure(pattern, next);
+    states = starClosure(tokens, next);
   }
-  if (states.some((s) => s < pattern.length && /^\*+$/.test(pattern.slice(s)))) return 'all';
-  // Only states with pattern left can match the (non-empty) ID.
-  return states.some((s) => s < pattern.length) ? 'some' : 'none';
+  if (states.some((s) => s < tokens.length && tokens.slice(s).every((t) => t === '*'))) return 'all';
+  // Only a state with pattern left can match the ID, which is not empty.
+  return states.some((s) => s < tokens.length) ? 'some' : 'none';
 }
 
-function starClosure(pattern: string, states: number[]): number[] {
+type GlobToken = '*' | '?' | { char: string };
+
+function globTokens(pattern: string): GlobToken[] {
+  const chars = [...pattern];
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
+    else tokens.push(c === '*' || c === '?' ? c : { char: c });
+  }
+  return tokens;
+}
+
+function starClosure(tokens: GlobToken[], states: number[]): number[] {
   const out = new Set<number>();
   for (let s of states) {
     out.add(s);
-    while (pattern[s] === '*') out.add(++s);
+    while (tokens[s] === '*') out.add(++s);
   }
   return [...out];
 }
@@ -343,12 +373,13 @@ function conditionApplies(
   st: PolicyStatement,
   request: ActionRequest,
   resource: RequestResource,
+  text: PolicyTextOptions,
 ): Applicability {
   const condition = st.Condition;
   if (condition === undefined || Object.keys(condition).length === 0) return { truth: true, dependsOn: [] };
   const base: KeyLookup = (key) => lookupKey(key, request.context, resource.context);
   const results = alternativeLookups(condition, request, resource, base).map((lookup) =>
-    evaluateCondition(condition, lookup),
+    evaluateCondition(condition, lookup, text),
   );
   const truths = results.map((r) => r.result);
   if (truths.every((t) => t === true)) return { truth: true, dependsOn: [] };
@@ -394,20 +425,13 @@ function not(t: Truth): Truth {
 }
 
 function actionApplies(st: PolicyStatement, action: string): boolean {
-  if (st.NotAction !== undefined) return !list(st.NotAction).some((p) => wildcardMatch(p, action, true));
-  return list(st.Action).some((p) => wildcardMatch(p, action, true));
+  const matches = (p: string) => globMatch(p, action, { ignoreCase: true });
+  if (st.NotAction !== undefined) return !list(st.NotAction).some(matches);
+  return list(st.Action).some(matches);
 }
 
 function resourceLabel(r: RequestResource): string {
   return r.idUnknown ? `${r.arn}*` : r.arn;
-}
-
-// Action names are case-insensitive, ARNs are not; `*` matches any run of characters, `?` one.
-function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const body = [...pattern]
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
 function unique<T>(values: T[]): T[] {
