@@ -5,6 +5,7 @@ import {
   type ActionDecision,
   attachVpcAccessPolicyCommand,
   EXECUTION_ROLE_ACTIONS,
+  type MatchedStatement,
   minimalExecutionRolePolicy,
   type PolicyDocument,
   VPC_ACCESS_MANAGED_POLICY_ARN,
@@ -112,31 +113,101 @@ export function fromSimulation(results: SimulatorResult[], actions: readonly str
   });
 }
 
-/** Maps the fallback evaluator's answer (identity policies only) to the report's shape. */
+/** Maps the fallback evaluator's answer to the report's shape, saying truthfully why it is open. */
 export function fromPolicies(decisions: ActionDecision[]): ActionCheck[] {
-  return decisions.map((d) => {
-    const deciding = d.matched.filter((m) =>
-      d.decision === 'explicitDeny' ? m.effect === 'Deny' && !m.conditional : true,
-    );
-    const decidedBy = uniqueJoin(deciding.map((m) => (m.sid ? `${m.policy} (${m.sid})` : m.policy)));
-    const detail =
-      d.decision === 'conditional'
-        ? d.matched.some((m) => m.reason === 'condition')
-          ? 'only under a Condition'
-          : 'only on some resources, not "*"'
-        : null;
-    return check(d.action, d.decision, 'policies', decidedBy, detail);
-  });
+  return decisions.map((d) =>
+    check(d.action, d.decision, 'policies', decidingStatements(d), policyDetail(d)),
+  );
 }
 
-/** A permissions boundary caps what identity policies allow: allowed there but not here is denied. */
+const statementName = (m: MatchedStatement) => (m.sid ? `${m.policy} (${m.sid})` : m.policy);
+
+function decidingStatements(d: ActionDecision): string | null {
+  const sure = (effect: 'Allow' | 'Deny') => d.matched.filter((m) => m.effect === effect && !m.conditional);
+  if (d.decision === 'explicitDeny') return uniqueJoin(sure('Deny').map(statementName));
+  if (d.decision === 'allowed') {
+    const allows = sure('Allow');
+    // Allowed by statements that each cover only some of its resources: all of them decided.
+    return uniqueJoin(
+      (allows.length > 0 ? allows : d.matched.filter((m) => m.effect === 'Allow')).map(statementName),
+    );
+  }
+  return uniqueJoin(d.matched.map(statementName));
+}
+
+/**
+ * Why an answer is what it is, in the user's terms: a Deny that applies under a condition is
+ * not an Allow that needs one, and both name the keys they depend on.
+ */
+function policyDetail(d: ActionDecision): string | null {
+  const on = (d.deniedOn ?? []).join(', ');
+  if (d.decision === 'implicitDeny') return on ? `no statement allows it on ${on}` : null;
+  if (d.decision === 'explicitDeny') return on ? `explicitly denied on ${on}` : null;
+  if (d.decision !== 'conditional') return null;
+  const parts: string[] = [];
+  for (const m of d.matched.filter((x) => x.effect === 'Deny' && x.conditional)) {
+    parts.push(`a Deny (${statementName(m)}) applies under a condition on ${keysOf(m)}`);
+  }
+  if (!d.matched.some((m) => m.effect === 'Allow' && !m.conditional)) {
+    const allows = d.matched.filter((m) => m.effect === 'Allow' && m.conditional);
+    const byCondition = allows.filter((m) => m.reason === 'condition');
+    const byResource = allows.filter((m) => m.reason !== 'condition');
+    if (byCondition.length > 0) parts.push(`allowed only under a condition on ${uniqueKeys(byCondition)}`);
+    if (byResource.length > 0) parts.push(`only on some resources: ${uniqueKeys(byResource)}`);
+  }
+  if (parts.length === 0 && d.dependsOn && d.dependsOn.length > 0)
+    parts.push(`depends on ${d.dependsOn.join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'conditional';
+}
+
+const keysOf = (m: MatchedStatement) =>
+  m.dependsOn && m.dependsOn.length > 0 ? m.dependsOn.join(', ') : 'keys not known';
+const uniqueKeys = (ms: MatchedStatement[]) => [...new Set(ms.map(keysOf))].join('; ');
+
+const BOUNDARY = 'permissions boundary';
+
+/**
+ * A permissions boundary caps every answer, open ones included: what it does not allow is denied
+ * whatever the identity policies say, an explicit Deny in it is an explicit deny, and what it
+ * allows only under a condition is at best conditional.
+ */
 export function capByBoundary(identity: ActionCheck[], boundary: ActionDecision[]): ActionCheck[] {
   return identity.map((c) => {
-    const b = boundary.find((x) => x.action === c.action);
-    if (!b || c.decision !== 'allowed' || b.decision === 'allowed') return c;
-    if (b.decision === 'conditional')
-      return { ...c, decision: 'conditional', decidedBy: 'permissions boundary', detail: 'conditional' };
-    return { ...c, decision: 'implicitDeny', decidedBy: 'permissions boundary' };
+    if (c.decision === 'explicitDeny') return c;
+    const b = boundary.find((x) => x.action.toLowerCase() === c.action.toLowerCase());
+    if (!b)
+      return {
+        ...c,
+        decision: 'unknown',
+        decidedBy: null,
+        detail: `the ${BOUNDARY} was not evaluated for it`,
+      };
+    const [bc] = fromPolicies([b]);
+    if (b.decision === 'explicitDeny') {
+      return {
+        ...c,
+        decision: 'explicitDeny',
+        decidedBy: `${BOUNDARY}: ${bc?.decidedBy ?? 'a Deny'}`,
+        detail: bc?.detail ?? null,
+      };
+    }
+    if (b.decision === 'implicitDeny') {
+      const also =
+        c.decision === 'implicitDeny' || c.decision === 'denied'
+          ? '; the identity policies do not allow it either'
+          : '';
+      return {
+        ...c,
+        decision: 'implicitDeny',
+        decidedBy: BOUNDARY,
+        detail: `the ${BOUNDARY} does not allow it${also}`,
+      };
+    }
+    if (b.decision === 'allowed' || (c.decision !== 'allowed' && c.decision !== 'conditional')) return c;
+    const capped = `${BOUNDARY}: ${bc?.detail ?? 'conditional'}`;
+    if (c.decision === 'allowed')
+      return { ...c, decision: 'conditional', decidedBy: BOUNDARY, detail: capped };
+    return { ...c, decision: 'conditional', detail: [c.detail, capped].filter(Boolean).join('; ') };
   });
 }
 

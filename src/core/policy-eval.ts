@@ -1,9 +1,23 @@
-// Fallback evaluator for identity policies, used by check-perms when the caller may not call
-// iam:SimulatePrincipalPolicy. It only decides what identity policies alone can decide, for
-// Resource "*": anything depending on request context or specific resources is reported as
-// `conditional` rather than guessed. SCPs, permission boundaries and session policies are not seen.
+// Fallback evaluator for IAM policies, used by check-perms when the caller may not call
+// iam:SimulatePrincipalPolicy. It decides each request as AWS's evaluation logic would, from the
+// resources and condition keys known of it (request-facts.ts); what depends on something not known
+// is `conditional`, with what it depends on named, never guessed. SCPs and session policies are not
+// seen; a permissions boundary is evaluated on its own and caps the answer (permissions.ts).
 
-import type { ActionRequest } from './request-facts.js';
+import {
+  evaluateCondition,
+  globMatch,
+  type KeyLookup,
+  type PolicyTextOptions,
+  substituteVariables,
+} from './policy-conditions.js';
+import {
+  type ActionRequest,
+  emptyContext,
+  type KeyValue,
+  lookupKey,
+  type RequestResource,
+} from './request-facts.js';
 
 export type Effect = 'Allow' | 'Deny';
 export type StringOrList = string | string[];
@@ -40,6 +54,8 @@ export interface MatchedStatement {
   conditional: boolean;
   // Why a match is conditional, so the CLI can say "only under a Condition" vs "only on some ARNs".
   reason?: 'condition' | 'resource';
+  /** For a conditional match: the condition keys, or "which subnet" and the like, it depends on. */
+  dependsOn?: string[];
 }
 
 export interface ActionDecision {
@@ -48,6 +64,8 @@ export interface ActionDecision {
   matched: MatchedStatement[];
   /** For a conditional answer: the condition keys (or "which subnet" and the like) it depends on. */
   dependsOn?: string[];
+  /** For a denial: the resources it is denied on (an ARN ending in "*" when the ID is not known). */
+  deniedOn?: string[];
 }
 
 export interface ExecutionRoleAction {
@@ -140,27 +158,19 @@ export function parsePolicyDocument(raw: string, policyName?: string): PolicyDoc
   return Version === undefined ? { Statement: statements } : { Version, Statement: statements };
 }
 
+/**
+ * Each action against any resource of it (its ARN unknown): what identity policies alone decide
+ * when nothing is known of the request. A pattern other than "*" then leaves the answer open.
+ */
 export function evaluateActions(policies: NamedPolicy[], actions: string[]): ActionDecision[] {
-  return actions.map((action) => {
-    const matched: MatchedStatement[] = [];
-    for (const policy of policies) {
-      for (const st of policy.document.Statement) {
-        if (!actionApplies(st, action)) continue;
-        const scope = resourceScope(st, serviceOf(action));
-        if (scope === 'none') continue;
-        const reason = hasCondition(st) ? 'condition' : scope === 'some' ? 'resource' : undefined;
-        const m: MatchedStatement = {
-          policy: policy.name,
-          effect: st.Effect,
-          conditional: reason !== undefined,
-        };
-        if (st.Sid !== undefined && st.Sid !== '') m.sid = st.Sid;
-        if (reason !== undefined) m.reason = reason;
-        matched.push(m);
-      }
-    }
-    return { action, decision: decide(matched), matched };
-  });
+  return evaluateRequests(
+    policies,
+    actions.map((action) => ({
+      action,
+      resources: [{ type: 'resource', arn: '', idUnknown: true, context: emptyContext() }],
+      context: emptyContext(),
+    })),
+  );
 }
 
 /**
@@ -168,67 +178,264 @@ export function evaluateActions(policies: NamedPolicy[], actions: string[]): Act
  * explicit Deny on any of them denies, and what depends on an unknown key is conditional.
  */
 export function evaluateRequests(policies: NamedPolicy[], requests: ActionRequest[]): ActionDecision[] {
-  // Placeholder until the resource and condition model lands.
-  return evaluateActions(
-    policies,
-    requests.map((r) => r.action),
-  );
+  return requests.map((request) => decideRequest(policies, request));
 }
 
-function decide(matched: MatchedStatement[]): Decision {
-  const denies = matched.filter((m) => m.effect === 'Deny');
-  const allows = matched.filter((m) => m.effect === 'Allow');
-  if (denies.some((m) => !m.conditional)) return 'explicitDeny';
-  const unconditionalAllow = allows.some((m) => !m.conditional);
-  // A Deny that might apply outranks any Allow, so it cannot be ignored even next to a plain Allow.
-  if (denies.length > 0 || (!unconditionalAllow && allows.length > 0)) return 'conditional';
-  return unconditionalAllow ? 'allowed' : 'implicitDeny';
+type Truth = true | false | 'unknown';
+
+/** Whether one statement applies to one resource of a request, and what an open answer depends on. */
+interface Applicability {
+  truth: Truth;
+  reason?: 'condition' | 'resource';
+  dependsOn: string[];
+}
+
+interface StatementOutcome {
+  policy: NamedPolicy;
+  statement: PolicyStatement;
+  perResource: Applicability[];
+}
+
+type ResourceDecision = { decision: Decision; dependsOn: string[] };
+
+function decideRequest(policies: NamedPolicy[], request: ActionRequest): ActionDecision {
+  const outcomes: StatementOutcome[] = [];
+  for (const policy of policies) {
+    for (const statement of policy.document.Statement) {
+      if (!actionApplies(statement, request.action)) continue;
+      // Without a Version a document is "2008-10-17", where `${…}` is plain text.
+      const text: PolicyTextOptions = { policyVersion: policy.document.Version ?? '2008-10-17' };
+      const perResource = request.resources.map((resource) =>
+        applicability(statement, request, resource, text),
+      );
+      if (perResource.every((a) => a.truth === false)) continue;
+      outcomes.push({ policy, statement, perResource });
+    }
+  }
+  const perResource = request.resources.map((_, i) => decideResource(outcomes, i));
+  const decision = combine(perResource.map((r) => r.decision));
+  const result: ActionDecision = {
+    action: request.action,
+    decision,
+    matched: outcomes.map(matchedStatement),
+  };
+  if (decision === 'conditional') {
+    result.dependsOn = unique(
+      perResource.filter((r) => r.decision === 'conditional').flatMap((r) => r.dependsOn),
+    );
+  }
+  if (decision === 'explicitDeny' || decision === 'implicitDeny') {
+    result.deniedOn = unique(
+      request.resources.filter((_, i) => perResource[i]?.decision === decision).map(resourceLabel),
+    );
+  }
+  return result;
+}
+
+function decideResource(outcomes: StatementOutcome[], index: number): ResourceDecision {
+  const at = (effect: Effect) =>
+    outcomes
+      .filter((o) => o.statement.Effect === effect)
+      .map((o) => o.perResource[index] as Applicability)
+      .filter((a) => a.truth !== false);
+  const denies = at('Deny');
+  const allows = at('Allow');
+  if (denies.some((a) => a.truth === true)) return { decision: 'explicitDeny', dependsOn: [] };
+  // With no Allow that may apply it is denied either way, whatever an open Deny would do.
+  if (allows.length === 0) return { decision: 'implicitDeny', dependsOn: [] };
+  const allowed = allows.some((a) => a.truth === true);
+  if (allowed && denies.length === 0) return { decision: 'allowed', dependsOn: [] };
+  const open = [...denies, ...(allowed ? [] : allows)];
+  return { decision: 'conditional', dependsOn: open.flatMap((a) => a.dependsOn) };
+}
+
+function combine(decisions: Decision[]): Decision {
+  for (const d of ['explicitDeny', 'implicitDeny', 'conditional'] as const)
+    if (decisions.includes(d)) return d;
+  return decisions.length === 0 ? 'implicitDeny' : 'allowed';
+}
+
+// A Deny decides when it surely applies to any resource; an Allow grants only on all of them.
+function matchedStatement({ policy, statement, perResource }: StatementOutcome): MatchedStatement {
+  const sure =
+    statement.Effect === 'Deny'
+      ? perResource.some((a) => a.truth === true)
+      : perResource.every((a) => a.truth === true);
+  const m: MatchedStatement = { policy: policy.name, effect: statement.Effect, conditional: !sure };
+  if (statement.Sid !== undefined && statement.Sid !== '') m.sid = statement.Sid;
+  if (!sure) {
+    const open = perResource.filter((a) => a.truth === 'unknown');
+    m.reason = open.some((a) => a.reason === 'condition') ? 'condition' : 'resource';
+    const dependsOn = unique(open.flatMap((a) => a.dependsOn));
+    if (dependsOn.length > 0) m.dependsOn = dependsOn;
+  }
+  return m;
+}
+
+function applicability(
+  st: PolicyStatement,
+  request: ActionRequest,
+  resource: RequestResource,
+  text: PolicyTextOptions,
+): Applicability {
+  const lookup: KeyLookup = (key) => lookupKey(key, request.context, resource.context);
+  const onResource = resourceApplies(st, resource, lookup, text);
+  if (onResource.truth === false) return onResource;
+  const condition = conditionApplies(st, request, resource, text);
+  if (condition.truth === false) return condition;
+  if (onResource.truth === true) return condition;
+  if (condition.truth === true) return onResource;
+  return {
+    truth: 'unknown',
+    reason: 'condition',
+    dependsOn: unique([...onResource.dependsOn, ...condition.dependsOn]),
+  };
+}
+
+function resourceApplies(
+  st: PolicyStatement,
+  resource: RequestResource,
+  lookup: KeyLookup,
+  text: PolicyTextOptions,
+): Applicability {
+  const negated = st.NotResource !== undefined;
+  const patterns = list(negated ? st.NotResource : st.Resource);
+  let truth: Truth = false;
+  const dependsOn: string[] = [];
+  for (const raw of patterns) {
+    const sub = substituteVariables(raw, lookup, text);
+    // A variable with no value (e.g. ${aws:username} for a role) makes its pattern match nothing.
+    if (sub.kind === 'noMatch') continue;
+    if (sub.kind === 'unknown') {
+      truth = truth === true ? true : 'unknown';
+      dependsOn.push(...sub.keys);
+      continue;
+    }
+    const covers = patternCovers(sub.value, resource);
+    if (covers === 'all') truth = true;
+    else if (covers === 'some') {
+      if (truth !== true) truth = 'unknown';
+      dependsOn.push(`which ${resource.type.replace(/-/g, ' ')}`);
+    }
+  }
+  const result = negated ? not(truth) : truth;
+  return result === 'unknown'
+    ? { truth: result, reason: 'resource', dependsOn: unique(dependsOn) }
+    : { truth: result, dependsOn: [] };
+}
+
+/**
+ * Whether an ARN glob (case-sensitive; from substituteVariables, so `\` escapes) matches the
+ * resource: for a resource whose ID is unknown, whether it matches every ID after the known
+ * prefix, some of them (then it depends on which), or none.
+ */
+function patternCovers(pattern: string, resource: RequestResource): 'all' | 'some' | 'none' {
+  if (!resource.idUnknown) return globMatch(pattern, resource.arn) ? 'all' : 'none';
+  const tokens = globTokens(pattern);
+  let states = starClosure(tokens, [0]);
+  for (const ch of resource.arn) {
+    const next: number[] = [];
+    for (const s of states) {
+      const t = tokens[s];
+      if (t === '*') next.push(s);
+      else if (t === '?' || (typeof t === 'object' && t.char === ch)) next.push(s + 1);
+    }
+    states = starClosure(tokens, next);
+  }
+  if (states.some((s) => s < tokens.length && tokens.slice(s).every((t) => t === '*'))) return 'all';
+  // Only a state with pattern left can match the ID, which is not empty.
+  return states.some((s) => s < tokens.length) ? 'some' : 'none';
+}
+
+type GlobToken = '*' | '?' | { char: string };
+
+function globTokens(pattern: string): GlobToken[] {
+  const chars = [...pattern];
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
+    else tokens.push(c === '*' || c === '?' ? c : { char: c });
+  }
+  return tokens;
+}
+
+function starClosure(tokens: GlobToken[], states: number[]): number[] {
+  const out = new Set<number>();
+  for (let s of states) {
+    out.add(s);
+    while (tokens[s] === '*') out.add(++s);
+  }
+  return [...out];
+}
+
+function conditionApplies(
+  st: PolicyStatement,
+  request: ActionRequest,
+  resource: RequestResource,
+  text: PolicyTextOptions,
+): Applicability {
+  const condition = st.Condition;
+  if (condition === undefined || Object.keys(condition).length === 0) return { truth: true, dependsOn: [] };
+  const base: KeyLookup = (key) => lookupKey(key, request.context, resource.context);
+  const results = alternativeLookups(condition, request, resource, base).map((lookup) =>
+    evaluateCondition(condition, lookup, text),
+  );
+  const truths = results.map((r) => r.result);
+  if (truths.every((t) => t === true)) return { truth: true, dependsOn: [] };
+  if (truths.every((t) => t === false)) return { truth: false, dependsOn: [] };
+  const unknownKeys = results.flatMap((r) => r.unknownKeys);
+  const disagreeing = truths.some((t) => t !== truths[0])
+    ? alternativeKeysIn(condition, request, resource)
+    : [];
+  return { truth: 'unknown', reason: 'condition', dependsOn: unique([...unknownKeys, ...disagreeing]) };
+}
+
+// A key AWS documents as one of a few cases (say, absent or "false") is evaluated under each: when
+// every case gives the same answer, that answer holds.
+function alternativeLookups(
+  condition: Record<string, unknown>,
+  request: ActionRequest,
+  resource: RequestResource,
+  base: KeyLookup,
+): KeyLookup[] {
+  const keys = alternativeKeysIn(condition, request, resource);
+  let lookups: Array<Record<string, KeyValue>> = [{}];
+  for (const key of keys) {
+    const options = resource.context.alternatives?.[key] ?? request.context.alternatives?.[key] ?? [];
+    lookups = lookups.flatMap((fixed) => options.map((option) => ({ ...fixed, [key]: option })));
+  }
+  return lookups.map((fixed) => (key: string) => fixed[key.toLowerCase()] ?? base(key));
+}
+
+function alternativeKeysIn(
+  condition: Record<string, unknown>,
+  request: ActionRequest,
+  resource: RequestResource,
+) {
+  const keys = Object.values(condition).flatMap((byKey) =>
+    isObject(byKey) ? Object.keys(byKey).map((k) => k.toLowerCase()) : [],
+  );
+  const known = { ...request.context.alternatives, ...resource.context.alternatives };
+  return unique(keys.filter((k) => known[k] !== undefined));
+}
+
+function not(t: Truth): Truth {
+  return t === 'unknown' ? t : !t;
 }
 
 function actionApplies(st: PolicyStatement, action: string): boolean {
-  if (st.NotAction !== undefined) return !list(st.NotAction).some((p) => globMatch(p, action));
-  return list(st.Action).some((p) => globMatch(p, action));
+  const matches = (p: string) => globMatch(p, action, { ignoreCase: true });
+  if (st.NotAction !== undefined) return !list(st.NotAction).some(matches);
+  return list(st.Action).some(matches);
 }
 
-// 'all': covers Resource "*". 'some': may cover some of the action's resources but not "*", so
-// it is reported as conditional. 'none': cannot cover any resource of the action's service.
-// Only the literal "*" counts as all; patterns like "arn:aws:ec2:*" do not grant actions such as
-// DescribeNetworkInterfaces that only accept "*".
-function resourceScope(st: PolicyStatement, service: string): 'all' | 'some' | 'none' {
-  if (st.NotResource !== undefined) {
-    const excluded = list(st.NotResource);
-    if (excluded.includes('*')) return 'none';
-    return excluded.some((p) => mayMatchService(p, service)) ? 'some' : 'all';
-  }
-  const included = list(st.Resource);
-  if (included.includes('*')) return 'all';
-  return included.some((p) => mayMatchService(p, service)) ? 'some' : 'none';
+function resourceLabel(r: RequestResource): string {
+  return r.idUnknown ? `${r.arn}*` : r.arn;
 }
 
-// An ARN pattern for another service (e.g. an S3 bucket under Action "*") cannot touch EC2
-// resources; anything not shaped like an ARN is kept, so as not to guess.
-function mayMatchService(pattern: string, service: string): boolean {
-  const parts = pattern.split(':');
-  const svc = parts[2];
-  if (parts[0]?.toLowerCase() !== 'arn' || svc === undefined) return true;
-  return globMatch(svc, service);
-}
-
-function hasCondition(st: PolicyStatement): boolean {
-  return st.Condition !== undefined && Object.keys(st.Condition).length > 0;
-}
-
-function serviceOf(action: string): string {
-  const i = action.indexOf(':');
-  return i < 0 ? action : action.slice(0, i);
-}
-
-// IAM action names are case-insensitive; `*` matches any run of characters, `?` exactly one.
-function globMatch(pattern: string, value: string): boolean {
-  const body = [...pattern]
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 'is').test(value);
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
 }
 
 function list(v: StringOrList | undefined): string[] {

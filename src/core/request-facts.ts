@@ -14,6 +14,11 @@ export interface ConditionContext {
   absent: string[];
   /** e.g. "aws:principaltag/" once the role's tags were read: every tag it lacks is absent. */
   absentPrefixes: string[];
+  /**
+   * Keys AWS documents as one of a few cases (e.g. absent, or "false"): a condition on one is
+   * decided when every case gives the same answer. Lower-case names, like `values`.
+   */
+  alternatives?: Record<string, KeyValue[]>;
 }
 
 /** One resource the request is authorised on. */

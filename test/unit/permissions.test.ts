@@ -146,7 +146,10 @@ describe('fromPolicies and capByBoundary', () => {
     });
     expect(checks[2]).toMatchObject({ decision: 'explicitDeny', decidedBy: 'guard (NoDelete)' });
     const [onlyConditional] = fromPolicies(evaluateActions([conditional], ['ec2:CreateNetworkInterface']));
-    expect(onlyConditional).toMatchObject({ decision: 'conditional', detail: 'only under a Condition' });
+    expect(onlyConditional).toMatchObject({
+      decision: 'conditional',
+      detail: 'allowed only under a condition on aws:RequestedRegion',
+    });
   });
 
   it('lets a permissions boundary take away what the identity policies allow', () => {

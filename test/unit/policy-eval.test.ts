@@ -264,13 +264,14 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'a statement on another service ARN never touches EC2',
+    // With no resource known, any ARN pattern may match: evaluateRequests with the real ARNs decides.
+    name: 'with no resource known, an ARN pattern other than "*" leaves the answer open',
     policies: [
       inline('bucket-admin', doc({ Effect: 'Allow', Action: '*', Resource: ['arn:aws:s3:::my-bucket/*'] })),
     ],
     actions: [CREATE, 's3:GetObject'],
     expected: [
-      [CREATE, 'implicitDeny', []],
+      [CREATE, 'conditional', ['Allow bucket-admin (resource)']],
       ['s3:GetObject', 'conditional', ['Allow bucket-admin (resource)']],
     ],
   },
@@ -291,7 +292,7 @@ const cases: Case[] = [
     expected: [[DELETE, 'conditional', [VPC_MATCH, 'Deny protect-eni (resource)']]],
   },
   {
-    name: 'NotResource: "*" applies nowhere, other services apply everywhere, EC2 ARNs are partial',
+    name: 'NotResource: "*" applies nowhere, any ARN leaves it open when no resource is known',
     policies: [
       inline('nowhere', doc({ Effect: 'Deny', Action: 'ec2:*', NotResource: '*' })),
       inline(
@@ -305,7 +306,7 @@ const cases: Case[] = [
     ],
     actions: [DESCRIBE_SUBNETS, CREATE],
     expected: [
-      [DESCRIBE_SUBNETS, 'allowed', ['Allow not-s3']],
+      [DESCRIBE_SUBNETS, 'conditional', ['Allow not-s3 (resource)']],
       [CREATE, 'conditional', ['Allow not-enis (resource)']],
     ],
   },
@@ -363,7 +364,16 @@ describe('evaluateActions', () => {
     expect(result).toEqual({
       action: CREATE,
       decision: 'conditional',
-      matched: [{ policy: 'eu-only', effect: 'Allow', conditional: true, reason: 'condition' }],
+      matched: [
+        {
+          policy: 'eu-only',
+          effect: 'Allow',
+          conditional: true,
+          reason: 'condition',
+          dependsOn: ['aws:RequestedRegion'],
+        },
+      ],
+      dependsOn: ['aws:RequestedRegion'],
     });
   });
 });
