@@ -214,55 +214,37 @@ export function capByBoundary(identity: ActionCheck[], boundary: ActionDecision[
 /** What is known of a principal's permissions boundary. */
 export type BoundaryReading =
   | { kind: 'none' }
-  | { kind: 'read'; checks: ActionCheck[] }
+  /** The boundary policy read, and its decisions for the same requests. */
+  | { kind: 'read'; decisions: ActionDecision[] }
   /** GetRole/GetUser, or the boundary policy itself, could not be read: why, naming the call. */
   | { kind: 'unread'; reason: string };
 
 /**
  * The answer from what could be read. `identity` is decided from the identity policies that
- * were read; `unreadIdentity` says why others could not be (empty when all were). An explicit
- * Deny found stands whatever else is missing, and so does a boundary that does not allow the
- * action (the boundary caps every answer); anything an unread policy could change is unknown,
- * naming the call that failed, never allowed.
+ * were read; `unreadIdentity` says why others could not be (empty when all were). A boundary
+ * read caps every answer (capByBoundary). Then an explicit Deny found stands whatever else is
+ * missing, and so does a denial by the boundary; anything an unread policy could change is
+ * unknown, naming the call that failed, never allowed. An unread boundary cannot grant: what
+ * the identity policies, all read, deny stays denied.
  */
 export function decideFromReads(
   identity: ActionCheck[],
   unreadIdentity: string[],
   boundary: BoundaryReading,
 ): ActionCheck[] {
-  return identity.map((c) => {
-    if (c.decision === 'explicitDeny') return c;
-    const b = boundary.kind === 'read' ? boundary.checks.find((x) => x.action === c.action) : undefined;
-    if (b?.decision === 'explicitDeny')
-      return {
-        ...c,
-        decision: 'explicitDeny',
-        decidedBy: b.decidedBy ? `permissions boundary: ${b.decidedBy}` : 'permissions boundary',
-        detail: null,
-      };
-    if (b?.decision === 'implicitDeny')
-      return { ...c, decision: 'implicitDeny', decidedBy: 'permissions boundary', detail: null };
-    if (c.decision === 'implicitDeny' && unreadIdentity.length === 0) return c;
-    // An unread boundary cannot grant: what the policies read deny stayed denied above.
-    const reasons = [
-      ...(unreadIdentity.length > 0
-        ? [`not every identity policy could be read (${unreadIdentity.join('; ')})`]
-        : []),
-      ...(boundary.kind === 'unread' ? [boundary.reason] : []),
-      ...(boundary.kind === 'read' && !b ? ['the permissions boundary gave no answer for it'] : []),
-    ];
-    if (reasons.length > 0) return { ...c, decision: 'unknown', decidedBy: null, detail: reasons.join('; ') };
-    if (b?.decision === 'conditional' || b?.decision === 'unknown') {
-      const capped = `permissions boundary: ${b.detail ?? b.decision}`;
-      return {
-        ...c,
-        decision:
-          b.decision === 'unknown' ? 'unknown' : c.decision === 'allowed' ? 'conditional' : c.decision,
-        decidedBy: c.decision === 'allowed' ? 'permissions boundary' : c.decidedBy,
-        detail: c.decision === 'allowed' ? capped : `${c.detail ?? c.decision}; ${capped}`,
-      };
-    }
-    return c;
+  const capped = boundary.kind === 'read' ? capByBoundary(identity, boundary.decisions) : identity;
+  const reasons = [
+    ...(unreadIdentity.length > 0
+      ? [`not every identity policy could be read (${unreadIdentity.join('; ')})`]
+      : []),
+    ...(boundary.kind === 'unread' ? [boundary.reason] : []),
+  ];
+  return capped.map((c) => {
+    if (reasons.length === 0 || c.decision === 'explicitDeny') return c;
+    const deniedByBoundary = c.decision === 'implicitDeny' && c.decidedBy === 'permissions boundary';
+    if (deniedByBoundary || (c.decision === 'implicitDeny' && unreadIdentity.length === 0)) return c;
+    const detail = c.decision === 'unknown' && c.detail ? [c.detail, ...reasons] : reasons;
+    return { ...c, decision: 'unknown', decidedBy: null, detail: detail.join('; ') };
   });
 }
 

@@ -114,7 +114,7 @@ async function readBoundary(
     const meta = await getManagedPolicy(iam, arn);
     try {
       const policy = await getManagedPolicyVersion(iam, arn, meta.name, meta.defaultVersionId);
-      return { kind: 'read', checks: fromPolicies(evaluateRequests([policy], requests)) };
+      return { kind: 'read', decisions: evaluateRequests([policy], requests) };
     } catch (error) {
       rethrowFatal(error);
       return { kind: 'unread', reason: unreadBoundary(failure('iam:GetPolicyVersion', arn, error)) };

@@ -26,7 +26,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionRoleRequests, updateFunctionRequest } from '../../src/core/lambda-requests.js';
 import { type ActionCheck, type BoundaryReading, decideFromReads } from '../../src/core/permissions.js';
-import { EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
+import { type Decision, EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
 import { dryRunProbe } from '../../src/services/iam.js';
 import {
   checkCaller,
@@ -885,9 +885,29 @@ describe('decideFromReads', () => {
     decidedBy,
     detail,
   });
-  const read = (decision: ActionCheck['decision'], decidedBy: string | null = 'b') => ({
-    kind: 'read' as const,
-    checks: [at(decision, decidedBy, decision === 'conditional' ? 'only under a Condition' : null)],
+  /** The boundary's decision, from one statement of the policy "guard" (Sid NoEni). */
+  const read = (decision: Decision): BoundaryReading => ({
+    kind: 'read',
+    decisions: [
+      {
+        action: A,
+        decision,
+        matched:
+          decision === 'implicitDeny'
+            ? []
+            : [
+                {
+                  policy: 'guard',
+                  sid: 'NoEni',
+                  effect: decision === 'explicitDeny' ? 'Deny' : 'Allow',
+                  conditional: decision === 'conditional',
+                  ...(decision === 'conditional'
+                    ? { reason: 'condition' as const, dependsOn: ['aws:SourceIp'] }
+                    : {}),
+                },
+              ],
+      },
+    ],
   });
   const unread = {
     kind: 'unread' as const,
@@ -895,20 +915,14 @@ describe('decideFromReads', () => {
   };
   const none = { kind: 'none' as const };
   const GAP = ['iam:GetPolicy of p: AccessDenied: no'];
-  const noAnswer: BoundaryReading = { kind: 'read', checks: [] };
+  const noAnswer: BoundaryReading = { kind: 'read', decisions: [] };
 
   it.each([
     // identity, unread identity, boundary → decision, decidedBy
     ['allowed', [], none, 'allowed', 'id'],
     ['allowed', [], read('allowed'), 'allowed', 'id'],
     ['allowed', [], read('implicitDeny'), 'implicitDeny', 'permissions boundary'],
-    [
-      'allowed',
-      [],
-      read('explicitDeny', 'guard (NoEni)'),
-      'explicitDeny',
-      'permissions boundary: guard (NoEni)',
-    ],
+    ['allowed', [], read('explicitDeny'), 'explicitDeny', 'permissions boundary: guard (NoEni)'],
     ['allowed', [], read('conditional'), 'conditional', 'permissions boundary'],
     ['conditional', [], read('implicitDeny'), 'implicitDeny', 'permissions boundary'],
     ['allowed', [], unread, 'unknown', null],
