@@ -10,7 +10,6 @@ import { withActivity } from '../output/progress.js';
 import { renderPermissionsReport } from '../output/render-perms.js';
 import { readFunction } from '../services/lambda.js';
 import type { RunDeps } from './deps.js';
-import type { NetworkScope } from './permission-checks.js';
 
 export interface CheckPermsRequest {
   ref: FunctionRef;
@@ -60,7 +59,7 @@ export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promi
 async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
   const { aws } = deps;
   const region = await aws.regionFor([{ ref: input.ref, input: input.input }]);
-  const { checkCaller, checkExecutionRole } = await import('./permission-checks.js');
+  const { checkCaller, checkExecutionRole, roleNetwork } = await import('./permission-checks.js');
   let config: FunctionConfiguration | undefined;
   try {
     config = await readFunction(await aws.lambda(), input.ref.id, { signal: deps.signal });
@@ -75,7 +74,7 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
       ? checkExecutionRole(iam, roleArn, {
           functionName: config?.FunctionName ?? input.input,
           region,
-          network: networkOf(input, config),
+          network: roleNetwork(input, config?.VpcConfig),
         })
       : {
           arn: null,
@@ -105,19 +104,6 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
     context: caller.context,
   };
   return { base, role, checkRole: () => checkRole(config?.Role) };
-}
-
-/** The network the role's requests are about: --subnets/--sg, else the function's own, else any. */
-function networkOf(input: CheckPermsRequest, config: FunctionConfiguration | undefined): NetworkScope | null {
-  if (input.subnetIds.length > 0)
-    return { subnetIds: input.subnetIds, securityGroupIds: input.securityGroupIds, vpcId: null };
-  const current = config?.VpcConfig;
-  if (!current?.SubnetIds?.length) return null;
-  return {
-    subnetIds: current.SubnetIds,
-    securityGroupIds: current.SecurityGroupIds ?? [],
-    vpcId: current.VpcId || null,
-  };
 }
 
 /** Attaches the managed policy when that can help and the user agrees; returns what was attached. */

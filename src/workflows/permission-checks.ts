@@ -56,6 +56,30 @@ export interface NetworkScope {
   vpcId: string | null;
 }
 
+/**
+ * The network check-perms decides the role's requests for: the subnets and groups given
+ * (--subnets/--sg), else the function's own VPC configuration, else null (any subnet).
+ */
+export function roleNetwork(
+  given: { subnetIds: string[]; securityGroupIds: string[] },
+  current:
+    | {
+        SubnetIds?: string[] | undefined;
+        SecurityGroupIds?: string[] | undefined;
+        VpcId?: string | undefined;
+      }
+    | undefined,
+): NetworkScope | null {
+  if (given.subnetIds.length > 0)
+    return { subnetIds: given.subnetIds, securityGroupIds: given.securityGroupIds, vpcId: null };
+  if (!current?.SubnetIds?.length) return null;
+  return {
+    subnetIds: current.SubnetIds,
+    securityGroupIds: current.SecurityGroupIds ?? [],
+    vpcId: current.VpcId || null,
+  };
+}
+
 export interface RoleCheckScope {
   /** The function whose role it is, as the user named it: errors and fixes say it. */
   functionName: string;

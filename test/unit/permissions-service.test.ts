@@ -33,6 +33,7 @@ import {
   checkExecutionRole,
   MissingRoleError,
   type RoleCheckScope,
+  roleNetwork,
 } from '../../src/workflows/permission-checks.js';
 import {
   awsError,
@@ -946,5 +947,37 @@ describe('decideFromReads', () => {
     expect(out?.detail).toBe(
       'not every identity policy could be read (iam:GetPolicy of p: AccessDenied: no); the permissions boundary, which may cap it, could not be read (x)',
     );
+  });
+});
+
+describe('roleNetwork', () => {
+  const current = {
+    SubnetIds: ['subnet-0000000a'],
+    SecurityGroupIds: ['sg-0000000a'],
+    VpcId: 'vpc-0000000a',
+  };
+
+  it("takes --subnets/--sg over the function's own configuration, the VPC then unknown", () => {
+    expect(
+      roleNetwork({ subnetIds: ['subnet-0000000b'], securityGroupIds: ['sg-0000000b'] }, current),
+    ).toEqual({
+      subnetIds: ['subnet-0000000b'],
+      securityGroupIds: ['sg-0000000b'],
+      vpcId: null,
+    });
+  });
+
+  it("else the function's own, VPC included", () => {
+    expect(roleNetwork({ subnetIds: [], securityGroupIds: [] }, current)).toEqual({
+      subnetIds: ['subnet-0000000a'],
+      securityGroupIds: ['sg-0000000a'],
+      vpcId: 'vpc-0000000a',
+    });
+  });
+
+  it('else any subnet: null for a function not in a VPC', () => {
+    const none = { subnetIds: [], securityGroupIds: [] };
+    expect(roleNetwork(none, undefined)).toBeNull();
+    expect(roleNetwork(none, { SubnetIds: [], SecurityGroupIds: [], VpcId: '' })).toBeNull();
   });
 });
