@@ -359,6 +359,19 @@ describe('attach: execution-role preflight', () => {
     expect(iamMock.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(0);
   });
 
+  it('reads a missing role once, and names each function that has it', async () => {
+    lambdaMock
+      .on(GetFunctionCommand, { FunctionName: 'other-fn' })
+      .resolves(fn({ FunctionName: 'other-fn' }));
+    iamMock.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
+    const { code, stderr } = await attach([], 'my-fn', 'other-fn');
+    expect(code).toBe(4);
+    expect(stderr).toContain(`The execution role ${ROLE} of my-fn does not exist.`);
+    expect(stderr).toContain(`The execution role ${ROLE} of other-fn does not exist.`);
+    expect(iamMock.commandCalls(GetRoleCommand)).toHaveLength(1);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
   it('stops a function whose role Lambda may not assume, with the trust policy fix', async () => {
     const ec2Only = {
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
