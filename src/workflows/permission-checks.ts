@@ -1,60 +1,36 @@
-// The two permission checks, each trying the most reliable method first and saying which one
-// answered: the simulator, then the role's own policies, else "unknown" with the reason.
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { IAMClient, Role, Tag, User } from '@aws-sdk/client-iam';
-import type { STSClient } from '@aws-sdk/client-sts';
-import {
-  executionRoleRequests,
-  type RequestedVpcConfig,
-  updateFunctionRequest,
-} from '../core/lambda-requests.js';
+// The execution role's check, trying the most reliable method first and saying which one
+// answered: the simulator, then the role's own policies, else "unknown" with the reason; and
+// its trust policy. The caller's check is in caller-check.ts.
+import type { IAMClient, Role } from '@aws-sdk/client-iam';
+import { executionRoleRequests } from '../core/lambda-requests.js';
 import {
   type ActionCheck,
-  CALLER_EC2_ACTIONS,
-  type CallerPrincipal,
-  type CallerReport,
-  callerPrincipal,
-  contextEntries,
   fromSimulation,
   type PrincipalReport,
-  probeCheck,
   roleNameOf,
-  type SimulationContext,
   type TrustFix,
-  unknownCheck,
   unknownChecks,
 } from '../core/permissions.js';
 import { EXECUTION_ROLE_ACTIONS } from '../core/policy-eval.js';
-import type { NetworkResourceFact, RequestFacts } from '../core/request-facts.js';
 import { lambdaTrust, parseTrustDocument, trustCheck, trustFixFor } from '../core/trust.js';
 import { CliError } from '../errors.js';
+import { getRole, type PolicyHolder, simulatePrincipal } from '../services/iam.js';
 import {
-  callerArn,
-  describeSubnetVpcs,
-  dryRunProbe,
-  getRole,
-  getUser,
-  type PolicyHolder,
-  type ProbedAction,
-  simulatePrincipal,
-} from '../services/iam.js';
-import {
-  type BoundarySource,
+  boundaryOf,
   evaluatePrincipalPolicies,
+  type NetworkScope,
+  requestFacts,
   rethrowFatal,
-  unreadBoundary,
+  SCP_NOTE,
+  tagsOf,
   unreadChecks,
   why,
 } from './policy-reads.js';
 
-export const ROLE_ACTIONS = EXECUTION_ROLE_ACTIONS.map((a) => a.action);
+export { type CallerCheckInput, checkCaller } from './caller-check.js';
+export type { NetworkScope } from './policy-reads.js';
 
-/** What is known of the network the role's requests are about; null: any subnet and group. */
-export interface NetworkScope {
-  subnetIds: string[];
-  securityGroupIds: string[];
-  vpcId: string | null;
-}
+export const ROLE_ACTIONS = EXECUTION_ROLE_ACTIONS.map((a) => a.action);
 
 /**
  * The network check-perms decides the role's requests for: the subnets and groups given
@@ -117,17 +93,6 @@ async function readRole(
   }
 }
 
-const tagsOf = (tags: Tag[] | undefined): Record<string, string> =>
-  Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? '']])));
-
-const boundaryOf = (record: { role: Role } | { user: User } | { unread: string }): BoundarySource =>
-  'unread' in record
-    ? { unread: unreadBoundary(record.unread) }
-    : {
-        boundaryArn: ('role' in record ? record.role : record.user).PermissionsBoundary
-          ?.PermissionsBoundaryArn,
-      };
-
 function trustOf(
   record: { role: Role } | { unread: string },
   roleName: string,
@@ -147,30 +112,6 @@ function trustOf(
   const answer = lambdaTrust(parsed);
   return { check: trustCheck(answer), fix: trustFixFor(roleName, parsed, answer.decision) };
 }
-
-const ARN_PARTS = /^arn:([^:]+):(?:iam|sts)::(\d{12}):/;
-
-/** The facts the fallback evaluator decides the requests with. */
-function requestFacts(
-  principalArn: string,
-  kind: 'role' | 'user',
-  tags: Record<string, string> | undefined,
-  region: string,
-  network: NetworkScope | null,
-): RequestFacts {
-  const [, partition = 'aws', account = ''] = ARN_PARTS.exec(principalArn) ?? [];
-  const inVpc = (id: string): NetworkResourceFact => (network?.vpcId ? { id, vpcId: network.vpcId } : { id });
-  return {
-    partition,
-    account,
-    region,
-    principal: { arn: principalArn, kind, ...(tags ? { tags } : {}) },
-    subnets: network ? network.subnetIds.map(inVpc) : null,
-    securityGroups: network ? network.securityGroupIds.map(inVpc) : null,
-  };
-}
-
-const SCP_NOTE = 'service control policies are not visible this way, so an SCP may still deny.';
 
 /** Reads the role's own policies and boundary and decides Lambda's EC2 requests with them. */
 async function evaluateRole(
@@ -242,192 +183,4 @@ export async function checkExecutionRole(
     notes,
     ...(trust.fix ? { trustFix: trust.fix } : {}),
   };
-}
-
-export interface CallerCheckInput {
-  functionArn: string | null;
-  /** Our own GetFunction call already answered for lambda:GetFunction. */
-  getFunctionAllowed: boolean;
-  subnetIds: string[];
-  securityGroupIds: string[];
-  /** The function's region: aws:RequestedRegion of the caller's request. */
-  region: string;
-}
-
-export async function checkCaller(
-  deps: { iam: IAMClient; sts: STSClient; ec2: EC2Client },
-  input: CallerCheckInput,
-): Promise<{ report: CallerReport; context: SimulationContext | null }> {
-  const notes: string[] = [];
-  const ec2Checks: ActionCheck[] = [];
-  let vpcIds: string[] = [];
-  for (const action of CALLER_EC2_ACTIONS as ProbedAction[]) {
-    if (action === 'ec2:DescribeSubnets' && input.subnetIds.length > 0) {
-      const looked = await lookUpVpcs(deps.ec2, input.subnetIds, notes);
-      vpcIds = looked.vpcIds;
-      if (looked.check) {
-        ec2Checks.push(looked.check);
-        continue;
-      }
-    }
-    const answer = await dryRunProbe(deps.ec2, action);
-    if ('error' in answer) {
-      rethrowFatal(answer.error);
-      ec2Checks.push(unknownCheck(action, 'dryRun', why(answer.error)));
-    } else ec2Checks.push(probeCheck(action, answer.allowed, 'dryRun'));
-  }
-  const context =
-    input.subnetIds.length > 0
-      ? { subnetIds: input.subnetIds, securityGroupIds: input.securityGroupIds, vpcIds }
-      : null;
-  const getFunction = probeCheck('lambda:GetFunction', input.getFunctionAllowed, 'observed');
-  const { principal, simulatedAs, update } = await checkUpdate(deps, input, context, notes);
-  return {
-    report: {
-      arn: principal?.arn ?? null,
-      kind: principal?.kind ?? null,
-      simulatedAs,
-      checks: [...ec2Checks, getFunction, update],
-      notes,
-    },
-    context,
-  };
-}
-
-/** A real DescribeSubnets when subnets are given: it proves the permission and yields lambda:VpcIds. */
-async function lookUpVpcs(
-  ec2: EC2Client,
-  subnetIds: string[],
-  notes: string[],
-): Promise<{ vpcIds: string[]; check?: ActionCheck }> {
-  try {
-    const vpcIds = await describeSubnetVpcs(ec2, subnetIds);
-    return { vpcIds, check: probeCheck('ec2:DescribeSubnets', true, 'observed') };
-  } catch (error) {
-    rethrowFatal(error);
-    if ((error as { name?: string }).name === 'UnauthorizedOperation')
-      return { vpcIds: [], check: probeCheck('ec2:DescribeSubnets', false, 'observed') };
-    notes.push(`Could not look up the subnets' VPC (${why(error)}); lambda:VpcIds was not simulated.`);
-    return { vpcIds: [] };
-  }
-}
-
-const UPDATE = 'lambda:UpdateFunctionConfiguration';
-
-async function checkUpdate(
-  deps: { iam: IAMClient; sts: STSClient },
-  input: CallerCheckInput,
-  context: SimulationContext | null,
-  notes: string[],
-): Promise<{ principal: CallerPrincipal | null; simulatedAs: string | null; update: ActionCheck }> {
-  const identity = await callerArn(deps.sts).catch((error: unknown) => {
-    rethrowFatal(error);
-    return { error };
-  });
-  if (typeof identity !== 'string') {
-    const reason = `who the caller is is unknown (${why(identity.error)})`;
-    return { principal: null, simulatedAs: null, update: unknownCheck(UPDATE, 'none', reason) };
-  }
-  const principal = callerPrincipal(identity);
-  if ('reason' in principal)
-    return { principal, simulatedAs: null, update: unknownCheck(UPDATE, 'none', principal.reason) };
-
-  let simulatedAs: string;
-  // An assumed role's record is read once: for the simulator (its path) and for the fallback.
-  let roleRecord: { role: Role } | undefined;
-  if (principal.kind === 'assumedRole') {
-    try {
-      roleRecord = { role: await getRole(deps.iam, principal.roleName) };
-      simulatedAs = roleRecord.role.Arn ?? '';
-    } catch (error) {
-      rethrowFatal(error);
-      const reason = `the session's role could not be looked up (iam:GetRole: ${why(error)})`;
-      return { principal, simulatedAs: null, update: unknownCheck(UPDATE, 'none', reason) };
-    }
-  } else simulatedAs = principal.simulateAs;
-
-  try {
-    const results = await simulatePrincipal(deps.iam, simulatedAs, [UPDATE], {
-      resourceArns: input.functionArn ? [input.functionArn] : undefined,
-      context: contextEntries(context),
-    });
-    const [update] = fromSimulation(results, [UPDATE]);
-    if (update) return { principal, simulatedAs, update };
-  } catch (error) {
-    rethrowFatal(error);
-    notes.push(`The policy simulator was not usable for the caller (${why(error)}).`);
-  }
-  const update = await evaluateCallerPolicies(
-    deps.iam,
-    principal,
-    simulatedAs,
-    roleRecord,
-    input,
-    context,
-    notes,
-  );
-  return { principal, simulatedAs, update };
-}
-
-/** The last path segment of an IAM user or role ARN: what --user-name / --role-name expect. */
-const nameOf = (arn: string) => arn.split('/').pop() ?? arn;
-
-/** The caller's own policies (a user's with its groups', or a role's), its boundary and tags. */
-async function evaluateCallerPolicies(
-  iam: IAMClient,
-  principal: Extract<CallerPrincipal, { kind: 'user' | 'role' | 'assumedRole' }>,
-  iamArn: string,
-  roleRecord: { role: Role } | undefined,
-  input: CallerCheckInput,
-  context: SimulationContext | null,
-  notes: string[],
-): Promise<ActionCheck> {
-  const isUser = principal.kind === 'user';
-  const holder: PolicyHolder = {
-    kind: isUser ? 'user' : 'role',
-    name: principal.kind === 'assumedRole' ? principal.roleName : nameOf(iamArn),
-  };
-  const record = roleRecord ?? (await readCallerRecord(iam, holder));
-  const tags = 'unread' in record ? undefined : tagsOf(('role' in record ? record.role : record.user).Tags);
-  const network =
-    input.subnetIds.length > 0
-      ? {
-          subnetIds: input.subnetIds,
-          securityGroupIds: input.securityGroupIds,
-          vpcId: context?.vpcIds.length === 1 ? (context.vpcIds[0] ?? null) : null,
-        }
-      : null;
-  const facts = requestFacts(iamArn, isUser ? 'user' : 'role', tags, input.region, network);
-  const requested: RequestedVpcConfig | null = context
-    ? { subnetIds: context.subnetIds, securityGroupIds: context.securityGroupIds, vpcIds: context.vpcIds }
-    : null;
-  const requests = [updateFunctionRequest(facts, input.functionArn, requested)];
-  const outcome = await evaluatePrincipalPolicies(iam, holder, boundaryOf(record), requests);
-  const whose = isUser ? "the caller's policies (the user's and its groups')" : "the caller role's policies";
-  if ('nothingRead' in outcome)
-    return unknownCheck(
-      UPDATE,
-      'none',
-      `neither the simulator nor ${whose} could be read (${outcome.nothingRead})`,
-    );
-  notes.push(`The caller's ${UPDATE} was read from ${whose}: ${SCP_NOTE}`);
-  const [update] = outcome.checks;
-  return update
-    ? { ...update, required: 'hard' }
-    : unknownCheck(UPDATE, 'policies', 'the evaluator gave no answer for it');
-}
-
-/** GetUser or GetRole: the caller's boundary and tags, or why they are unknown. */
-async function readCallerRecord(
-  iam: IAMClient,
-  holder: PolicyHolder,
-): Promise<{ role: Role } | { user: User } | { unread: string }> {
-  try {
-    return holder.kind === 'user'
-      ? { user: await getUser(iam, holder.name) }
-      : { role: await getRole(iam, holder.name) };
-  } catch (error) {
-    rethrowFatal(error);
-    return { unread: `${holder.kind === 'user' ? 'iam:GetUser' : 'iam:GetRole'}: ${why(error)}` };
-  }
 }

@@ -1,6 +1,6 @@
 // Reading a principal's policies for the fallback evaluator, when the simulator is not usable:
 // every read that fails is named, and what it could have changed becomes unknown, never allowed.
-import type { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient, Role, Tag, User } from '@aws-sdk/client-iam';
 import {
   type ActionCheck,
   type BoundaryReading,
@@ -9,7 +9,7 @@ import {
   unknownChecks,
 } from '../core/permissions.js';
 import { evaluateRequests, type NamedPolicy, PolicyDocumentError } from '../core/policy-eval.js';
-import type { ActionRequest } from '../core/request-facts.js';
+import type { ActionRequest, NetworkResourceFact, RequestFacts } from '../core/request-facts.js';
 import { endsTheRun, firstLine } from '../errors.js';
 import {
   getInlinePolicy,
@@ -150,3 +150,50 @@ export const unreadChecks = (requests: ActionRequest[], reason: string): ActionC
     requests.map((r) => r.action),
     reason,
   );
+
+/** What is known of the network the role's requests are about; null: any subnet and group. */
+export interface NetworkScope {
+  subnetIds: string[];
+  securityGroupIds: string[];
+  vpcId: string | null;
+}
+
+/** IAM's tag list as the request context reads it (aws:PrincipalTag/…). */
+export const tagsOf = (tags: Tag[] | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? '']])));
+
+/** A principal's record as read (GetRole/GetUser), or why it could not be. */
+export type PrincipalRecord = { role: Role } | { user: User } | { unread: string };
+
+/** What the record says of the permissions boundary. */
+export const boundaryOf = (record: PrincipalRecord): BoundarySource =>
+  'unread' in record
+    ? { unread: unreadBoundary(record.unread) }
+    : {
+        boundaryArn: ('role' in record ? record.role : record.user).PermissionsBoundary
+          ?.PermissionsBoundaryArn,
+      };
+
+const ARN_PARTS = /^arn:([^:]+):(?:iam|sts)::(\d{12}):/;
+
+/** The facts the fallback evaluator decides the requests with. */
+export function requestFacts(
+  principalArn: string,
+  kind: 'role' | 'user',
+  tags: Record<string, string> | undefined,
+  region: string,
+  network: NetworkScope | null,
+): RequestFacts {
+  const [, partition = 'aws', account = ''] = ARN_PARTS.exec(principalArn) ?? [];
+  const inVpc = (id: string): NetworkResourceFact => (network?.vpcId ? { id, vpcId: network.vpcId } : { id });
+  return {
+    partition,
+    account,
+    region,
+    principal: { arn: principalArn, kind, ...(tags ? { tags } : {}) },
+    subnets: network ? network.subnetIds.map(inVpc) : null,
+    securityGroups: network ? network.securityGroupIds.map(inVpc) : null,
+  };
+}
+
+export const SCP_NOTE = 'service control policies are not visible this way, so an SCP may still deny.';
