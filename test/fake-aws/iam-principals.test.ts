@@ -1,0 +1,373 @@
+import {
+  GetGroupPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  type IAMClient,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clients, failure } from './clients.js';
+import { type FakeAws, startFakeAws } from './fake-aws.js';
+import { CALLER_POLICY_NAME } from './iam-principals.js';
+import { DEMO_IDS, demo, IAM_IDS as I, iamPrincipals, VPC_ACCESS_POLICY_ARN } from './scenarios.js';
+import type { FaultKind, Scenario } from './types.js';
+
+let fake: FakeAws;
+afterEach(async () => {
+  await fake?.close();
+});
+
+async function iamFor(scenario: Scenario = iamPrincipals()): Promise<IAMClient> {
+  fake = await startFakeAws({ scenario });
+  return clients(fake.url).iam;
+}
+
+const decode = (doc: string | undefined) => JSON.parse(decodeURIComponent(doc ?? ''));
+
+describe('IAM users and groups', () => {
+  it('GetUser answers the named user, or without a name the caller', async () => {
+    const iam = await iamFor();
+    const { User: named } = await iam.send(new GetUserCommand({ UserName: I.user }));
+    expect(named).toMatchObject({
+      Path: '/engineering/',
+      UserName: I.user,
+      UserId: 'AIDAEXAMPLEDEPLOYER01',
+      Arn: I.userArn,
+      PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: I.deployerBoundary },
+      Tags: [{ Key: 'team', Value: 'platform' }],
+    });
+    expect(named?.CreateDate).toBeInstanceOf(Date);
+    const { User: caller } = await iam.send(new GetUserCommand({}));
+    expect(caller?.Arn).toBe(I.userArn);
+    const tags = await iam.send(new ListUserTagsCommand({ UserName: I.user }));
+    expect([tags.Tags, tags.IsTruncated]).toEqual([[{ Key: 'team', Value: 'platform' }], false]);
+  });
+
+  it('reads a user’s attached, inline and group policies, documents URL-encoded', async () => {
+    const iam = await iamFor();
+    const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: I.user }));
+    expect([attached.AttachedPolicies, attached.IsTruncated]).toEqual([
+      [{ PolicyName: 'lambda-deployer', PolicyArn: I.deployerPolicy }],
+      false,
+    ]);
+    const inline = await iam.send(new ListUserPoliciesCommand({ UserName: I.user }));
+    expect(inline.PolicyNames).toEqual(['pass-execution-roles']);
+    const doc = await iam.send(
+      new GetUserPolicyCommand({ UserName: I.user, PolicyName: 'pass-execution-roles' }),
+    );
+    expect([doc.UserName, doc.PolicyName]).toEqual([I.user, 'pass-execution-roles']);
+    expect(doc.PolicyDocument).toMatch(/^%7B/);
+    expect(decode(doc.PolicyDocument).Statement[0].Action).toBe('iam:PassRole');
+
+    const groups = await iam.send(new ListGroupsForUserCommand({ UserName: I.user }));
+    expect(groups.Groups).toEqual([
+      {
+        Path: '/',
+        GroupName: I.group,
+        GroupId: expect.stringMatching(/^AGPA/),
+        Arn: I.groupArn,
+        CreateDate: expect.any(Date),
+      },
+    ]);
+    const groupAttached = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: I.group }));
+    expect(groupAttached.AttachedPolicies).toEqual([
+      { PolicyName: 'network-read', PolicyArn: I.networkReadPolicy },
+    ]);
+    const groupInline = await iam.send(new ListGroupPoliciesCommand({ GroupName: I.group }));
+    expect(groupInline.PolicyNames).toEqual(['approved-vpcs']);
+    const groupDoc = await iam.send(
+      new GetGroupPolicyCommand({ GroupName: I.group, PolicyName: 'approved-vpcs' }),
+    );
+    expect([groupDoc.GroupName, groupDoc.PolicyName]).toEqual([I.group, 'approved-vpcs']);
+    expect(decode(groupDoc.PolicyDocument).Statement[0].Condition).toEqual({
+      'ForAllValues:StringEquals': { 'lambda:VpcIds': [DEMO_IDS.vpc] },
+    });
+
+    // Users and groups count as attachments; a boundary counts as a boundary use.
+    const { Policy: boundary } = await iam.send(new GetPolicyCommand({ PolicyArn: I.deployerBoundary }));
+    expect([boundary?.AttachmentCount, boundary?.PermissionsBoundaryUsageCount]).toEqual([0, 1]);
+    const { Policy: network } = await iam.send(new GetPolicyCommand({ PolicyArn: I.networkReadPolicy }));
+    expect(network?.AttachmentCount).toBe(1);
+  });
+
+  it('pages every list with Marker, IsTruncated and MaxItems', async () => {
+    const scenario = iamPrincipals();
+    const user = scenario.users?.[0];
+    if (!user) throw new Error('the scenario has its user');
+    user.AttachedPolicyArns.push(I.networkReadPolicy, VPC_ACCESS_POLICY_ARN);
+    user.Groups = [I.group, 'auditors', 'on-call'];
+    scenario.groups?.push(
+      { GroupName: 'auditors', AttachedPolicyArns: [] },
+      { GroupName: 'on-call', AttachedPolicyArns: [] },
+    );
+    const iam = await iamFor(scenario);
+    const names: string[] = [];
+    let Marker: string | undefined;
+    let pages = 0;
+    do {
+      const r = await iam.send(new ListGroupsForUserCommand({ UserName: I.user, MaxItems: 2, Marker }));
+      names.push(...(r.Groups ?? []).map((g) => g.GroupName ?? ''));
+      expect(r.IsTruncated).toBe(r.Marker !== undefined);
+      Marker = r.Marker;
+      pages++;
+    } while (Marker);
+    expect([names, pages]).toEqual([[I.group, 'auditors', 'on-call'], 2]);
+
+    const first = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: I.user, MaxItems: 1 }));
+    expect([first.AttachedPolicies?.map((p) => p.PolicyName), first.IsTruncated]).toEqual([
+      ['lambda-deployer'],
+      true,
+    ]);
+    const rest = await iam.send(
+      new ListAttachedUserPoliciesCommand({ UserName: I.user, Marker: first.Marker }),
+    );
+    expect(rest.AttachedPolicies?.map((p) => p.PolicyName)).toEqual([
+      'network-read',
+      'AWSLambdaVPCAccessExecutionRole',
+    ]);
+
+    const badMarker = await failure(
+      iam.send(new ListUserPoliciesCommand({ UserName: I.user, Marker: 'nope' })),
+    );
+    expect([badMarker.name, badMarker.$metadata.httpStatusCode]).toEqual(['InvalidInputException', 400]);
+    const tooMany = await failure(
+      iam.send(new ListGroupPoliciesCommand({ GroupName: I.group, MaxItems: 1001 })),
+    );
+    expect([tooMany.name, tooMany.message]).toEqual([
+      'ValidationError',
+      "1 validation error detected: Value '1001' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000",
+    ]);
+  });
+
+  it.each([
+    ['GetUser', new GetUserCommand({ UserName: 'ghost' }), 'The user with name ghost cannot be found.'],
+    [
+      'ListUserTags',
+      new ListUserTagsCommand({ UserName: 'ghost' }),
+      'The user with name ghost cannot be found.',
+    ],
+    [
+      'ListAttachedUserPolicies',
+      new ListAttachedUserPoliciesCommand({ UserName: 'ghost' }),
+      'The user with name ghost cannot be found.',
+    ],
+    [
+      'ListUserPolicies',
+      new ListUserPoliciesCommand({ UserName: 'ghost' }),
+      'The user with name ghost cannot be found.',
+    ],
+    [
+      'GetUserPolicy of a missing user',
+      new GetUserPolicyCommand({ UserName: 'ghost', PolicyName: 'x' }),
+      'The user with name ghost cannot be found.',
+    ],
+    [
+      'GetUserPolicy of a missing policy',
+      new GetUserPolicyCommand({ UserName: I.user, PolicyName: 'x' }),
+      'The user policy with name x cannot be found.',
+    ],
+    [
+      'ListGroupsForUser',
+      new ListGroupsForUserCommand({ UserName: 'ghost' }),
+      'The user with name ghost cannot be found.',
+    ],
+    [
+      'ListAttachedGroupPolicies',
+      new ListAttachedGroupPoliciesCommand({ GroupName: 'ghost' }),
+      'The group with name ghost cannot be found.',
+    ],
+    [
+      'ListGroupPolicies',
+      new ListGroupPoliciesCommand({ GroupName: 'ghost' }),
+      'The group with name ghost cannot be found.',
+    ],
+    [
+      'GetGroupPolicy of a missing group',
+      new GetGroupPolicyCommand({ GroupName: 'ghost', PolicyName: 'x' }),
+      'The group with name ghost cannot be found.',
+    ],
+    [
+      'GetGroupPolicy of a missing policy',
+      new GetGroupPolicyCommand({ GroupName: I.group, PolicyName: 'x' }),
+      'The group policy with name x cannot be found.',
+    ],
+  ])('%s: 404 NoSuchEntity with IAM’s message', async (_name, command, message) => {
+    const iam = await iamFor();
+    // biome-ignore lint/suspicious/noExplicitAny: one table over commands of different output types
+    const err = await failure(iam.send(command as any));
+    expect([err.name, err.$metadata.httpStatusCode, err.message]).toEqual([
+      'NoSuchEntityException',
+      404,
+      message,
+    ]);
+    expect(fake.requests[0]?.errorCode).toBe('NoSuchEntity');
+  });
+
+  it('a caller the scenario has no user for is a user whose policy allows all but deniedActions', async () => {
+    const iam = await iamFor({ ...demo(), deniedActions: ['iam:SimulatePrincipalPolicy'] });
+    const { User } = await iam.send(new GetUserCommand({}));
+    expect([User?.UserName, User?.Arn, User?.PermissionsBoundary]).toEqual([
+      'dev',
+      'arn:aws:iam::123456789012:user/dev',
+      undefined,
+    ]);
+    const inline = await iam.send(new ListUserPoliciesCommand({ UserName: 'dev' }));
+    expect(inline.PolicyNames).toEqual([CALLER_POLICY_NAME]);
+    const doc = await iam.send(new GetUserPolicyCommand({ UserName: 'dev', PolicyName: CALLER_POLICY_NAME }));
+    expect(decode(doc.PolicyDocument).Statement).toEqual([
+      { Effect: 'Allow', NotAction: ['iam:SimulatePrincipalPolicy'], Resource: '*' },
+    ]);
+    // Read live: a denial added later is in the next read.
+    fake.state.denyAction('lambda:UpdateFunctionConfiguration');
+    const later = await iam.send(
+      new GetUserPolicyCommand({ UserName: 'dev', PolicyName: CALLER_POLICY_NAME }),
+    );
+    expect(decode(later.PolicyDocument).Statement[0].NotAction).toEqual([
+      'iam:SimulatePrincipalPolicy',
+      'lambda:UpdateFunctionConfiguration',
+    ]);
+    const groups = await iam.send(new ListGroupsForUserCommand({ UserName: 'dev' }));
+    expect(groups.Groups).toEqual([]);
+  });
+
+  it('GetUser without a name, called with a role’s credentials, is a ValidationError', async () => {
+    const iam = await iamFor({
+      ...demo(),
+      caller: {
+        Arn: 'arn:aws:sts::123456789012:assumed-role/deploy/ci',
+        UserId: 'AROAEXAMPLEDEPLOY:ci',
+        Account: '123456789012',
+      },
+    });
+    const err = await failure(iam.send(new GetUserCommand({})));
+    expect([err.name, err.$metadata.httpStatusCode, err.message]).toEqual([
+      'ValidationError',
+      400,
+      'Must specify userName when calling with non-User credentials',
+    ]);
+  });
+
+  it('a scenario whose user is in an undefined group is refused', async () => {
+    const scenario = iamPrincipals();
+    scenario.groups = [];
+    await expect(startFakeAws({ scenario })).rejects.toThrow(
+      'fake-aws: user deployer is in group lambda-deployers, which the scenario does not define',
+    );
+  });
+});
+
+describe('a fault on one IAM read', () => {
+  // Every read check-perms makes when the simulator is denied, with the resource AWS names.
+  const READS = [
+    ['GetRole', () => new GetRoleCommand({ RoleName: I.boundedRole }), I.boundedRoleArn],
+    ['ListRoleTags', () => new ListRoleTagsCommand({ RoleName: I.boundedRole }), I.boundedRoleArn],
+    [
+      'ListAttachedRolePolicies',
+      () => new ListAttachedRolePoliciesCommand({ RoleName: I.boundedRole }),
+      I.boundedRoleArn,
+    ],
+    ['ListRolePolicies', () => new ListRolePoliciesCommand({ RoleName: I.boundedRole }), I.boundedRoleArn],
+    [
+      'GetRolePolicy',
+      () => new GetRolePolicyCommand({ RoleName: DEMO_IDS.vpcRole, PolicyName: 'orders-table' }),
+      DEMO_IDS.vpcRoleArn,
+    ],
+    [
+      'GetPolicyVersion',
+      () => new GetPolicyVersionCommand({ PolicyArn: I.noEc2Boundary, VersionId: 'v2' }),
+      I.noEc2Boundary,
+    ],
+    ['GetUser', () => new GetUserCommand({}), I.userArn],
+    ['ListAttachedUserPolicies', () => new ListAttachedUserPoliciesCommand({ UserName: I.user }), I.userArn],
+    ['ListUserPolicies', () => new ListUserPoliciesCommand({ UserName: I.user }), I.userArn],
+    [
+      'GetUserPolicy',
+      () => new GetUserPolicyCommand({ UserName: I.user, PolicyName: 'pass-execution-roles' }),
+      I.userArn,
+    ],
+    ['ListGroupsForUser', () => new ListGroupsForUserCommand({ UserName: I.user }), I.userArn],
+    [
+      'ListAttachedGroupPolicies',
+      () => new ListAttachedGroupPoliciesCommand({ GroupName: I.group }),
+      I.groupArn,
+    ],
+    ['ListGroupPolicies', () => new ListGroupPoliciesCommand({ GroupName: I.group }), I.groupArn],
+    [
+      'GetGroupPolicy',
+      () => new GetGroupPolicyCommand({ GroupName: I.group, PolicyName: 'approved-vpcs' }),
+      I.groupArn,
+    ],
+  ] as const;
+
+  const KINDS: Array<[FaultKind, string, number]> = [
+    ['accessDenied', 'AccessDenied', 403],
+    ['throttle', 'Throttling', 400],
+    ['error500', 'ServiceFailureException', 500],
+    ['error503', 'ServiceUnavailable', 503],
+  ];
+
+  it.each(
+    READS.flatMap(([operation, command, resource]) =>
+      KINDS.map((k) => [operation, command, resource, ...k] as const),
+    ),
+  )(
+    '%s, %s: that request fails, the next one and the other reads answer',
+    async (operation, command, resource, kind, name, status) => {
+      const iam = await iamFor({
+        ...iamPrincipals(),
+        faults: [{ service: 'iam', operation, kind, times: 1 }],
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: one table over commands of different output types
+      const send = () => iam.send(command() as any);
+      const err = await failure(send());
+      expect([err.name, err.$metadata.httpStatusCode]).toEqual([name, status]);
+      if (kind === 'accessDenied') {
+        expect(err.message).toBe(
+          `User: ${I.userArn} is not authorized to perform: iam:${operation} on resource: ${resource} because no identity-based policy allows the iam:${operation} action`,
+        );
+      }
+      await expect(send()).resolves.toBeDefined();
+      // Only the named operation: another read in between is untouched.
+      const other =
+        operation === 'GetRole'
+          ? iam.send(new ListRoleTagsCommand({ RoleName: I.boundedRole }))
+          : iam.send(new GetRoleCommand({ RoleName: I.boundedRole }));
+      await expect(other).resolves.toBeDefined();
+      expect(fake.requests.map((r) => r.status)).toEqual([status, 200, 200]);
+      // The one-off denial leaves nothing behind in the caller's permissions.
+      expect(fake.state.deniedActions).toEqual([]);
+    },
+  );
+
+  it('an accessDenied fault on the simulator denies it as the per-caller denial does', async () => {
+    const iam = await iamFor({
+      ...iamPrincipals(),
+      faults: [{ operation: 'SimulatePrincipalPolicy', kind: 'accessDenied' }],
+    });
+    const simulate = () =>
+      iam.send(
+        new SimulatePrincipalPolicyCommand({ PolicySourceArn: I.boundedRoleArn, ActionNames: ['ec2:*'] }),
+      );
+    for (let i = 0; i < 2; i++) {
+      const err = await failure(simulate());
+      expect([err.name, err.message]).toEqual([
+        'AccessDenied',
+        `User: ${I.userArn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${I.boundedRoleArn} because no identity-based policy allows the iam:SimulatePrincipalPolicy action`,
+      ]);
+    }
+    expect(fake.requests.map((r) => r.errorCode)).toEqual(['AccessDenied', 'AccessDenied']);
+  });
+});
