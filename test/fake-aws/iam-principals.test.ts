@@ -46,7 +46,10 @@ describe('IAM users and groups', () => {
       UserName: I.user,
       UserId: 'AIDAEXAMPLEDEPLOYER01',
       Arn: I.userArn,
-      PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: I.deployerBoundary },
+      PermissionsBoundary: {
+        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+        PermissionsBoundaryArn: I.deployerBoundary,
+      },
       Tags: [{ Key: 'team', Value: 'platform' }],
     });
     expect(named?.CreateDate).toBeInstanceOf(Date);
