@@ -18,10 +18,11 @@ import {
   ListUserTagsCommand,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clients, failure } from './clients.js';
 import { type FakeAws, startFakeAws } from './fake-aws.js';
-import { CALLER_POLICY_NAME } from './iam-principals.js';
+import { CALLER_POLICY_NAME, trustsLambda } from './iam-principals.js';
 import { DEMO_IDS, demo, IAM_IDS as I, iamPrincipals, VPC_ACCESS_POLICY_ARN } from './scenarios.js';
 import type { FaultKind, Scenario } from './types.js';
 
@@ -372,5 +373,73 @@ describe('a fault on one IAM read', () => {
       ]);
     }
     expect(fake.requests.map((r) => r.errorCode)).toEqual(['AccessDenied', 'AccessDenied']);
+  });
+});
+
+describe('Lambda checks the role as IAM decides it', () => {
+  it('refuses a VPC for a role its boundary caps or that it cannot assume', async () => {
+    fake = await startFakeAws({ scenario: iamPrincipals() });
+    const { lambda } = clients(fake.url);
+    const attach = (FunctionName: string) =>
+      lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName,
+          VpcConfig: { SubnetIds: [DEMO_IDS.privateSubnetA], SecurityGroupIds: [DEMO_IDS.sgAllEgress] },
+        }),
+      );
+    const messages = [];
+    for (const fn of [I.boundedFn, I.ec2TrustFn, I.orphanFn]) {
+      const err = await failure(attach(fn));
+      messages.push([err.name, err.message]);
+    }
+    expect(messages).toEqual([
+      [
+        'InvalidParameterValueException',
+        'The provided execution role does not have permissions to call CreateNetworkInterface on EC2',
+      ],
+      ['InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.'],
+      ['InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.'],
+    ]);
+    await expect(attach('orders-api')).resolves.toMatchObject({ LastUpdateStatus: 'InProgress' });
+  });
+
+  const trust = (...Statement: Record<string, unknown>[]) => ({
+    RoleName: 'r',
+    AttachedPolicyArns: [],
+    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement },
+  });
+  const lambdaPrincipal = { Service: 'lambda.amazonaws.com' };
+  it.each([
+    ['the default trust policy', { RoleName: 'r', AttachedPolicyArns: [] }, true],
+    [
+      'a list of services',
+      trust({
+        Effect: 'Allow',
+        Principal: { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] },
+        Action: ['sts:AssumeRole'],
+      }),
+      true,
+    ],
+    ['sts:* to everyone', trust({ Effect: 'Allow', Principal: '*', Action: 'sts:*' }), true],
+    [
+      'EC2 only',
+      trust({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      false,
+    ],
+    [
+      'another action',
+      trust({ Effect: 'Allow', Principal: lambdaPrincipal, Action: 'sts:TagSession' }),
+      false,
+    ],
+    [
+      'an Allow that a Deny takes back',
+      trust(
+        { Effect: 'Allow', Principal: lambdaPrincipal, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' },
+      ),
+      false,
+    ],
+  ])('trustsLambda: %s', (_name, role, expected) => {
+    expect(trustsLambda(role)).toBe(expected);
   });
 });

@@ -14,6 +14,12 @@ import type {
 } from './types.js';
 import { stringList, type XmlObject } from './xml.js';
 
+/** The trust policy of a role whose scenario gives none. */
+export const LAMBDA_TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
 /** The inline policy of a caller the scenario has no UserSpec for (see `callerUser`). */
 export const CALLER_POLICY_NAME = 'fake-aws-caller';
 
@@ -151,6 +157,28 @@ export const roleDecision = (state: FakeState, role: RoleSpec, action: string): 
     { sources: roleSources(state, role), boundaryArn: role.PermissionsBoundaryArn },
     action,
   );
+
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * Whether the trust policy lets Lambda assume the role: an Allow of `sts:AssumeRole` to the
+ * service principal `lambda.amazonaws.com` that no Deny takes back (conditions are not evaluated).
+ */
+export function trustsLambda(role: RoleSpec): boolean {
+  const doc = (role.AssumeRolePolicyDocument ?? LAMBDA_TRUST) as { Statement?: unknown };
+  const applies = (st: Record<string, unknown>) => {
+    const principal = st.Principal;
+    const toLambda =
+      principal === '*' ||
+      asList((principal as { Service?: unknown } | undefined)?.Service).includes('lambda.amazonaws.com');
+    return toLambda && asList(st.Action).some((a) => wildcardMatch(String(a), 'sts:AssumeRole'));
+  };
+  const statements = asList(doc.Statement) as Record<string, unknown>[];
+  return (
+    statements.some((st) => st.Effect === 'Allow' && applies(st)) &&
+    !statements.some((st) => st.Effect === 'Deny' && applies(st))
+  );
+}
 
 export function simulate(state: FakeState, p: Record<string, unknown>): XmlObject {
   const source = String(p.PolicySourceArn ?? '');
