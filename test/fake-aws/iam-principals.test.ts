@@ -1,3 +1,4 @@
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import {
   GetGroupPolicyCommand,
   GetPolicyCommand,
@@ -18,9 +19,10 @@ import {
   ListUserTagsCommand,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clients, failure } from './clients.js';
+import { clients, failure, sdkConfig } from './clients.js';
 import { type FakeAws, startFakeAws } from './fake-aws.js';
 import { CALLER_POLICY_NAME, trustsLambda } from './iam-principals.js';
 import { DEMO_IDS, demo, IAM_IDS as I, iamPrincipals, VPC_ACCESS_POLICY_ARN } from './scenarios.js';
@@ -39,8 +41,14 @@ async function iamFor(scenario: Scenario = iamPrincipals()): Promise<IAMClient> 
 const decode = (doc: string | undefined) => JSON.parse(decodeURIComponent(doc ?? ''));
 
 describe('IAM users and groups', () => {
-  it('GetUser answers the named user, or without a name the caller', async () => {
+  it('GetUser answers the named user, or without a name the caller STS names', async () => {
     const iam = await iamFor();
+    const identity = await new STSClient(sdkConfig(fake.url)).send(new GetCallerIdentityCommand({}));
+    expect([identity.Arn, identity.UserId, identity.Account]).toEqual([
+      I.userArn,
+      'AIDAEXAMPLEDEPLOYER01',
+      '123456789012',
+    ]);
     const { User: named } = await iam.send(new GetUserCommand({ UserName: I.user }));
     expect(named).toMatchObject({
       Path: '/engineering/',
@@ -355,6 +363,34 @@ describe('a fault on one IAM read', () => {
       expect(fake.state.deniedActions).toEqual([]);
     },
   );
+
+  it('accessDenied answers in each service’s own format, for the requests the rule names', async () => {
+    fake = await startFakeAws({
+      scenario: {
+        ...iamPrincipals(),
+        faults: [
+          { service: 'ec2', operation: 'DescribeSubnets', kind: 'accessDenied', times: 1 },
+          { service: 'lambda', operation: 'GetFunction', kind: 'accessDenied', skip: 1, times: 1 },
+        ],
+      },
+    });
+    const { ec2, lambda } = clients(fake.url);
+    const ec2Denied = await failure(ec2.send(new DescribeSubnetsCommand({})));
+    expect([ec2Denied.name, ec2Denied.$metadata.httpStatusCode]).toEqual(['UnauthorizedOperation', 403]);
+    expect(ec2Denied.message).toContain(
+      `User: ${I.userArn} is not authorized to perform: ec2:DescribeSubnets`,
+    );
+    await expect(ec2.send(new DescribeSubnetsCommand({}))).resolves.toBeDefined();
+    const get = () => lambda.send(new GetFunctionCommand({ FunctionName: I.boundedFn }));
+    await expect(get()).resolves.toBeDefined();
+    const lambdaDenied = await failure(get());
+    expect([lambdaDenied.name, lambdaDenied.$metadata.httpStatusCode]).toEqual([
+      'AccessDeniedException',
+      403,
+    ]);
+    await expect(get()).resolves.toBeDefined();
+    expect(fake.state.deniedActions).toEqual([]);
+  });
 
   it('an accessDenied fault on the simulator denies it as the per-caller denial does', async () => {
     const iam = await iamFor({
