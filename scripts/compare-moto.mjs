@@ -1,5 +1,6 @@
 // Runs test/fake-aws/compare-moto.ts: the fake's describe answers against moto's for the same
-// network. Needs moto (`python3 -m moto.server`); not part of `npm test`.
+// network; `npm run compare-moto -- iam` runs compare-moto-iam.ts, the same for IAM's roles,
+// users and groups. Needs moto (`python3 -m moto.server`); not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-compare-moto-')), 'compare-moto.mjs');
+const name = process.argv[2] === 'iam' ? 'compare-moto-iam' : 'compare-moto';
+const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-compare-moto-')), `${name}.mjs`);
 await build({
-  entryPoints: [join(root, 'test/fake-aws/compare-moto.ts')],
+  entryPoints: [join(root, `test/fake-aws/${name}.ts`)],
   outfile,
   bundle: true,
   format: 'esm',

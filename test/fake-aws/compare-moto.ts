@@ -3,8 +3,6 @@
 // seeds the fake with the same resources under the same IDs, asks both the same describe calls
 // and prints where their answers differ, field by field. Not part of `npm test` (CI has no moto):
 // `npm run compare-moto` (needs `python3 -m moto.server`). Findings: docs/fake-aws.md.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   AllocateAddressCommand,
   AssociateRouteTableCommand,
@@ -42,34 +40,9 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { clients } from './clients.js';
+import { diff, startMoto } from './compare-tools.js';
 import { startFakeAws } from './fake-aws.js';
 import type { NetworkAclEntrySpec, Scenario } from './types.js';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function startMoto() {
-  const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-p', String(port)], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(`${url}/moto-api/`);
-      return { url, stop: () => child.kill('SIGTERM') };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  child.kill('SIGTERM');
-  throw new Error('moto.server did not start');
-}
 
 type Aws = { ec2: EC2Client; rds: RDSClient };
 
@@ -551,36 +524,6 @@ function probes(ids: Record<string, string>): Probe[] {
 const IGNORED =
   /(AssociationId|Time|Timestamp|CreateTime|RequestId|ResourceId|DbiResourceId|MacAddress|OwnerId|UserId|requestId|LatestRestorableTime|CACertificateIdentifier|CertificateDetails|AttachmentId)$/;
 
-function diff(path: string, moto: unknown, fake: unknown, out: string[]): void {
-  if (IGNORED.test(path)) return;
-  if (Array.isArray(moto) && Array.isArray(fake)) {
-    if (moto.length !== fake.length)
-      out.push(`${path}: moto has ${moto.length} items, the fake ${fake.length}`);
-    for (let i = 0; i < Math.min(moto.length, fake.length); i++) diff(`${path}[${i}]`, moto[i], fake[i], out);
-    return;
-  }
-  if (moto && fake && typeof moto === 'object' && typeof fake === 'object' && !(moto instanceof Date)) {
-    const keys = new Set([...Object.keys(moto), ...Object.keys(fake)]);
-    for (const k of [...keys].sort()) {
-      const m = (moto as Record<string, unknown>)[k];
-      const f = (fake as Record<string, unknown>)[k];
-      if (m === undefined && f !== undefined) {
-        if (!IGNORED.test(`${path}.${k}`)) out.push(`${path}.${k}: only the fake: ${short(f)}`);
-      } else if (f === undefined && m !== undefined) {
-        if (!IGNORED.test(`${path}.${k}`)) out.push(`${path}.${k}: only moto: ${short(m)}`);
-      } else diff(`${path}.${k}`, m, f, out);
-    }
-    return;
-  }
-  const norm = (v: unknown) => (v instanceof Date ? 'date' : v);
-  if (norm(moto) !== norm(fake)) out.push(`${path}: moto ${short(moto)}, the fake ${short(fake)}`);
-}
-
-const short = (v: unknown) => {
-  const s = JSON.stringify(v);
-  return s && s.length > 160 ? `${s.slice(0, 157)}...` : s;
-};
-
 const moto = await startMoto();
 try {
   const motoAws = clients(moto.url);
@@ -591,7 +534,7 @@ try {
     let differences = 0;
     for (const probe of probes(ids)) {
       const out: string[] = [];
-      diff('', await probe.run(motoAws), await probe.run(fakeAws), out);
+      diff('', await probe.run(motoAws), await probe.run(fakeAws), out, IGNORED);
       differences += out.length;
       console.log(`\n## ${probe.name}: ${out.length === 0 ? 'same' : `${out.length} differences`}`);
       for (const line of out) console.log(`- ${line}`);
