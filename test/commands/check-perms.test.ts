@@ -156,7 +156,10 @@ describe('check-perms', () => {
       method: 'simulator',
       decidedBy: null,
       detail: null,
+      dependsOn: [],
     });
+    expect(doc.permissions.executionRole).toMatchObject({ checked: true, skippedReason: null, trustFix: null });
+    expect(doc.permissions.caller).toMatchObject({ checked: true, skippedReason: null });
     expect(doc.permissions.executionRole.fix).toMatchObject({
       roleName: 'app-role',
       policyArn: VPC_ACCESS_POLICY,
@@ -335,7 +338,9 @@ describe('attach: execution-role preflight', () => {
     iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
-    expect(stderr).toContain('Warning: Could not check the EC2 permissions of the execution role app-role');
+    expect(stderr).toContain(
+      `Warning: Could not check the EC2 permissions of the execution role ${ROLE}`,
+    );
     expect(stderr).toContain('attaching anyway. Details: lambda-vpc --region us-east-1 check-perms my-fn');
   });
 
