@@ -88,7 +88,7 @@ export const checkPermsCommand = defineCommand('check-perms', (command, action, 
     )
     .option(
       '--fix',
-      'attach AWSLambdaVPCAccessExecutionRole to the execution role when it lacks permissions, then check again',
+      'attach AWSLambdaVPCAccessExecutionRole to the execution role when an EC2 permission is found denied, then check again (never changes its trust policy)',
       false,
     )
     .option('--yes', 'with --fix: do not ask for confirmation (required when not on a terminal)', false)
@@ -106,11 +106,8 @@ Examples:
 The execution role is checked with IAM's policy simulator, or, when you may not use it,
 by reading the role's policies; its trust policy must let Lambda assume it. Your own EC2
 permissions are probed with DryRun calls and your Lambda permissions simulated.
-Exit 0: everything required of every principal checked is allowed; 4: something is denied
-(denied beats undetermined; the fix is printed); 9: nothing denied, but something could not
-be determined (the reason is printed). To tell "role fine, caller undetermined" from "role
-undetermined", check one with --role-only / --caller-only, or read each .verdict in -o json.
---fix attaches only for EC2 permissions found denied; it never changes a trust policy.
+Exit 0: all allowed; 4: something denied, the fix printed; 9: nothing denied, something
+undetermined. --role-only / --caller-only (or each .verdict in -o json) tell whose it is.
 After a detach, keep the role's EC2 permissions until Lambda has deleted the network
 interfaces (about 20 minutes), or they are stranded. Details: docs/permissions.md.`,
     )
