@@ -12,6 +12,8 @@ interface CheckPermsOptions {
   securityGroups?: string[];
   fix: boolean;
   yes: boolean;
+  roleOnly: boolean;
+  callerOnly: boolean;
 }
 
 /** Flags → typed input, before any AWS call; throws a usage CliError on bad input. */
@@ -42,6 +44,13 @@ export function parseCheckPermsInput(
       'Give both --subnets and --sg, or neither.',
       'Lambda needs subnets and security groups together; the simulator uses both as condition keys.',
     );
+  if (o.roleOnly && o.callerOnly)
+    throw usageError('--role-only and --caller-only exclude each other: give one, or neither to check both.');
+  if (o.fix && o.callerOnly)
+    throw usageError(
+      '--fix changes the execution role, which --caller-only does not check.',
+      'Run check-perms --fix without --caller-only.',
+    );
   if (o.yes && !o.fix) throw usageError('--yes only applies to --fix.');
   if (o.fix && !o.yes && !ctx.confirm)
     throw usageError(
@@ -56,6 +65,7 @@ export function parseCheckPermsInput(
     securityGroupIds: o.securityGroups ? parseIdList(o.securityGroups, 'securityGroup').ids : [],
     fix: o.fix,
     yes: o.yes,
+    only: o.roleOnly ? 'role' : o.callerOnly ? 'caller' : null,
   };
 }
 
@@ -78,10 +88,12 @@ export const checkPermsCommand = defineCommand('check-perms', (command, action, 
     )
     .option(
       '--fix',
-      'attach AWSLambdaVPCAccessExecutionRole to the execution role when it lacks permissions, then check again',
+      'attach AWSLambdaVPCAccessExecutionRole to the execution role when an EC2 permission is found denied, then check again (never changes its trust policy)',
       false,
     )
     .option('--yes', 'with --fix: do not ask for confirmation (required when not on a terminal)', false)
+    .option('--role-only', 'check the execution role only (no STS, EC2 or IAM call about the caller)', false)
+    .option('--caller-only', 'check the caller only (no IAM call about the execution role)', false)
     .addHelpText(
       'after',
       `
@@ -89,11 +101,13 @@ Examples:
   $ lambda-vpc check-perms my-fn
   $ lambda-vpc check-perms my-fn --subnets subnet-0a1b2c3d4e5f60001 --sg sg-0a1b2c3d4e5f60001
   $ lambda-vpc check-perms my-fn --fix --yes
+  $ lambda-vpc check-perms my-fn --role-only
 
 The execution role is checked with IAM's policy simulator, or, when you may not use it,
-by reading the role's policies. Your own EC2 permissions are probed with DryRun calls and
-your Lambda permissions simulated. Exit 0: everything required is allowed; 4: something is
-denied (the fix is printed); 9: it could not be determined (the reason is printed).
+by reading the role's policies; its trust policy must let Lambda assume it. Your own EC2
+permissions are probed with DryRun calls and your Lambda permissions simulated.
+Exit 0: all allowed; 4: something denied, the fix printed; 9: nothing denied, something
+undetermined. --role-only / --caller-only (or each .verdict in -o json) tell whose it is.
 After a detach, keep the role's EC2 permissions until Lambda has deleted the network
 interfaces (about 20 minutes), or they are stranded. Details: docs/permissions.md.`,
     )

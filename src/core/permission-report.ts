@@ -7,9 +7,11 @@ import {
   callerFixPolicy,
   deniedActions,
   executionRoleFix,
+  isTrustCheck,
   type PrincipalReport,
   type RoleFix,
   type SimulationContext,
+  type TrustFix,
   undeterminedActions,
   type Verdict,
   verdictOf,
@@ -18,70 +20,156 @@ import type { PolicyDocument } from './policy-eval.js';
 
 export interface RoleSection extends PrincipalReport {
   verdict: Verdict;
+  /** Attaching the managed policy, for EC2 permissions found denied; null otherwise. */
   fix: RoleFix | null;
+  /** The trust policy's fix when Lambda may not assume the role; null otherwise. */
+  trustFix: TrustFix | null;
 }
 
 export interface CallerSection extends CallerReport {
   verdict: Verdict;
-  /** The statements to add to the caller's policies, or null when it lacks nothing. */
+  /** The statements to add to the caller's policies, or null when nothing was found denied. */
   fix: PolicyDocument | null;
 }
+
+/**
+ * Whether a principal was checked (--role-only / --caller-only skip the other). A skipped
+ * section is still there, with no checks and no verdict, as other sections of this tool's JSON.
+ */
+interface Checked {
+  checked: boolean;
+  /** Why it was not checked (`--role-only`, `--caller-only`), or null. */
+  skippedReason: string | null;
+}
+
+type Unverdicted<T extends { verdict: Verdict }> = Omit<T, 'verdict'> & { verdict: Verdict | null };
+
+export type ReportRoleSection = Checked & Unverdicted<RoleSection>;
+export type ReportCallerSection = Checked & Unverdicted<CallerSection>;
 
 export interface PermissionsReport {
   function: string;
   functionArn: string | null;
+  /** Over the principals checked only. */
   verdict: Verdict;
   /** One line: what is denied, or what could not be determined and why. */
   reason: string;
-  executionRole: RoleSection;
-  caller: CallerSection;
+  executionRole: ReportRoleSection;
+  caller: ReportCallerSection;
   /** The condition keys given to the simulator (from --subnets/--sg), or null. */
   context: SimulationContext | null;
   /** Set when --fix attached the managed policy; the rest of the report is the re-check. */
   fixApplied: { roleName: string; policyArn: string } | null;
 }
 
+// JSON always has dependsOn, whichever method produced the check.
+const withDependsOn = (c: ActionCheck): ActionCheck => ({ ...c, dependsOn: c.dependsOn ?? [] });
+
 export function roleSection(role: PrincipalReport): RoleSection {
-  return { ...role, verdict: verdictOf(role.checks), fix: executionRoleFix(role.arn ?? '', role.checks) };
+  const checks = role.checks.map(withDependsOn);
+  return {
+    arn: role.arn,
+    checks,
+    notes: role.notes,
+    verdict: verdictOf(checks),
+    fix: executionRoleFix(role.arn ?? '', checks),
+    trustFix: role.trustFix ?? null,
+  };
 }
+
+function callerSection(caller: CallerReport, functionArn: string | null): CallerSection {
+  const checks = caller.checks.map(withDependsOn);
+  return {
+    arn: caller.arn,
+    kind: caller.kind,
+    simulatedAs: caller.simulatedAs,
+    checks,
+    notes: caller.notes,
+    verdict: verdictOf(checks),
+    fix: callerFixPolicy(checks, functionArn),
+  };
+}
+
+const CHECKED = { checked: true, skippedReason: null } as const;
 
 export function buildReport(input: {
   function: string;
   functionArn: string | null;
-  role: PrincipalReport;
-  caller: CallerReport;
+  /** null: not checked, for `skippedReason`. */
+  role: PrincipalReport | null;
+  caller: CallerReport | null;
   context: SimulationContext | null;
   fixApplied?: PermissionsReport['fixApplied'];
+  /** Why the principal given as null was not checked (the flag that skipped it). */
+  skippedReason?: string;
 }): PermissionsReport {
-  const executionRole = roleSection(input.role);
-  const caller: CallerSection = {
-    ...input.caller,
-    verdict: verdictOf(input.caller.checks),
-    fix: callerFixPolicy(input.caller.checks, input.functionArn),
-  };
-  const verdict = verdictOf([...executionRole.checks, ...caller.checks]);
+  const skippedReason = input.skippedReason ?? 'not checked';
+  const role = input.role && roleSection(input.role);
+  const caller = input.caller && callerSection(input.caller, input.functionArn);
+  const parts: Array<[string, ActionCheck[]]> = [
+    ...(role ? [['the execution role', role.checks] as [string, ActionCheck[]]] : []),
+    ...(caller ? [['the caller', caller.checks] as [string, ActionCheck[]]] : []),
+  ];
+  const verdict = verdictOf(parts.flatMap(([, checks]) => checks));
+  const unchecked = !role ? 'the execution role' : !caller ? 'the caller' : null;
   return {
     function: input.function,
     functionArn: input.functionArn,
     verdict,
-    reason: reasonLine(verdict, [
-      ['the execution role', executionRole.checks],
-      ['the caller', caller.checks],
-    ]),
-    executionRole,
-    caller,
+    reason: reasonLine(verdict, parts, unchecked),
+    executionRole: role
+      ? { ...CHECKED, ...role }
+      : {
+          checked: false,
+          skippedReason,
+          arn: null,
+          checks: [],
+          notes: [],
+          verdict: null,
+          fix: null,
+          trustFix: null,
+        },
+    caller: caller
+      ? { ...CHECKED, ...caller }
+      : {
+          checked: false,
+          skippedReason,
+          arn: null,
+          kind: null,
+          simulatedAs: null,
+          checks: [],
+          notes: [],
+          verdict: null,
+          fix: null,
+        },
     context: input.context,
     fixApplied: input.fixApplied ?? null,
   };
 }
 
-export function reasonLine(verdict: Verdict, parts: Array<[string, ActionCheck[]]>): string {
-  if (verdict === 'allowed') return 'Everything required is allowed.';
+const TRUST_DENIED = 'its trust policy does not let Lambda assume it';
+
+/**
+ * @param unchecked the principal that was not checked, named in an "allowed" line so that it
+ *   does not read as covering both.
+ */
+export function reasonLine(
+  verdict: Verdict,
+  parts: Array<[string, ActionCheck[]]>,
+  unchecked: string | null = null,
+): string {
+  if (verdict === 'allowed')
+    return unchecked
+      ? `Everything required of ${parts.map(([who]) => who).join(' and ')} is allowed (${unchecked} was not checked).`
+      : 'Everything required is allowed.';
   if (verdict === 'denied') {
     const denied = parts
-      .map(([who, checks]) => [who, deniedActions(checks)] as const)
-      .filter(([, actions]) => actions.length > 0)
-      .map(([who, actions]) => `${who} lacks ${actions.join(', ')}`);
+      .map(([who, checks]) => [who, checks.filter((c) => deniedActions([c]).length > 0)] as const)
+      .filter(([, checks]) => checks.length > 0)
+      .map(([who, checks]) => {
+        const actions = checks.map((c) => (isTrustCheck(c) ? `${c.action} (${TRUST_DENIED})` : c.action));
+        return `${who} lacks ${actions.join(', ')}`;
+      });
     return `Denied: ${denied.join('; ')}.`;
   }
   const open = parts

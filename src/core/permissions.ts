@@ -33,6 +33,11 @@ export interface ActionCheck {
   decidedBy: string | null;
   /** Why the answer is conditional or unknown. */
   detail: string | null;
+  /**
+   * The condition keys (or facts such as "which subnet") a conditional answer depends on. The
+   * report always carries it (`[]` when none); the methods that produce checks may leave it out.
+   */
+  dependsOn?: string[];
 }
 
 export interface PrincipalReport {
@@ -107,7 +112,10 @@ export function fromSimulation(results: SimulatorResult[], actions: readonly str
     // A Condition on a key we could not supply evaluates to false in the simulator: the real
     // request may well carry it, so this is not a denial we can vouch for.
     if (decision !== 'allowed' && missing.length > 0) {
-      return check(action, 'conditional', 'simulator', decidedBy, `depends on ${missing.join(', ')}`);
+      return {
+        ...check(action, 'conditional', 'simulator', decidedBy, `depends on ${missing.join(', ')}`),
+        dependsOn: missing,
+      };
     }
     return check(action, decision, 'simulator', decidedBy);
   });
@@ -332,30 +340,47 @@ export interface RoleFix {
    * decided, and that outranks any Allow.
    */
   attachHelps: boolean;
+  /** What decided where attaching cannot help (the Deny statement, SCP or boundary); [] otherwise. */
+  outrankedBy: string[];
 }
 
-const isOutranking = (c: ActionCheck) =>
-  c.decision === 'explicitDeny' ||
-  c.decidedBy === 'service control policy (SCP)' ||
-  c.decidedBy === 'permissions boundary';
+const BOUNDARY = 'permissions boundary';
+const SCP = 'service control policy (SCP)';
 
-/** The fix for the execution role, or null when it lacks nothing. */
+// A boundary that decided is named "permissions boundary", or "permissions boundary (Sid)" for
+// an explicit Deny in it.
+const isOutranking = (c: ActionCheck) =>
+  c.decision === 'explicitDeny' || c.decidedBy === SCP || (c.decidedBy?.startsWith(BOUNDARY) ?? false);
+
+/** Whether Lambda may assume the role is the trust policy's, not a permission the managed policy grants. */
+export const isTrustCheck = (c: ActionCheck) => c.action === LAMBDA_ASSUME_ROLE;
+
+/**
+ * The fix for the execution role's EC2 permissions, or null when none of them was found
+ * denied. An answer that could not be determined gets no fix: nothing says it is missing, and a
+ * fix for a guess teaches users to attach policies they may not need.
+ */
 export function executionRoleFix(roleArn: string, checks: ActionCheck[]): RoleFix | null {
-  const failing = checks.filter((c) => c.decision !== 'allowed');
+  const denied = checks.filter((c) => isDenied(c) && !isTrustCheck(c));
   const roleName = roleNameOf(roleArn);
-  if (failing.length === 0 || !roleName) return null;
+  if (denied.length === 0 || !roleName) return null;
+  const outranking = denied.filter(isOutranking);
   return {
     roleName,
     policyArn: VPC_ACCESS_MANAGED_POLICY_ARN,
     attachCommand: attachVpcAccessPolicyCommand(roleName),
     policy: minimalExecutionRolePolicy(),
-    attachHelps: !failing.some(isOutranking),
+    attachHelps: outranking.length === 0,
+    outrankedBy: uniqueList(outranking.map((c) => c.decidedBy ?? `an explicit Deny of ${c.action}`)),
   };
 }
 
-/** The statements the caller is missing, scoped to the function where the action allows it. */
+/**
+ * The statements the caller was found denied, scoped to the function where the action allows
+ * it; null when nothing was found denied (undetermined answers get no fix).
+ */
 export function callerFixPolicy(checks: ActionCheck[], functionArn: string | null): PolicyDocument | null {
-  const missing = checks.filter((c) => c.decision !== 'allowed').map((c) => c.action);
+  const missing = checks.filter(isDenied).map((c) => c.action);
   if (missing.length === 0) return null;
   const lambda = missing.filter((a) => a.startsWith('lambda:'));
   const ec2 = missing.filter((a) => a.startsWith('ec2:'));
@@ -403,4 +428,8 @@ export function contextEntries(context: SimulationContext | null) {
 function uniqueJoin(values: Array<string | undefined>): string | null {
   const set = [...new Set(values.filter((v): v is string => Boolean(v)))];
   return set.length > 0 ? set.join(', ') : null;
+}
+
+function uniqueList(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => Boolean(v)))];
 }

@@ -1,6 +1,13 @@
 import type { ChalkInstance } from 'chalk';
-import type { PermissionsReport, RoleSection } from '../core/permission-report.js';
-import type { ActionCheck, CheckDecision, CheckMethod, RoleFix, Verdict } from '../core/permissions.js';
+import type { PermissionsReport, ReportCallerSection, RoleSection } from '../core/permission-report.js';
+import type {
+  ActionCheck,
+  CheckDecision,
+  CheckMethod,
+  RoleFix,
+  TrustFix,
+  Verdict,
+} from '../core/permissions.js';
 import type { PolicyDocument } from '../core/policy-eval.js';
 
 const DECISION_LABEL: Record<CheckDecision, string> = {
@@ -64,9 +71,14 @@ const policyJson = (doc: PolicyDocument) => indent(JSON.stringify(doc, null, 2))
 /** The fix for the execution role; the attach preflight prints the same text. */
 export function renderRoleFix(fix: RoleFix, checkPermsFix: string | null): string[] {
   if (!fix.attachHelps) {
+    const by = fix.outrankedBy.length > 0 ? fix.outrankedBy.join(', ') : null;
     return [
-      `  Adding permissions to ${fix.roleName} will not help: an explicit Deny, a service control policy or a`,
-      '  permissions boundary denies what is missing, and it outranks any Allow. Ask whoever manages it.',
+      by
+        ? `  Adding permissions to ${fix.roleName} will not help: ${by} denies what is missing,`
+        : `  Adding permissions to ${fix.roleName} will not help: an explicit Deny, a service control policy or a`,
+      by
+        ? '  and that outranks any Allow. Ask whoever manages it.'
+        : '  permissions boundary denies what is missing, and it outranks any Allow. Ask whoever manages it.',
     ];
   }
   return [
@@ -78,27 +90,45 @@ export function renderRoleFix(fix: RoleFix, checkPermsFix: string | null): strin
   ];
 }
 
-export function renderRoleSection(role: RoleSection, c: ChalkInstance, title: string): string[] {
+/** The trust policy's fix: printed, never applied, as it changes who may assume the role. */
+export function renderTrustFix(fix: TrustFix): string[] {
+  return [
+    `  Lambda cannot use the role ${fix.roleName}: its trust policy does not let lambda.amazonaws.com`,
+    '  assume it (sts:AssumeRole). This trust policy adds that and keeps every statement it has:',
+    policyJson(fix.document),
+    '  Apply it with:',
+    `    ${fix.command}`,
+    '  --fix does not change trust policies: who may assume a role is for you to decide.',
+  ];
+}
+
+type Section = Pick<RoleSection, 'arn' | 'checks'> & { checked?: boolean; skippedReason?: string | null };
+
+export function renderRoleSection(role: Section, c: ChalkInstance, title: string): string[] {
+  if (role.checked === false) return [c.bold(title), c.dim(`  not checked (${role.skippedReason})`)];
   return [c.bold(`${title} ${role.arn ?? 'unknown'}`), ...renderChecks(role.checks, c)];
 }
 
 const VERDICT_MARK = (c: ChalkInstance, v: Verdict) =>
   v === 'allowed' ? c.green('✔') : v === 'denied' ? c.red('✖') : c.yellow('?');
 
-export function renderPermissionsReport(r: PermissionsReport, c: ChalkInstance, cliPrefix: string): string {
-  const who = r.caller.kind ? ` (${CALLER_KIND[r.caller.kind] ?? r.caller.kind})` : '';
+function renderCaller(caller: ReportCallerSection, c: ChalkInstance): string[] {
+  if (!caller.checked) return [c.bold('Caller:'), c.dim(`  not checked (${caller.skippedReason})`)];
+  const who = caller.kind ? ` (${CALLER_KIND[caller.kind] ?? caller.kind})` : '';
   const simulated =
-    r.caller.simulatedAs && r.caller.simulatedAs !== r.caller.arn
-      ? `, simulated as ${r.caller.simulatedAs}`
-      : '';
+    caller.simulatedAs && caller.simulatedAs !== caller.arn ? `, simulated as ${caller.simulatedAs}` : '';
+  return [c.bold(`Caller ${caller.arn ?? 'unknown'}${who}${simulated}`), ...renderChecks(caller.checks, c)];
+}
+
+export function renderPermissionsReport(r: PermissionsReport, c: ChalkInstance, cliPrefix: string): string {
+  const role = r.executionRole;
   const lines = [
     ...(r.fixApplied
       ? [`${c.green('✔')} Attached ${r.fixApplied.policyArn} to ${r.fixApplied.roleName}; checked again:`, '']
       : []),
-    ...renderRoleSection(r.executionRole, c, `Execution role of ${r.function}:`),
+    ...renderRoleSection(role, c, `Execution role of ${r.function}:`),
     '',
-    c.bold(`Caller ${r.caller.arn ?? 'unknown'}${who}${simulated}`),
-    ...renderChecks(r.caller.checks, c),
+    ...renderCaller(r.caller, c),
   ];
   if (r.context) {
     const keys = [
@@ -109,11 +139,15 @@ export function renderPermissionsReport(r: PermissionsReport, c: ChalkInstance, 
     lines.push(c.dim(`  simulated with ${keys.join(' ')}`));
   }
   lines.push('', `${VERDICT_MARK(c, r.verdict)} ${r.reason}`);
+  // Fixes only for what was found denied: fix and trustFix are null otherwise.
   const fixCommand = `${cliPrefix} check-perms ${r.function} --fix`;
-  if (r.executionRole.fix && r.executionRole.verdict === 'denied' && !r.fixApplied) {
-    lines.push('', c.bold('Fix for the execution role:'), ...renderRoleFix(r.executionRole.fix, fixCommand));
+  if (role.fix && !r.fixApplied) {
+    lines.push('', c.bold('Fix for the execution role:'), ...renderRoleFix(role.fix, fixCommand));
   }
-  if (r.caller.fix && r.caller.verdict === 'denied') {
+  if (role.trustFix) {
+    lines.push('', c.bold("Fix for the execution role's trust policy:"), ...renderTrustFix(role.trustFix));
+  }
+  if (r.caller.fix) {
     lines.push(
       '',
       c.bold('Fix for the caller:'),

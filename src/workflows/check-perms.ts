@@ -1,6 +1,6 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { buildReport, type PermissionsReport } from '../core/permission-report.js';
-import { unknownChecks } from '../core/permissions.js';
+import { undeterminedActions, unknownChecks } from '../core/permissions.js';
 import { EXECUTION_ROLE_ACTIONS } from '../core/policy-eval.js';
 import { errorJson } from '../core/result.js';
 import type { FunctionRef } from '../core/validate.js';
@@ -40,7 +40,7 @@ export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promi
     () => readPermissions(deps, input),
   );
   let report = buildReport({ ...base, role });
-  if (input.fix) {
+  if (input.fix && role) {
     // Asked with the spinner stopped: the question needs the line.
     const applied = await applyFix(deps, report, input.yes);
     if (applied) {
@@ -54,6 +54,8 @@ export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promi
   }
   return finish(deps, report);
 }
+
+const SKIPPED_BY = { role: '--role-only', caller: '--caller-only', none: undefined } as const;
 
 /** Every read check-perms makes: the function, its execution role's permissions and the caller's. */
 async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
@@ -84,8 +86,7 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
           ),
           notes: [],
         };
-  const [role, caller] = await Promise.all([
-    checkRole(config?.Role),
+  const readCaller = () =>
     checkCaller(
       { iam, sts, ec2 },
       {
@@ -95,32 +96,53 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
         securityGroupIds: input.securityGroupIds,
         region,
       },
-    ),
+    );
+  // A principal not asked for costs no call: --role-only makes no STS or EC2 call, --caller-only
+  // no IAM call about the role.
+  const [role, caller] = await Promise.all([
+    input.only === 'caller' ? null : checkRole(config?.Role),
+    input.only === 'role' ? null : readCaller(),
   ]);
   const base = {
     function: input.input,
     functionArn: config?.FunctionArn ?? null,
-    caller: caller.report,
-    context: caller.context,
+    caller: caller?.report ?? null,
+    context: caller?.context ?? null,
+    skippedReason: SKIPPED_BY[input.only ?? 'none'],
   };
   return { base, role, checkRole: () => checkRole(config?.Role) };
 }
 
-/** Attaches the managed policy when that can help and the user agrees; returns what was attached. */
+/**
+ * Attaches the managed policy when an EC2 permission was found denied, attaching can help and
+ * the user agrees; returns what was attached. Never for an answer that could not be determined,
+ * and never to the trust policy: who may assume a role is not ours to change silently.
+ */
 async function applyFix(
   deps: RunDeps,
   report: PermissionsReport,
   yes: boolean,
 ): Promise<PermissionsReport['fixApplied']> {
   const { reporter } = deps;
-  const fix = report.executionRole.fix;
+  const role = report.executionRole;
+  const { fix, trustFix } = role;
+  if (trustFix)
+    reporter.notice(
+      `--fix does not change trust policies (who may assume a role is yours to decide). To let Lambda assume ${trustFix.roleName}, run: ${trustFix.command}`,
+    );
   if (!fix) {
-    reporter.notice('--fix: the execution role lacks nothing it needs; nothing changed.');
+    const open = undeterminedActions(role.checks);
+    if (trustFix) reporter.notice('--fix: no EC2 permission was found denied; nothing changed.');
+    else if (open.length > 0)
+      reporter.notice(
+        `--fix: nothing found denied; ${open.length} ${open.length === 1 ? 'answer' : 'answers'} could not be determined: ${open.join(', ')}; nothing changed.`,
+      );
+    else reporter.notice('--fix: the execution role lacks nothing it needs; nothing changed.');
     return null;
   }
   if (!fix.attachHelps) {
     reporter.notice(
-      '--fix: an explicit Deny, an SCP or a permissions boundary decides; attaching a policy would not help. Nothing changed.',
+      `--fix: ${fix.outrankedBy.join(', ') || 'an explicit Deny, an SCP or a permissions boundary'} denies it, which outranks any Allow; attaching a policy would not help. Nothing changed.`,
     );
     return null;
   }

@@ -172,12 +172,113 @@ describe('check-perms', () => {
       method: 'simulator',
       decidedBy: null,
       detail: null,
+      dependsOn: [],
     });
+    expect(doc.permissions.executionRole).toMatchObject({
+      checked: true,
+      skippedReason: null,
+      trustFix: null,
+    });
+    expect(doc.permissions.caller).toMatchObject({ checked: true, skippedReason: null });
     expect(doc.permissions.executionRole.fix).toMatchObject({
       roleName: 'app-role',
       policyArn: VPC_ACCESS_POLICY,
     });
     expect(doc.permissions.context).toEqual({ subnetIds: [S1], securityGroupIds: [SG], vpcIds: [] });
+  });
+
+  describe('one principal only', () => {
+    const CALLER = 'arn:aws:iam::123456789012:user/dev';
+    const simulatedPrincipals = () =>
+      iamMock.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn);
+
+    it('--role-only checks the execution role alone: no STS or EC2 call, and the caller does not count', async () => {
+      // The caller would be denied its EC2 reads, which would make the exit 4 if it were checked.
+      for (const command of [DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand])
+        ec2Mock.on(command).rejects(awsError('UnauthorizedOperation'));
+      // The caller's stubs must go uncalled: asserted below.
+      allowUnused(
+        GetCallerIdentityCommand,
+        DescribeSecurityGroupsCommand,
+        DescribeSubnetsCommand,
+        DescribeVpcsCommand,
+      );
+      const { code, stdout } = await runCli([
+        '--region',
+        'us-east-1',
+        '-o',
+        'json',
+        'check-perms',
+        'my-fn',
+        '--role-only',
+      ]);
+      expect(code).toBe(0);
+      expect(stsMock.calls()).toHaveLength(0);
+      expect(ec2Mock.calls()).toHaveLength(0);
+      expect(simulatedPrincipals()).toEqual([ROLE]);
+      const { permissions } = JSON.parse(stdout);
+      expect(permissions).toMatchObject({
+        verdict: 'allowed',
+        reason: 'Everything required of the execution role is allowed (the caller was not checked).',
+        executionRole: { checked: true, skippedReason: null, verdict: 'allowed' },
+        caller: {
+          checked: false,
+          skippedReason: '--role-only',
+          arn: null,
+          checks: [],
+          verdict: null,
+          fix: null,
+        },
+      });
+    });
+
+    it('--caller-only checks the caller alone: no IAM call about the role, and the role does not count', async () => {
+      // The role lacks what it needs: that would be exit 4 if it were checked.
+      serveSimulator(['ec2:CreateNetworkInterface']);
+      const { code, stdout } = await checkPerms('my-fn', '--caller-only');
+      expect(code).toBe(0);
+      expect(simulatedPrincipals()).toEqual([CALLER]);
+      expect(iamMock.calls()).toHaveLength(1);
+      expect(stdout).toContain('Execution role of my-fn:\n  not checked (--caller-only)');
+      expect(stdout).toMatch(/lambda:UpdateFunctionConfiguration\s+allowed\s+simulator/);
+      expect(stdout).toContain(
+        '✔ Everything required of the caller is allowed (the execution role was not checked).',
+      );
+      expect(stdout).not.toContain('attach-role-policy');
+    });
+
+    it('a denial of the principal checked still exits 4, with its fix', async () => {
+      serveSimulator(['ec2:CreateNetworkInterface']);
+      allowUnused(
+        GetCallerIdentityCommand,
+        DescribeSecurityGroupsCommand,
+        DescribeSubnetsCommand,
+        DescribeVpcsCommand,
+      );
+      const { code, stdout } = await checkPerms('my-fn', '--role-only');
+      expect(code).toBe(4);
+      expect(stdout).toContain('✖ Denied: the execution role lacks ec2:CreateNetworkInterface.');
+      expect(stdout).toContain(
+        `aws iam attach-role-policy --role-name app-role --policy-arn ${VPC_ACCESS_POLICY}`,
+      );
+    });
+  });
+
+  it('offers no fix for what could not be determined', async () => {
+    // The role cannot be read at all, and the caller's Lambda update cannot be simulated.
+    iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
+    const { code, stdout } = await runCli(['--region', 'us-east-1', '-o', 'json', 'check-perms', 'my-fn']);
+    expect(code).toBe(9);
+    const { permissions } = JSON.parse(stdout);
+    expect(permissions.executionRole.checks.map((c: { decision: string }) => c.decision)).toEqual(
+      Array(6).fill('unknown'),
+    );
+    expect(permissions.caller.checks.at(-1)).toMatchObject({
+      action: 'lambda:UpdateFunctionConfiguration',
+      decision: 'unknown',
+    });
+    expect(permissions.executionRole.fix).toBeNull();
+    expect(permissions.caller.fix).toBeNull();
   });
 
   describe('--fix', () => {
@@ -239,6 +340,18 @@ describe('check-perms', () => {
       expectNoAwsCall();
     });
 
+    it('changes nothing when nothing was found denied but some answers are unknown, and says so', async () => {
+      iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
+      const { code, stdout, stderr } = await checkPerms('my-fn', '--fix', '--yes');
+      expect(code).toBe(9);
+      expect(stderr).toContain(
+        '--fix: nothing found denied; 6 answers could not be determined: ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface, ec2:DescribeSubnets, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses; nothing changed.',
+      );
+      expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(0);
+      expect(stdout).not.toContain('Fix for the execution role');
+      expect(stdout).not.toContain('Attached');
+    });
+
     it('does not ask, and writes nothing, when the role lacks nothing', async () => {
       const r = await runOnTerminal(['--region', 'us-east-1', 'check-perms', 'my-fn', '--fix'], true);
       expect(r.code).toBe(0);
@@ -258,6 +371,14 @@ describe('check-perms', () => {
       "Error: 'subnet-x' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).",
     ],
     [['my-fn', '--yes'], 'Error: --yes only applies to --fix.'],
+    [
+      ['my-fn', '--role-only', '--caller-only'],
+      'Error: --role-only and --caller-only exclude each other: give one, or neither to check both.',
+    ],
+    [
+      ['my-fn', '--caller-only', '--fix', '--yes'],
+      'Error: --fix changes the execution role, which --caller-only does not check.',
+    ],
     [['bad name'], "Error: 'bad name' is not a Lambda function name or ARN."],
   ])('bad input %j: exit 2, no AWS call', async (args, firstLine) => {
     const { code, stdout, stderr } = await checkPerms(...args);
@@ -397,7 +518,7 @@ describe('attach: execution-role preflight', () => {
     iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
-    expect(stderr).toContain('Warning: Could not check the EC2 permissions of the execution role app-role');
+    expect(stderr).toContain(`Warning: Could not check the EC2 permissions of the execution role ${ROLE}`);
     expect(stderr).toContain('attaching anyway. Details: lambda-vpc --region us-east-1 check-perms my-fn');
   });
 

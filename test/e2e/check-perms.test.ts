@@ -141,6 +141,29 @@ describe('check-perms against the fake AWS', () => {
     ]);
   });
 
+  it('--role-only: the role alone, with no STS or EC2 request, and the caller shown as not checked', async () => {
+    const f = await start();
+    const r = await cli(f, ['-o', 'json', 'check-perms', 'orders-api', '--role-only']);
+    expect(r.code).toBe(0);
+    expect(operations(f)).toEqual(['lambda:GetFunction', 'iam:SimulatePrincipalPolicy']);
+    const simulated = f.requests.filter((q) => q.operation === 'SimulatePrincipalPolicy');
+    expect(simulated.map((q) => q.params.PolicySourceArn)).toEqual([I.vpcRoleArn]);
+    const { permissions } = JSON.parse(r.stdout);
+    expect(permissions.caller).toMatchObject({ checked: false, skippedReason: '--role-only', verdict: null });
+    expect(permissions.executionRole).toMatchObject({ checked: true, verdict: 'allowed' });
+  });
+
+  it('--caller-only: legacy-worker, whose role lacks the VPC permissions, exits 0 on the caller alone', async () => {
+    const f = await start();
+    const r = await cli(f, ['check-perms', 'legacy-worker', '--caller-only']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Execution role of legacy-worker:\n  not checked (--caller-only)');
+    // IAM is asked about the caller only: the role is neither simulated nor read.
+    const iam = f.requests.filter((q) => q.service === 'iam');
+    expect(iam.map((q) => q.operation)).toEqual(['SimulatePrincipalPolicy']);
+    expect(iam[0]?.params.PolicySourceArn).toBe(f.state.caller.Arn);
+  });
+
   it('--fix without a terminal and without --yes: exit 2 and not a single request', async () => {
     const f = await start();
     const r = await cli(f, ['check-perms', 'legacy-worker', '--fix']);

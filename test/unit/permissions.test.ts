@@ -250,6 +250,60 @@ describe('verdicts and fixes', () => {
     expect(executionRoleFix(ROLE, scp)?.attachHelps).toBe(false);
   });
 
+  it('offers the role a fix only for EC2 permissions found denied, never for undetermined ones', () => {
+    const open = (decision: 'unknown' | 'conditional') =>
+      allowed.map((c) => (c.action === 'ec2:DeleteNetworkInterface' ? { ...c, decision } : c));
+    expect(executionRoleFix(ROLE, open('unknown'))).toBeNull();
+    expect(executionRoleFix(ROLE, open('conditional'))).toBeNull();
+    expect(executionRoleFix(ROLE, unknownChecks(ACTIONS, 'no IAM access'))).toBeNull();
+    // Denied beside undetermined: the denial gets its fix.
+    const mixed = lacking('implicitDeny').map((c) =>
+      c.action === 'ec2:DeleteNetworkInterface' ? { ...c, decision: 'unknown' as const } : c,
+    );
+    expect(executionRoleFix(ROLE, mixed)).toMatchObject({ attachHelps: true, outrankedBy: [] });
+    // A trust policy that does not let Lambda in is not fixed by attaching a permission policy.
+    const untrusted = [
+      {
+        ...(allowed[0] as ActionCheck),
+        action: 'sts:AssumeRole',
+        decision: 'implicitDeny' as const,
+        decidedBy: 'trust policy',
+      },
+      ...allowed,
+    ];
+    expect(executionRoleFix(ROLE, untrusted)).toBeNull();
+  });
+
+  it('names what outranks an Allow: a boundary that caps, an explicit Deny in it, an SCP', () => {
+    const capped = lacking('implicitDeny', {
+      PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false },
+    });
+    expect(executionRoleFix(ROLE, capped)).toMatchObject({
+      attachHelps: false,
+      outrankedBy: ['permissions boundary'],
+    });
+    const boundaryDeny = allowed.map((c) =>
+      c.action === 'ec2:CreateNetworkInterface'
+        ? { ...c, decision: 'explicitDeny' as const, decidedBy: 'permissions boundary (DenyEni)' }
+        : c,
+    );
+    expect(executionRoleFix(ROLE, boundaryDeny)?.outrankedBy).toEqual(['permissions boundary (DenyEni)']);
+    const scp = lacking('explicitDeny', { OrganizationsDecisionDetail: { AllowedByOrganizations: false } });
+    expect(executionRoleFix(ROLE, scp)?.outrankedBy).toEqual(['service control policy (SCP)']);
+  });
+
+  it('gives the caller statements only for what was found denied', () => {
+    const checks: ActionCheck[] = [
+      probeCheck('ec2:DescribeVpcs', false, 'dryRun'),
+      unknownChecks(['lambda:UpdateFunctionConfiguration'], 'the simulator was denied')[0] as ActionCheck,
+    ];
+    expect(callerFixPolicy(checks, null)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeVpcs'], Resource: '*' }],
+    });
+    expect(callerFixPolicy(checks.slice(1), null)).toBeNull();
+  });
+
   it("scopes the caller's missing Lambda actions to the function, EC2 Describe* to *", () => {
     const checks: ActionCheck[] = [
       probeCheck('ec2:DescribeVpcs', false, 'dryRun'),
