@@ -344,7 +344,6 @@ export interface RoleFix {
   outrankedBy: string[];
 }
 
-const BOUNDARY = 'permissions boundary';
 const SCP = 'service control policy (SCP)';
 
 // A boundary that decided is named "permissions boundary", or "permissions boundary (Sid)" for
