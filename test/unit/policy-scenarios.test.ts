@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are policy text, where ${…} is a policy variable.
 // The fallback evaluator end to end on real policy documents: the requests Lambda makes with the
 // execution role (and the caller's update), evaluated, labelled and capped by the boundary, with
 // the exact decision a careful reading of AWS's evaluation logic gives for each action.
