@@ -344,13 +344,13 @@ function patternCovers(pattern: string, resource: RequestResource): 'all' | 'som
   }
   const rests = states.map((s) => tokens.slice(s)).filter((rest) => rest.length > 0);
   if (rests.some((rest) => rest.every((t) => t === '*'))) return 'all';
-  return rests.some((rest) => rest.every((t) => typeof t !== 'object' || ID_CHAR.test(t.char)))
-    ? 'some'
-    : 'none';
+  // With no prefix known (evaluateActions) the unknown part is a whole ARN, any text at all.
+  const fits = (c: string) => resource.arn === '' || ID_CHAR.test(c);
+  return rests.some((rest) => rest.every((t) => typeof t !== 'object' || fits(t.char))) ? 'some' : 'none';
 }
 
-// The unknown part is a resource ID or function name (subnet-0a1…, eni-…, my_function): never a
-// ":" or "/", so a pattern that needs one after the known prefix names another resource.
+// After a known prefix the unknown part is a resource ID or function name (subnet-0a1…, eni-…,
+// my_function): never a ":" or "/", so a pattern that needs one there names another resource.
 const ID_CHAR = /^[A-Za-z0-9_-]$/;
 
 type GlobToken = '*' | '?' | { char: string };
