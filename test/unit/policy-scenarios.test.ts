@@ -731,3 +731,105 @@ describe("the caller's lambda:UpdateFunctionConfiguration", () => {
     expect(decide([own], FN, null)?.decision).toBe('implicitDeny');
   });
 });
+
+describe('capByBoundary, rule by rule', () => {
+  const identity = (decision: CheckDecision, detail: string | null = null): ActionCheck => ({
+    action: CREATE,
+    required: 'hard',
+    decision,
+    method: 'policies',
+    decidedBy: decision === 'unknown' ? null : 'identity',
+    detail,
+  });
+  const boundaryOf = (...Statement: object[]) =>
+    evaluateRequests([inline('Boundary', ...Statement)], executionRoleRequests(UNREAD_TAGS));
+  const allowAll = { Effect: 'Allow', Action: '*', Resource: '*' };
+  const onlyLogs = { Effect: 'Allow', Action: 'logs:*', Resource: '*' };
+  const denyCreate = { Sid: 'NoEnis', Effect: 'Deny', Action: CREATE, Resource: '*' };
+  const byTag = {
+    Effect: 'Allow',
+    Action: 'ec2:*',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:PrincipalTag/team': 'orders' } },
+  };
+
+  it.each([
+    ['allowed', [allowAll], 'allowed', 'identity', null],
+    [
+      'allowed',
+      [onlyLogs],
+      'implicitDeny',
+      'permissions boundary',
+      'the permissions boundary does not allow it',
+    ],
+    [
+      'conditional',
+      [onlyLogs],
+      'implicitDeny',
+      'permissions boundary',
+      'the permissions boundary does not allow it',
+    ],
+    [
+      'unknown',
+      [onlyLogs],
+      'implicitDeny',
+      'permissions boundary',
+      'the permissions boundary does not allow it',
+    ],
+    [
+      'implicitDeny',
+      [onlyLogs],
+      'implicitDeny',
+      'permissions boundary',
+      'the permissions boundary does not allow it; the identity policies do not allow it either',
+    ],
+    ['implicitDeny', [allowAll], 'implicitDeny', 'identity', null],
+    [
+      'allowed',
+      [allowAll, denyCreate],
+      'explicitDeny',
+      'permissions boundary: Boundary (NoEnis)',
+      /explicitly denied on/,
+    ],
+    [
+      'implicitDeny',
+      [allowAll, denyCreate],
+      'explicitDeny',
+      'permissions boundary: Boundary (NoEnis)',
+      /explicitly denied/,
+    ],
+    ['explicitDeny', [onlyLogs], 'explicitDeny', 'identity', null],
+    [
+      'allowed',
+      [byTag],
+      'conditional',
+      'permissions boundary',
+      'permissions boundary: allowed only under a condition on aws:PrincipalTag/team',
+    ],
+    ['unknown', [byTag], 'unknown', null, null],
+  ] as const)('identity %s, boundary %j → %s', (given, statements, decision, decidedBy, detail) => {
+    const [capped] = capByBoundary([identity(given)], boundaryOf(...statements));
+    expect(capped).toMatchObject({ decision, decidedBy });
+    if (detail instanceof RegExp) expect(capped?.detail).toMatch(detail);
+    else expect(capped?.detail).toBe(detail);
+  });
+
+  it('keeps what left the identity answer open and adds the boundary to it', () => {
+    const [capped] = capByBoundary(
+      [identity('conditional', 'a Deny (x) applies under a condition on aws:SourceIp')],
+      boundaryOf(byTag),
+    );
+    expect(capped).toMatchObject({
+      decision: 'conditional',
+      detail:
+        'a Deny (x) applies under a condition on aws:SourceIp; permissions boundary: allowed only under a condition on aws:PrincipalTag/team',
+    });
+  });
+
+  it('an action the boundary was not evaluated for is unknown, never allowed', () => {
+    expect(capByBoundary([identity('allowed')], [])[0]).toMatchObject({
+      decision: 'unknown',
+      decidedBy: null,
+    });
+  });
+});
