@@ -132,7 +132,8 @@ function decidingStatements(d: ActionDecision): string | null {
       (allows.length > 0 ? allows : d.matched.filter((m) => m.effect === 'Allow')).map(statementName),
     );
   }
-  return uniqueJoin(d.matched.map(statementName));
+  // Nothing decides an implicit deny; an open answer names every statement it hangs on.
+  return d.decision === 'implicitDeny' ? null : uniqueJoin(d.matched.map(statementName));
 }
 
 /**
