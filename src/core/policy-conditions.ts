@@ -4,8 +4,29 @@
 // Semantics follow the IAM User Guide ("Condition operators", "Conditions with multiple context
 // keys or values", "Policy variables"). Where AWS documents no behaviour, the answer is 'unknown'
 // rather than a guess, so that the evaluator never proves "allowed" from an assumption.
+import {
+  globMatch,
+  type KeyLookup,
+  literalOf,
+  literalPattern,
+  type PolicyTextOptions,
+  type Resolved,
+  resolveText,
+  variablesApply,
+} from './policy-variables.js';
 import { contains, parseCidr } from './reachability/path/cidr.js';
 import type { KeyValue } from './request-facts.js';
+
+export {
+  escapeGlob,
+  globMatch,
+  type KeyLookup,
+  literalOf,
+  type PolicyTextOptions,
+  type Substitution,
+  substituteVariables,
+  VARIABLES_VERSION,
+} from './policy-variables.js';
 
 export type Truth = true | false | 'unknown';
 
@@ -14,18 +35,6 @@ export interface ConditionResult {
   /** The keys whose unknown value left the result open (empty unless result is 'unknown'). */
   unknownKeys: string[];
 }
-
-export type KeyLookup = (key: string) => KeyValue;
-
-export interface PolicyTextOptions {
-  /**
-   * The document's Version. Policy variables exist only in "2012-10-17" documents; in any other
-   * `${…}` is literal text. Defaults to "2012-10-17", the version of nearly every policy.
-   */
-  policyVersion?: string;
-}
-
-export const VARIABLES_VERSION = '2012-10-17';
 
 /**
  * A statement's whole Condition block: every operator must hold, every key of an operator must
@@ -36,7 +45,7 @@ export function evaluateCondition(
   lookup: KeyLookup,
   options: PolicyTextOptions = {},
 ): ConditionResult {
-  const variables = (options.policyVersion ?? VARIABLES_VERSION) === VARIABLES_VERSION;
+  const variables = variablesApply(options);
   const operators = isObject(condition)
     ? Object.entries(condition).map(([name, byKey]) => evaluateOperator(name, byKey, lookup, variables))
     : [unknownOf('Condition')];
@@ -167,9 +176,11 @@ function evaluateOperator(name: string, byKey: unknown, lookup: KeyLookup, varia
   );
 }
 
-// `true` and `"true"` are the same policy value; anything but scalars and lists of them is not one.
+// `true` and `"true"` are the same policy value; anything but scalars and non-empty lists of them
+// is not one.
 function policyValues(raw: unknown): string[] | undefined {
   const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) return undefined;
   const out: string[] = [];
   for (const v of list) {
     if (typeof v === 'string') out.push(v);
@@ -323,155 +334,6 @@ function zoneOffsetMinutes(zone: string): number {
   const digits = zone.slice(1).replace(':', '');
   const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
   return zone.startsWith('-') ? -minutes : minutes;
-}
-
-// ---- Policy variables and globs ----
-
-export type Substitution =
-  /** `value` is a glob (see globMatch): a substituted value's own `*`, `?` and `\` are escaped. */
-  | { kind: 'value'; value: string }
-  /** A variable with no value and no default: in Resource the statement matches nothing. */
-  | { kind: 'noMatch' }
-  | { kind: 'unknown'; keys: string[] };
-
-type Resolved =
-  | { kind: 'value'; pattern: string }
-  | { kind: 'noMatch' }
-  | { kind: 'unknown'; keys: string[] };
-
-/**
- * Replaces the `${…}` policy variables of a Resource or condition value. The result is a glob for
- * globMatch, also when the text holds no variable (a literal `\` in it is escaped).
- */
-export function substituteVariables(
-  text: string,
-  lookup: KeyLookup,
-  options: PolicyTextOptions = {},
-): Substitution {
-  if ((options.policyVersion ?? VARIABLES_VERSION) !== VARIABLES_VERSION)
-    return { kind: 'value', value: literalPattern(text).pattern };
-  const r = resolveText(text, lookup);
-  return r.kind === 'value' ? { kind: 'value', value: r.pattern } : r;
-}
-
-const literalPattern = (text: string): { kind: 'value'; pattern: string } => ({
-  kind: 'value',
-  pattern: text.replace(/\\/g, '\\\\'),
-});
-
-function resolveText(text: string, lookup: KeyLookup): Resolved {
-  let pattern = '';
-  let noMatch = false;
-  const unknownKeys: string[] = [];
-  let at = 0;
-  while (at < text.length) {
-    const start = text.indexOf('${', at);
-    if (start < 0) {
-      pattern += literalPattern(text.slice(at)).pattern;
-      break;
-    }
-    pattern += literalPattern(text.slice(at, start)).pattern;
-    const variable = parseVariable(text, start + 2);
-    if (variable === undefined) {
-      // Malformed (`${` never closed, a default without quotes): IAM's reading of it is unknown.
-      unknownKeys.push(text.slice(start));
-      break;
-    }
-    at = variable.end;
-    if (variable.kind === 'escape') {
-      pattern += escapeGlob(variable.char);
-      continue;
-    }
-    const value = variableValue(lookup(variable.key));
-    if (value === 'unknown') unknownKeys.push(variable.key);
-    else if (value !== undefined) pattern += escapeGlob(value);
-    else if (variable.fallback !== undefined) pattern += escapeGlob(variable.fallback);
-    else noMatch = true;
-  }
-  if (noMatch) return { kind: 'noMatch' };
-  if (unknownKeys.length > 0) return { kind: 'unknown', keys: [...new Set(unknownKeys)] };
-  return { kind: 'value', pattern };
-}
-
-// A variable takes a single-valued key ("you can't use a multivalued context key as a policy
-// variable"): several values are not something we can substitute, so the result is unknown.
-function variableValue(kv: KeyValue): string | undefined | 'unknown' {
-  if (kv.kind === 'unknown') return 'unknown';
-  if (kv.kind === 'absent' || kv.values.length === 0) return undefined;
-  return kv.values.length === 1 ? kv.values[0] : 'unknown';
-}
-
-type Variable =
-  | { kind: 'escape'; char: string; end: number }
-  | { kind: 'variable'; key: string; fallback?: string; end: number };
-
-// `${*}`, `${?}`, `${$}`; `${key}`; `${key, 'default'}` where `''` in the default is one quote.
-function parseVariable(text: string, from: number): Variable | undefined {
-  for (const char of ['*', '?', '$'])
-    if (text.startsWith(`${char}}`, from)) return { kind: 'escape', char, end: from + 2 };
-  let i = from;
-  while (i < text.length && text[i] !== ',' && text[i] !== '}') i++;
-  const key = text.slice(from, i).trim();
-  if (i >= text.length || !/^[^\s${}']+$/.test(key)) return undefined;
-  if (text[i] === '}') return { kind: 'variable', key, end: i + 1 };
-  i++;
-  while (text[i] === ' ') i++;
-  if (text[i] !== "'") return undefined;
-  let fallback = '';
-  for (i++; i < text.length; i++) {
-    if (text[i] !== "'") fallback += text[i];
-    else if (text[i + 1] === "'") {
-      fallback += "'";
-      i++;
-    } else break;
-  }
-  if (text[i] !== "'") return undefined;
-  i++;
-  while (text[i] === ' ') i++;
-  return text[i] === '}' ? { kind: 'variable', key, fallback, end: i + 1 } : undefined;
-}
-
-/** Makes `*`, `?` and `\` of a value literal in a globMatch pattern. */
-export const escapeGlob = (value: string): string => value.replace(/[\\*?]/g, '\\$&');
-
-/** The literal text a glob stands for when its wildcards are not wildcards (StringEquals). */
-export const literalOf = (pattern: string): string => pattern.replace(/\\(.)/gs, '$1');
-
-/**
- * IAM's wildcard match: `*` matches any run of characters (colons and slashes included), `?`
- * exactly one, and `\` makes the character after it literal (see substituteVariables).
- */
-export function globMatch(pattern: string, value: string, options: { ignoreCase?: boolean } = {}): boolean {
-  const tokens: Array<{ wild: '*' | '?' } | { char: string }> = [];
-  const chars = [...pattern];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
-    else if (c === '*' || c === '?') tokens.push({ wild: c });
-    else tokens.push({ char: c });
-  }
-  const text = [...value];
-  const fold = (s: string) => (options.ignoreCase ? s.toLowerCase() : s);
-  const matchesOne = (t: (typeof tokens)[number], c: string) =>
-    'wild' in t ? t.wild === '?' : fold(t.char) === fold(c);
-  // Greedy scan with backtracking to the last `*`: linear for patterns with one star, and never
-  // exponential, unlike a regular expression built from the pattern.
-  let [p, v, star, starAt] = [0, 0, -1, 0];
-  while (v < text.length) {
-    const t = tokens[p];
-    if (t !== undefined && 'wild' in t && t.wild === '*') {
-      star = p++;
-      starAt = v;
-    } else if (t !== undefined && matchesOne(t, text[v] as string)) {
-      p++;
-      v++;
-    } else if (star >= 0) {
-      p = star + 1;
-      v = ++starAt;
-    } else return false;
-  }
-  while (p < tokens.length && (tokens[p] as { wild?: string }).wild === '*') p++;
-  return p === tokens.length;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -877,6 +877,13 @@ describe('evaluateCondition: three values, keys and operators', () => {
       unknownKeys: ['StringEquals'],
     },
     {
+      name: 'an empty list of policy values is not read, even under a negated operator',
+      condition: { StringNotEquals: { 'aws:RequestedRegion': [] } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['aws:RequestedRegion'],
+    },
+    {
       name: 'a policy value that is not a scalar',
       condition: { StringEquals: { 'aws:RequestedRegion': { region: 'us-east-1' } } },
       facts: LAMBDA,
