@@ -114,34 +114,37 @@ const date =
     return a === undefined || b === undefined ? 'unknown' : test(a, b);
   };
 
-const BASE_OPERATORS: Record<string, BaseOperator> = {
-  StringEquals: { family: 'string', negated: false, match: stringEquals },
-  StringNotEquals: { family: 'string', negated: true, match: stringEquals },
-  StringEqualsIgnoreCase: { family: 'string', negated: false, match: stringEqualsIgnoreCase },
-  StringNotEqualsIgnoreCase: { family: 'string', negated: true, match: stringEqualsIgnoreCase },
-  StringLike: { family: 'string', negated: false, match: stringLike },
-  StringNotLike: { family: 'string', negated: true, match: stringLike },
-  NumericEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r === p) },
-  NumericNotEquals: { family: 'numeric', negated: true, match: numeric((r, p) => r === p) },
-  NumericLessThan: { family: 'numeric', negated: false, match: numeric((r, p) => r < p) },
-  NumericLessThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r <= p) },
-  NumericGreaterThan: { family: 'numeric', negated: false, match: numeric((r, p) => r > p) },
-  NumericGreaterThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r >= p) },
-  DateEquals: { family: 'date', negated: false, match: date((r, p) => r === p) },
-  DateNotEquals: { family: 'date', negated: true, match: date((r, p) => r === p) },
-  DateLessThan: { family: 'date', negated: false, match: date((r, p) => r < p) },
-  DateLessThanEquals: { family: 'date', negated: false, match: date((r, p) => r <= p) },
-  DateGreaterThan: { family: 'date', negated: false, match: date((r, p) => r > p) },
-  DateGreaterThanEquals: { family: 'date', negated: false, match: date((r, p) => r >= p) },
-  Bool: { family: 'bool', negated: false, match: boolEquals },
-  BinaryEquals: { family: 'binary', negated: false, match: binaryEquals },
-  IpAddress: { family: 'ip', negated: false, match: ipInRange },
-  NotIpAddress: { family: 'ip', negated: true, match: ipInRange },
-  ArnEquals: { family: 'arn', negated: false, match: arnLike },
-  ArnLike: { family: 'arn', negated: false, match: arnLike },
-  ArnNotEquals: { family: 'arn', negated: true, match: arnLike },
-  ArnNotLike: { family: 'arn', negated: true, match: arnLike },
-};
+// A Map, so that a policy naming `constructor` or `toString` finds no operator on a prototype.
+const BASE_OPERATORS = new Map<string, BaseOperator>(
+  Object.entries({
+    StringEquals: { family: 'string', negated: false, match: stringEquals },
+    StringNotEquals: { family: 'string', negated: true, match: stringEquals },
+    StringEqualsIgnoreCase: { family: 'string', negated: false, match: stringEqualsIgnoreCase },
+    StringNotEqualsIgnoreCase: { family: 'string', negated: true, match: stringEqualsIgnoreCase },
+    StringLike: { family: 'string', negated: false, match: stringLike },
+    StringNotLike: { family: 'string', negated: true, match: stringLike },
+    NumericEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r === p) },
+    NumericNotEquals: { family: 'numeric', negated: true, match: numeric((r, p) => r === p) },
+    NumericLessThan: { family: 'numeric', negated: false, match: numeric((r, p) => r < p) },
+    NumericLessThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r <= p) },
+    NumericGreaterThan: { family: 'numeric', negated: false, match: numeric((r, p) => r > p) },
+    NumericGreaterThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r >= p) },
+    DateEquals: { family: 'date', negated: false, match: date((r, p) => r === p) },
+    DateNotEquals: { family: 'date', negated: true, match: date((r, p) => r === p) },
+    DateLessThan: { family: 'date', negated: false, match: date((r, p) => r < p) },
+    DateLessThanEquals: { family: 'date', negated: false, match: date((r, p) => r <= p) },
+    DateGreaterThan: { family: 'date', negated: false, match: date((r, p) => r > p) },
+    DateGreaterThanEquals: { family: 'date', negated: false, match: date((r, p) => r >= p) },
+    Bool: { family: 'bool', negated: false, match: boolEquals },
+    BinaryEquals: { family: 'binary', negated: false, match: binaryEquals },
+    IpAddress: { family: 'ip', negated: false, match: ipInRange },
+    NotIpAddress: { family: 'ip', negated: true, match: ipInRange },
+    ArnEquals: { family: 'arn', negated: false, match: arnLike },
+    ArnLike: { family: 'arn', negated: false, match: arnLike },
+    ArnNotEquals: { family: 'arn', negated: true, match: arnLike },
+    ArnNotLike: { family: 'arn', negated: true, match: arnLike },
+  } satisfies Record<string, BaseOperator>),
+);
 
 // The operator families whose values may hold policy variables ("Policy variables: Supported" in
 // the Condition operators reference); in the others `${…}` is compared as written.
@@ -157,7 +160,7 @@ function parseOperator(name: string): Operator | undefined {
   const rest = colon < 0 ? name : name.slice(colon + 1);
   if (rest === 'Null') return qualifier === undefined ? { base: 'Null', ifExists: false } : undefined;
   const ifExists = rest.endsWith('IfExists');
-  const base = BASE_OPERATORS[ifExists ? rest.slice(0, -'IfExists'.length) : rest];
+  const base = BASE_OPERATORS.get(ifExists ? rest.slice(0, -'IfExists'.length) : rest);
   if (base === undefined) return undefined;
   return qualifier === undefined ? { base, ifExists } : { base, set: qualifier, ifExists };
 }
@@ -190,9 +193,10 @@ function policyValues(raw: unknown): string[] | undefined {
   return out;
 }
 
-// A key with no value, or an empty list of values, is treated as absent.
+// A key with no value, or an empty list of values, is treated as absent. A context read as a plain
+// object answers `constructor` with a function, not values: that is nothing we know.
 function requestValues(kv: KeyValue): string[] | 'absent' | 'unknown' {
-  if (kv.kind === 'unknown') return 'unknown';
+  if (kv.kind === 'unknown' || (kv.kind === 'values' && !Array.isArray(kv.values))) return 'unknown';
   if (kv.kind === 'absent' || kv.values.length === 0) return 'absent';
   return kv.values;
 }

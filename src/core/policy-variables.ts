@@ -86,7 +86,7 @@ export function resolveText(text: string, lookup: KeyLookup): Resolved {
 // A variable takes a single-valued key ("you can't use a multivalued context key as a policy
 // variable"): several values are not something we can substitute, so the result is unknown.
 function variableValue(kv: KeyValue): string | undefined | 'unknown' {
-  if (kv.kind === 'unknown') return 'unknown';
+  if (kv.kind === 'unknown' || (kv.kind === 'values' && !Array.isArray(kv.values))) return 'unknown';
   if (kv.kind === 'absent' || kv.values.length === 0) return undefined;
   return kv.values.length === 1 ? kv.values[0] : 'unknown';
 }

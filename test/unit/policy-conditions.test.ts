@@ -870,6 +870,20 @@ describe('evaluateCondition: three values, keys and operators', () => {
       result: false,
     },
     {
+      name: 'an operator named like an Object member is no operator',
+      condition: { constructor: { 'aws:RequestedRegion': 'us-east-1' } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['constructor'],
+    },
+    {
+      name: 'a key named like an Object member has no known value',
+      condition: { StringNotEquals: { constructor: 'x' } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['constructor'],
+    },
+    {
       name: 'an operator whose value is not an object',
       condition: { StringEquals: 'us-east-1' },
       facts: LAMBDA,
