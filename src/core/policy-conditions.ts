@@ -43,7 +43,7 @@ export interface ConditionResult {
 export function evaluateCondition(
   condition: Record<string, unknown>,
   lookup: KeyLookup,
-  options: PolicyTextOptions = {},
+  options?: PolicyTextOptions,
 ): ConditionResult {
   const variables = variablesApply(options);
   const operators = isObject(condition)
@@ -218,10 +218,16 @@ function evaluateKey(
   variables: boolean,
 ): Tri {
   const request = requestValues(lookup(key));
-  if (request === 'unknown') return unknownOf(key);
   if (request === 'absent') return absentKey(operator, base);
   const resolveVars = variables && VARIABLE_FAMILIES.has(base.family);
   const patterns = values.map((v) => (resolveVars ? resolveText(v, lookup) : literalPattern(v)));
+  if (request === 'unknown') {
+    // Values that all name a variable with no value (`${aws:username}` for a role) compare false
+    // with whatever the key holds, so only its absence could make the test pass.
+    const comparesNothing = patterns.every((p) => p.kind === 'noMatch');
+    if (comparesNothing && absentKey(operator, base).v === false) return FALSE;
+    return unknownOf(key, ...patterns.flatMap((p) => (p.kind === 'unknown' ? p.keys : [])));
+  }
   const test = (r: string) => valueTest(base, key, r, patterns);
   if (operator.set === 'ForAllValues') return and(request.map(test));
   if (operator.set === 'ForAnyValue') return or(request.map(test));

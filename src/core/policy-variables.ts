@@ -7,16 +7,18 @@ export type KeyLookup = (key: string) => KeyValue;
 
 export interface PolicyTextOptions {
   /**
-   * The document's Version. Policy variables exist only in "2012-10-17" documents; in any other
-   * `${…}` is literal text. Defaults to "2012-10-17", the version of nearly every policy.
+   * The document's Version element, as written: policy variables exist only in "2012-10-17"
+   * documents. A document without a Version is "2008-10-17" for IAM, where `${…}` is literal text,
+   * so pass `{ policyVersion: document.Version }` even when it is undefined. Without options at all
+   * the text is read as "2012-10-17", the version of nearly every policy.
    */
-  policyVersion?: string;
+  policyVersion?: string | undefined;
 }
 
 export const VARIABLES_VERSION = '2012-10-17';
 
-export const variablesApply = (options: PolicyTextOptions): boolean =>
-  (options.policyVersion ?? VARIABLES_VERSION) === VARIABLES_VERSION;
+export const variablesApply = (options: PolicyTextOptions | undefined): boolean =>
+  options === undefined || options.policyVersion === VARIABLES_VERSION;
 
 export type Substitution =
   /** `value` is a glob (see globMatch): a substituted value's own `*`, `?` and `\` are escaped. */
@@ -37,7 +39,7 @@ export type Resolved =
 export function substituteVariables(
   text: string,
   lookup: KeyLookup,
-  options: PolicyTextOptions = {},
+  options?: PolicyTextOptions,
 ): Substitution {
   if (!variablesApply(options)) return { kind: 'value', value: literalPattern(text).pattern };
   const r = resolveText(text, lookup);
