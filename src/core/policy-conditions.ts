@@ -233,9 +233,10 @@ function evaluateKey(
   if (operator.set === 'ForAnyValue') return or(request.map(test));
   const [only] = request;
   if (request.length === 1 && only !== undefined) return test(only);
-  // AWS says a multivalued key needs a set operator and documents nothing else. Where "any value
-  // matches" and "every value matches" agree, either reading gives the answer; where they differ,
-  // the answer depends on how AWS reads the policy, which we do not know.
+  // "Multivalued context keys require a condition set operator" (Single-valued vs. multivalued
+  // context keys), and AWS documents nothing for one without. Where "any value matches" and "every
+  // value matches" agree, either reading gives the answer; where they differ, it depends on how
+  // IAM reads the policy, which we do not know, so the key is named instead of guessed.
   const some = or(request.map(test));
   const every = and(request.map(test));
   if (some.v === every.v) return some.v === 'unknown' ? unknownOf(...some.keys, ...every.keys) : some;
