@@ -147,7 +147,8 @@ function policyDetail(d: ActionDecision): string | null {
   if (d.decision !== 'conditional') return null;
   const parts: string[] = [];
   for (const m of d.matched.filter((x) => x.effect === 'Deny' && x.conditional)) {
-    parts.push(`a Deny (${statementName(m)}) applies under a condition on ${keysOf(m)}`);
+    const where = m.reason === 'condition' ? 'under a condition on' : 'to some resources only:';
+    parts.push(`a Deny (${statementName(m)}) applies ${where} ${keysOf(m)}`);
   }
   if (!d.matched.some((m) => m.effect === 'Allow' && !m.conditional)) {
     const allows = d.matched.filter((m) => m.effect === 'Allow' && m.conditional);

@@ -529,7 +529,7 @@ const scenarios: Scenario[] = [
       }),
     ],
     expected: six('allowed', { [DELETE]: 'conditional' }),
-    says: { [DELETE]: /which network interface/ },
+    says: { [DELETE]: /a Deny \(protect\) applies to some resources only: which network interface/ },
   },
   {
     name: 'a permissions boundary that allows only CloudWatch Logs',
