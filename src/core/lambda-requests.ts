@@ -109,10 +109,16 @@ function executionRoleContext(facts: RequestFacts): ConditionContext {
   return context;
 }
 
+// Condition keys ignore case, EC2 tag keys do not: two tags differing only in case ("Env", "env")
+// leave which one a condition sees unknown, and then so is every tag key (no absent prefix).
 function addTags(context: ConditionContext, prefix: string, tags: Record<string, string> | undefined) {
   if (tags === undefined) return;
-  for (const [key, value] of Object.entries(tags)) context.values[`${prefix}${key.toLowerCase()}`] = [value];
-  context.absentPrefixes.push(prefix);
+  const keys = Object.keys(tags).map((k) => k.toLowerCase());
+  const clashing = new Set(keys.filter((k, i) => keys.indexOf(k) !== i));
+  for (const [key, value] of Object.entries(tags)) {
+    if (!clashing.has(key.toLowerCase())) context.values[`${prefix}${key.toLowerCase()}`] = [value];
+  }
+  if (clashing.size === 0) context.absentPrefixes.push(prefix);
 }
 
 const ec2Arn = (facts: RequestFacts, rest: string) =>

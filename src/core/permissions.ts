@@ -140,7 +140,8 @@ function decidingStatements(d: ActionDecision): string | null {
       (allows.length > 0 ? allows : d.matched.filter((m) => m.effect === 'Allow')).map(statementName),
     );
   }
-  return uniqueJoin(d.matched.map(statementName));
+  // Nothing decides an implicit deny; an open answer names every statement it hangs on.
+  return d.decision === 'implicitDeny' ? null : uniqueJoin(d.matched.map(statementName));
 }
 
 /**
@@ -154,7 +155,8 @@ function policyDetail(d: ActionDecision): string | null {
   if (d.decision !== 'conditional') return null;
   const parts: string[] = [];
   for (const m of d.matched.filter((x) => x.effect === 'Deny' && x.conditional)) {
-    parts.push(`a Deny (${statementName(m)}) applies under a condition on ${keysOf(m)}`);
+    const where = m.reason === 'condition' ? 'under a condition on' : 'to some resources only:';
+    parts.push(`a Deny (${statementName(m)}) applies ${where} ${keysOf(m)}`);
   }
   if (!d.matched.some((m) => m.effect === 'Allow' && !m.conditional)) {
     const allows = d.matched.filter((m) => m.effect === 'Allow' && m.conditional);

@@ -4,8 +4,29 @@
 // Semantics follow the IAM User Guide ("Condition operators", "Conditions with multiple context
 // keys or values", "Policy variables"). Where AWS documents no behaviour, the answer is 'unknown'
 // rather than a guess, so that the evaluator never proves "allowed" from an assumption.
+import {
+  globMatch,
+  type KeyLookup,
+  literalOf,
+  literalPattern,
+  type PolicyTextOptions,
+  type Resolved,
+  resolveText,
+  variablesApply,
+} from './policy-variables.js';
 import { contains, parseCidr } from './reachability/path/cidr.js';
 import type { KeyValue } from './request-facts.js';
+
+export {
+  escapeGlob,
+  globMatch,
+  type KeyLookup,
+  literalOf,
+  type PolicyTextOptions,
+  type Substitution,
+  substituteVariables,
+  VARIABLES_VERSION,
+} from './policy-variables.js';
 
 export type Truth = true | false | 'unknown';
 
@@ -15,18 +36,6 @@ export interface ConditionResult {
   unknownKeys: string[];
 }
 
-export type KeyLookup = (key: string) => KeyValue;
-
-export interface PolicyTextOptions {
-  /**
-   * The document's Version. Policy variables exist only in "2012-10-17" documents; in any other
-   * `${…}` is literal text. Defaults to "2012-10-17", the version of nearly every policy.
-   */
-  policyVersion?: string;
-}
-
-export const VARIABLES_VERSION = '2012-10-17';
-
 /**
  * A statement's whole Condition block: every operator must hold, every key of an operator must
  * hold, and a key holds when any of the policy's values matches (AWS's documented semantics).
@@ -34,9 +43,9 @@ export const VARIABLES_VERSION = '2012-10-17';
 export function evaluateCondition(
   condition: Record<string, unknown>,
   lookup: KeyLookup,
-  options: PolicyTextOptions = {},
+  options?: PolicyTextOptions,
 ): ConditionResult {
-  const variables = (options.policyVersion ?? VARIABLES_VERSION) === VARIABLES_VERSION;
+  const variables = variablesApply(options);
   const operators = isObject(condition)
     ? Object.entries(condition).map(([name, byKey]) => evaluateOperator(name, byKey, lookup, variables))
     : [unknownOf('Condition')];
@@ -105,34 +114,37 @@ const date =
     return a === undefined || b === undefined ? 'unknown' : test(a, b);
   };
 
-const BASE_OPERATORS: Record<string, BaseOperator> = {
-  StringEquals: { family: 'string', negated: false, match: stringEquals },
-  StringNotEquals: { family: 'string', negated: true, match: stringEquals },
-  StringEqualsIgnoreCase: { family: 'string', negated: false, match: stringEqualsIgnoreCase },
-  StringNotEqualsIgnoreCase: { family: 'string', negated: true, match: stringEqualsIgnoreCase },
-  StringLike: { family: 'string', negated: false, match: stringLike },
-  StringNotLike: { family: 'string', negated: true, match: stringLike },
-  NumericEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r === p) },
-  NumericNotEquals: { family: 'numeric', negated: true, match: numeric((r, p) => r === p) },
-  NumericLessThan: { family: 'numeric', negated: false, match: numeric((r, p) => r < p) },
-  NumericLessThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r <= p) },
-  NumericGreaterThan: { family: 'numeric', negated: false, match: numeric((r, p) => r > p) },
-  NumericGreaterThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r >= p) },
-  DateEquals: { family: 'date', negated: false, match: date((r, p) => r === p) },
-  DateNotEquals: { family: 'date', negated: true, match: date((r, p) => r === p) },
-  DateLessThan: { family: 'date', negated: false, match: date((r, p) => r < p) },
-  DateLessThanEquals: { family: 'date', negated: false, match: date((r, p) => r <= p) },
-  DateGreaterThan: { family: 'date', negated: false, match: date((r, p) => r > p) },
-  DateGreaterThanEquals: { family: 'date', negated: false, match: date((r, p) => r >= p) },
-  Bool: { family: 'bool', negated: false, match: boolEquals },
-  BinaryEquals: { family: 'binary', negated: false, match: binaryEquals },
-  IpAddress: { family: 'ip', negated: false, match: ipInRange },
-  NotIpAddress: { family: 'ip', negated: true, match: ipInRange },
-  ArnEquals: { family: 'arn', negated: false, match: arnLike },
-  ArnLike: { family: 'arn', negated: false, match: arnLike },
-  ArnNotEquals: { family: 'arn', negated: true, match: arnLike },
-  ArnNotLike: { family: 'arn', negated: true, match: arnLike },
-};
+// A Map, so that a policy naming `constructor` or `toString` finds no operator on a prototype.
+const BASE_OPERATORS = new Map<string, BaseOperator>(
+  Object.entries({
+    StringEquals: { family: 'string', negated: false, match: stringEquals },
+    StringNotEquals: { family: 'string', negated: true, match: stringEquals },
+    StringEqualsIgnoreCase: { family: 'string', negated: false, match: stringEqualsIgnoreCase },
+    StringNotEqualsIgnoreCase: { family: 'string', negated: true, match: stringEqualsIgnoreCase },
+    StringLike: { family: 'string', negated: false, match: stringLike },
+    StringNotLike: { family: 'string', negated: true, match: stringLike },
+    NumericEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r === p) },
+    NumericNotEquals: { family: 'numeric', negated: true, match: numeric((r, p) => r === p) },
+    NumericLessThan: { family: 'numeric', negated: false, match: numeric((r, p) => r < p) },
+    NumericLessThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r <= p) },
+    NumericGreaterThan: { family: 'numeric', negated: false, match: numeric((r, p) => r > p) },
+    NumericGreaterThanEquals: { family: 'numeric', negated: false, match: numeric((r, p) => r >= p) },
+    DateEquals: { family: 'date', negated: false, match: date((r, p) => r === p) },
+    DateNotEquals: { family: 'date', negated: true, match: date((r, p) => r === p) },
+    DateLessThan: { family: 'date', negated: false, match: date((r, p) => r < p) },
+    DateLessThanEquals: { family: 'date', negated: false, match: date((r, p) => r <= p) },
+    DateGreaterThan: { family: 'date', negated: false, match: date((r, p) => r > p) },
+    DateGreaterThanEquals: { family: 'date', negated: false, match: date((r, p) => r >= p) },
+    Bool: { family: 'bool', negated: false, match: boolEquals },
+    BinaryEquals: { family: 'binary', negated: false, match: binaryEquals },
+    IpAddress: { family: 'ip', negated: false, match: ipInRange },
+    NotIpAddress: { family: 'ip', negated: true, match: ipInRange },
+    ArnEquals: { family: 'arn', negated: false, match: arnLike },
+    ArnLike: { family: 'arn', negated: false, match: arnLike },
+    ArnNotEquals: { family: 'arn', negated: true, match: arnLike },
+    ArnNotLike: { family: 'arn', negated: true, match: arnLike },
+  } satisfies Record<string, BaseOperator>),
+);
 
 // The operator families whose values may hold policy variables ("Policy variables: Supported" in
 // the Condition operators reference); in the others `${…}` is compared as written.
@@ -148,7 +160,7 @@ function parseOperator(name: string): Operator | undefined {
   const rest = colon < 0 ? name : name.slice(colon + 1);
   if (rest === 'Null') return qualifier === undefined ? { base: 'Null', ifExists: false } : undefined;
   const ifExists = rest.endsWith('IfExists');
-  const base = BASE_OPERATORS[ifExists ? rest.slice(0, -'IfExists'.length) : rest];
+  const base = BASE_OPERATORS.get(ifExists ? rest.slice(0, -'IfExists'.length) : rest);
   if (base === undefined) return undefined;
   return qualifier === undefined ? { base, ifExists } : { base, set: qualifier, ifExists };
 }
@@ -167,9 +179,11 @@ function evaluateOperator(name: string, byKey: unknown, lookup: KeyLookup, varia
   );
 }
 
-// `true` and `"true"` are the same policy value; anything but scalars and lists of them is not one.
+// `true` and `"true"` are the same policy value; anything but scalars and non-empty lists of them
+// is not one.
 function policyValues(raw: unknown): string[] | undefined {
   const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) return undefined;
   const out: string[] = [];
   for (const v of list) {
     if (typeof v === 'string') out.push(v);
@@ -179,9 +193,10 @@ function policyValues(raw: unknown): string[] | undefined {
   return out;
 }
 
-// A key with no value, or an empty list of values, is treated as absent.
+// A key with no value, or an empty list of values, is treated as absent. A context read as a plain
+// object answers `constructor` with a function, not values: that is nothing we know.
 function requestValues(kv: KeyValue): string[] | 'absent' | 'unknown' {
-  if (kv.kind === 'unknown') return 'unknown';
+  if (kv.kind === 'unknown' || (kv.kind === 'values' && !Array.isArray(kv.values))) return 'unknown';
   if (kv.kind === 'absent' || kv.values.length === 0) return 'absent';
   return kv.values;
 }
@@ -203,18 +218,25 @@ function evaluateKey(
   variables: boolean,
 ): Tri {
   const request = requestValues(lookup(key));
-  if (request === 'unknown') return unknownOf(key);
   if (request === 'absent') return absentKey(operator, base);
   const resolveVars = variables && VARIABLE_FAMILIES.has(base.family);
   const patterns = values.map((v) => (resolveVars ? resolveText(v, lookup) : literalPattern(v)));
+  if (request === 'unknown') {
+    // Values that all name a variable with no value (`${aws:username}` for a role) compare false
+    // with whatever the key holds, so only its absence could make the test pass.
+    const comparesNothing = patterns.every((p) => p.kind === 'noMatch');
+    if (comparesNothing && absentKey(operator, base).v === false) return FALSE;
+    return unknownOf(key, ...patterns.flatMap((p) => (p.kind === 'unknown' ? p.keys : [])));
+  }
   const test = (r: string) => valueTest(base, key, r, patterns);
   if (operator.set === 'ForAllValues') return and(request.map(test));
   if (operator.set === 'ForAnyValue') return or(request.map(test));
   const [only] = request;
   if (request.length === 1 && only !== undefined) return test(only);
-  // AWS says a multivalued key needs a set operator and documents nothing else. Where "any value
-  // matches" and "every value matches" agree, either reading gives the answer; where they differ,
-  // the answer depends on how AWS reads the policy, which we do not know.
+  // "Multivalued context keys require a condition set operator" (Single-valued vs. multivalued
+  // context keys), and AWS documents nothing for one without. Where "any value matches" and "every
+  // value matches" agree, either reading gives the answer; where they differ, it depends on how
+  // IAM reads the policy, which we do not know, so the key is named instead of guessed.
   const some = or(request.map(test));
   const every = and(request.map(test));
   if (some.v === every.v) return some.v === 'unknown' ? unknownOf(...some.keys, ...every.keys) : some;
@@ -323,155 +345,6 @@ function zoneOffsetMinutes(zone: string): number {
   const digits = zone.slice(1).replace(':', '');
   const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
   return zone.startsWith('-') ? -minutes : minutes;
-}
-
-// ---- Policy variables and globs ----
-
-export type Substitution =
-  /** `value` is a glob (see globMatch): a substituted value's own `*`, `?` and `\` are escaped. */
-  | { kind: 'value'; value: string }
-  /** A variable with no value and no default: in Resource the statement matches nothing. */
-  | { kind: 'noMatch' }
-  | { kind: 'unknown'; keys: string[] };
-
-type Resolved =
-  | { kind: 'value'; pattern: string }
-  | { kind: 'noMatch' }
-  | { kind: 'unknown'; keys: string[] };
-
-/**
- * Replaces the `${…}` policy variables of a Resource or condition value. The result is a glob for
- * globMatch, also when the text holds no variable (a literal `\` in it is escaped).
- */
-export function substituteVariables(
-  text: string,
-  lookup: KeyLookup,
-  options: PolicyTextOptions = {},
-): Substitution {
-  if ((options.policyVersion ?? VARIABLES_VERSION) !== VARIABLES_VERSION)
-    return { kind: 'value', value: literalPattern(text).pattern };
-  const r = resolveText(text, lookup);
-  return r.kind === 'value' ? { kind: 'value', value: r.pattern } : r;
-}
-
-const literalPattern = (text: string): { kind: 'value'; pattern: string } => ({
-  kind: 'value',
-  pattern: text.replace(/\\/g, '\\\\'),
-});
-
-function resolveText(text: string, lookup: KeyLookup): Resolved {
-  let pattern = '';
-  let noMatch = false;
-  const unknownKeys: string[] = [];
-  let at = 0;
-  while (at < text.length) {
-    const start = text.indexOf('${', at);
-    if (start < 0) {
-      pattern += literalPattern(text.slice(at)).pattern;
-      break;
-    }
-    pattern += literalPattern(text.slice(at, start)).pattern;
-    const variable = parseVariable(text, start + 2);
-    if (variable === undefined) {
-      // Malformed (`${` never closed, a default without quotes): IAM's reading of it is unknown.
-      unknownKeys.push(text.slice(start));
-      break;
-    }
-    at = variable.end;
-    if (variable.kind === 'escape') {
-      pattern += escapeGlob(variable.char);
-      continue;
-    }
-    const value = variableValue(lookup(variable.key));
-    if (value === 'unknown') unknownKeys.push(variable.key);
-    else if (value !== undefined) pattern += escapeGlob(value);
-    else if (variable.fallback !== undefined) pattern += escapeGlob(variable.fallback);
-    else noMatch = true;
-  }
-  if (noMatch) return { kind: 'noMatch' };
-  if (unknownKeys.length > 0) return { kind: 'unknown', keys: [...new Set(unknownKeys)] };
-  return { kind: 'value', pattern };
-}
-
-// A variable takes a single-valued key ("you can't use a multivalued context key as a policy
-// variable"): several values are not something we can substitute, so the result is unknown.
-function variableValue(kv: KeyValue): string | undefined | 'unknown' {
-  if (kv.kind === 'unknown') return 'unknown';
-  if (kv.kind === 'absent' || kv.values.length === 0) return undefined;
-  return kv.values.length === 1 ? kv.values[0] : 'unknown';
-}
-
-type Variable =
-  | { kind: 'escape'; char: string; end: number }
-  | { kind: 'variable'; key: string; fallback?: string; end: number };
-
-// `${*}`, `${?}`, `${$}`; `${key}`; `${key, 'default'}` where `''` in the default is one quote.
-function parseVariable(text: string, from: number): Variable | undefined {
-  for (const char of ['*', '?', '$'])
-    if (text.startsWith(`${char}}`, from)) return { kind: 'escape', char, end: from + 2 };
-  let i = from;
-  while (i < text.length && text[i] !== ',' && text[i] !== '}') i++;
-  const key = text.slice(from, i).trim();
-  if (i >= text.length || !/^[^\s${}']+$/.test(key)) return undefined;
-  if (text[i] === '}') return { kind: 'variable', key, end: i + 1 };
-  i++;
-  while (text[i] === ' ') i++;
-  if (text[i] !== "'") return undefined;
-  let fallback = '';
-  for (i++; i < text.length; i++) {
-    if (text[i] !== "'") fallback += text[i];
-    else if (text[i + 1] === "'") {
-      fallback += "'";
-      i++;
-    } else break;
-  }
-  if (text[i] !== "'") return undefined;
-  i++;
-  while (text[i] === ' ') i++;
-  return text[i] === '}' ? { kind: 'variable', key, fallback, end: i + 1 } : undefined;
-}
-
-/** Makes `*`, `?` and `\` of a value literal in a globMatch pattern. */
-export const escapeGlob = (value: string): string => value.replace(/[\\*?]/g, '\\$&');
-
-/** The literal text a glob stands for when its wildcards are not wildcards (StringEquals). */
-export const literalOf = (pattern: string): string => pattern.replace(/\\(.)/gs, '$1');
-
-/**
- * IAM's wildcard match: `*` matches any run of characters (colons and slashes included), `?`
- * exactly one, and `\` makes the character after it literal (see substituteVariables).
- */
-export function globMatch(pattern: string, value: string, options: { ignoreCase?: boolean } = {}): boolean {
-  const tokens: Array<{ wild: '*' | '?' } | { char: string }> = [];
-  const chars = [...pattern];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
-    else if (c === '*' || c === '?') tokens.push({ wild: c });
-    else tokens.push({ char: c });
-  }
-  const text = [...value];
-  const fold = (s: string) => (options.ignoreCase ? s.toLowerCase() : s);
-  const matchesOne = (t: (typeof tokens)[number], c: string) =>
-    'wild' in t ? t.wild === '?' : fold(t.char) === fold(c);
-  // Greedy scan with backtracking to the last `*`: linear for patterns with one star, and never
-  // exponential, unlike a regular expression built from the pattern.
-  let [p, v, star, starAt] = [0, 0, -1, 0];
-  while (v < text.length) {
-    const t = tokens[p];
-    if (t !== undefined && 'wild' in t && t.wild === '*') {
-      star = p++;
-      starAt = v;
-    } else if (t !== undefined && matchesOne(t, text[v] as string)) {
-      p++;
-      v++;
-    } else if (star >= 0) {
-      p = star + 1;
-      v = ++starAt;
-    } else return false;
-  }
-  while (p < tokens.length && (tokens[p] as { wild?: string }).wild === '*') p++;
-  return p === tokens.length;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -325,7 +325,7 @@ function resourceApplies(
 }
 
 /**
- * Whether an ARN glob (case-sensitive; from substituteVariables, so `\` escapes) matches the
+ * Whether an ARN glob (case-sensitive; from substituteVariables, so `\\` escapes) matches the
  * resource: for a resource whose ID is unknown, whether it matches every ID after the known
  * prefix, some of them (then it depends on which), or none.
  */
@@ -342,10 +342,16 @@ function patternCovers(pattern: string, resource: RequestResource): 'all' | 'som
     }
     states = starClosure(tokens, next);
   }
-  if (states.some((s) => s < tokens.length && tokens.slice(s).every((t) => t === '*'))) return 'all';
-  // Only a state with pattern left can match the ID, which is not empty.
-  return states.some((s) => s < tokens.length) ? 'some' : 'none';
+  const rests = states.map((s) => tokens.slice(s)).filter((rest) => rest.length > 0);
+  if (rests.some((rest) => rest.every((t) => t === '*'))) return 'all';
+  // With no prefix known (evaluateActions) the unknown part is a whole ARN, any text at all.
+  const fits = (c: string) => resource.arn === '' || ID_CHAR.test(c);
+  return rests.some((rest) => rest.every((t) => typeof t !== 'object' || fits(t.char))) ? 'some' : 'none';
 }
+
+// After a known prefix the unknown part is a resource ID or function name (subnet-0a1…, eni-…,
+// my_function): never a ":" or "/", so a pattern that needs one there names another resource.
+const ID_CHAR = /^[A-Za-z0-9_-]$/;
 
 type GlobToken = '*' | '?' | { char: string };
 
@@ -401,23 +407,22 @@ function alternativeLookups(
 ): KeyLookup[] {
   const keys = alternativeKeysIn(condition, request, resource);
   let lookups: Array<Record<string, KeyValue>> = [{}];
-  for (const key of keys) {
+  for (const key of keys.map((k) => k.toLowerCase())) {
     const options = resource.context.alternatives?.[key] ?? request.context.alternatives?.[key] ?? [];
     lookups = lookups.flatMap((fixed) => options.map((option) => ({ ...fixed, [key]: option })));
   }
   return lookups.map((fixed) => (key: string) => fixed[key.toLowerCase()] ?? base(key));
 }
 
+// The keys as the policy spells them, for the report; they are looked up lower-case.
 function alternativeKeysIn(
   condition: Record<string, unknown>,
   request: ActionRequest,
   resource: RequestResource,
 ) {
-  const keys = Object.values(condition).flatMap((byKey) =>
-    isObject(byKey) ? Object.keys(byKey).map((k) => k.toLowerCase()) : [],
-  );
+  const keys = Object.values(condition).flatMap((byKey) => (isObject(byKey) ? Object.keys(byKey) : []));
   const known = { ...request.context.alternatives, ...resource.context.alternatives };
-  return unique(keys.filter((k) => known[k] !== undefined));
+  return unique(keys.filter((k) => known[k.toLowerCase()] !== undefined));
 }
 
 function not(t: Truth): Truth {

@@ -134,6 +134,19 @@ describe('executionRoleRequests', () => {
     expect(lookupKey('aws:PrincipalTag/team', context)).toEqual({ kind: 'unknown' });
   });
 
+  it('leaves tags that differ only in case unknown, and no tag absent then', () => {
+    const create = byAction(
+      executionRoleRequests(
+        facts({ subnets: [{ id: 'subnet-0aaa', tags: { Env: 'prod', env: 'dev', tier: 'a' } }] }),
+      ),
+      'ec2:CreateNetworkInterface',
+    );
+    const ctx = create.resources[0]?.context ?? create.context;
+    expect(lookupKey('ec2:ResourceTag/env', create.context, ctx)).toEqual({ kind: 'unknown' });
+    expect(lookupKey('ec2:ResourceTag/tier', create.context, ctx)).toEqual({ kind: 'values', values: ['a'] });
+    expect(lookupKey('ec2:ResourceTag/owner', create.context, ctx)).toEqual({ kind: 'unknown' });
+  });
+
   it('uses the partition in every ARN', () => {
     const create = byAction(
       executionRoleRequests(facts({ partition: 'aws-cn', region: 'cn-north-1' })),

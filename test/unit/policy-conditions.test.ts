@@ -870,11 +870,32 @@ describe('evaluateCondition: three values, keys and operators', () => {
       result: false,
     },
     {
+      name: 'an operator named like an Object member is no operator',
+      condition: { constructor: { 'aws:RequestedRegion': 'us-east-1' } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['constructor'],
+    },
+    {
+      name: 'a key named like an Object member has no known value',
+      condition: { StringNotEquals: { constructor: 'x' } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['constructor'],
+    },
+    {
       name: 'an operator whose value is not an object',
       condition: { StringEquals: 'us-east-1' },
       facts: LAMBDA,
       result: 'unknown',
       unknownKeys: ['StringEquals'],
+    },
+    {
+      name: 'an empty list of policy values is not read, even under a negated operator',
+      condition: { StringNotEquals: { 'aws:RequestedRegion': [] } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['aws:RequestedRegion'],
     },
     {
       name: 'a policy value that is not a scalar',
@@ -1036,6 +1057,33 @@ describe('evaluateCondition: policy variables', () => {
       result: true,
     },
     {
+      name: 'a document without a Version compares ${…} as written',
+      condition: { StringEquals: { 'example:Name': '${aws:username}' } },
+      facts: { values: { 'example:Name': ['${aws:username}'] } },
+      options: { policyVersion: undefined },
+      result: true,
+    },
+    {
+      name: 'a variable with no value decides even a key whose value is unknown',
+      condition: { StringEquals: { 'ec2:ResourceTag/env': '${aws:username}' } },
+      facts: LAMBDA,
+      result: false,
+    },
+    {
+      name: '… but not under IfExists, where the key may be absent',
+      condition: { StringEqualsIfExists: { 'ec2:ResourceTag/env': '${aws:username}' } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['ec2:ResourceTag/env'],
+    },
+    {
+      name: 'an unknown key compared with an unknown variable names both',
+      condition: { StringEquals: { 'ec2:ResourceTag/env': '${aws:PrincipalTag/cost-center}' } },
+      facts: LAMBDA,
+      result: 'unknown',
+      unknownKeys: ['ec2:ResourceTag/env', 'aws:PrincipalTag/cost-center'],
+    },
+    {
       name: 'a 2012-10-17 document substitutes',
       condition: { StringEquals: { 'example:Name': '${aws:username}' } },
       facts: { values: { 'example:Name': ['alice'], 'aws:username': ['alice'] } },
@@ -1081,6 +1129,15 @@ describe('substituteVariables (the Resource element)', () => {
     },
   ])('$text', ({ text, want }) => {
     expect(substituteVariables(text, FACTS)).toEqual(want);
+  });
+
+  it('leaves ${…} as written in a document without a Version', () => {
+    expect(
+      substituteVariables('arn:aws:s3:::home/${aws:username}/*', FACTS, { policyVersion: undefined }),
+    ).toEqual({
+      kind: 'value',
+      value: 'arn:aws:s3:::home/${aws:username}/*',
+    });
   });
 
   it('leaves ${…} as written in a document of another version', () => {
