@@ -89,8 +89,7 @@ function principalContext(facts: RequestFacts): ConditionContext {
 /**
  * What EC2 sees when Lambda calls it with the role's session. Deliberately unknown: aws:SourceIp
  * (EC2 sees the address of Lambda's hosts, not none: AWS's note on aws:SourceIp with service
- * roles), aws:SourceVpc/SourceVpce/VpcSourceIp (how Lambda reaches EC2 is not documented),
- * aws:TokenIssueTime, aws:userid (it carries the session name), aws:CurrentTime and the tags of the
+ * roles), aws:TokenIssueTime, aws:userid (it carries the session name), aws:CurrentTime and the tags of the
  * request (aws:RequestTag, aws:TagKeys).
  */
 function executionRoleContext(facts: RequestFacts): ConditionContext {
@@ -102,6 +101,8 @@ function executionRoleContext(facts: RequestFacts): ConditionContext {
   context.values['aws:viaawsservice'] = ['false'];
   // aws:username exists for IAM users only; aws:MultiFactorAuthAge only when MFA was used.
   context.absent.push('aws:username', 'aws:multifactorauthage');
+  // Lambda calls EC2 from its own service network, never through the customer's VPC endpoints.
+  context.absent.push('aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip');
   // Lambda's session has no MFA: the key is either absent or "false", depending on how it was made.
   context.alternatives = {
     'aws:multifactorauthpresent': [{ kind: 'absent' }, { kind: 'values', values: ['false'] }],

@@ -119,7 +119,9 @@ describe('executionRoleRequests', () => {
     expect(key('aws:MultiFactorAuthAge')).toEqual({ kind: 'absent' });
     // EC2 sees the address of Lambda's hosts: present, and not known.
     expect(key('aws:SourceIp')).toEqual({ kind: 'unknown' });
-    expect(key('aws:SourceVpc')).toEqual({ kind: 'unknown' });
+    // Lambda reaches EC2 from its own network, not through the customer's VPC or endpoints.
+    expect(key('aws:SourceVpc')).toEqual({ kind: 'absent' });
+    expect(key('aws:SourceVpce')).toEqual({ kind: 'absent' });
     expect(key('aws:MultiFactorAuthPresent')).toEqual({ kind: 'unknown' });
     expect(context.alternatives?.['aws:multifactorauthpresent']).toEqual([
       { kind: 'absent' },
