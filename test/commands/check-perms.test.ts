@@ -270,8 +270,9 @@ describe('check-perms', () => {
     const { code, stdout } = await runCli(['--region', 'us-east-1', '-o', 'json', 'check-perms', 'my-fn']);
     expect(code).toBe(9);
     const { permissions } = JSON.parse(stdout);
+    // The six EC2 actions and the trust policy (sts:AssumeRole).
     expect(permissions.executionRole.checks.map((c: { decision: string }) => c.decision)).toEqual(
-      Array(6).fill('unknown'),
+      Array(7).fill('unknown'),
     );
     expect(permissions.caller.checks.at(-1)).toMatchObject({
       action: 'lambda:UpdateFunctionConfiguration',
@@ -345,11 +346,11 @@ describe('check-perms', () => {
       const { code, stdout, stderr } = await checkPerms('my-fn', '--fix', '--yes');
       expect(code).toBe(9);
       expect(stderr).toContain(
-        '--fix: nothing found denied; 6 answers could not be determined: ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface, ec2:DescribeSubnets, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses; nothing changed.',
+        '--fix: nothing found denied; 7 answers could not be determined: ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface, ec2:DescribeSubnets, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses, sts:AssumeRole; nothing changed.',
       );
       expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(0);
       expect(stdout).not.toContain('Fix for the execution role');
-      expect(stdout).not.toContain('Attached');
+      expect(stdout).not.toContain('Attached arn:');
     });
 
     it('does not ask, and writes nothing, when the role lacks nothing', async () => {

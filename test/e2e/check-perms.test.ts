@@ -73,11 +73,12 @@ describe('check-perms against the fake AWS', () => {
     expect(role.checks[0].decidedBy).toBe(
       'AWSLambdaVPCAccessExecutionRole (AWSLambdaVPCAccessExecutionPermissions)',
     );
-    // An IAM user's own policies are not read: that one stays open, and the exit code says so.
-    expect(r.code).toBe(9);
+    // The caller is an IAM user: its own policies are read and decide its update too.
+    expect(r.code).toBe(0);
     expect(doc.permissions.caller.checks.at(-1)).toMatchObject({
       action: 'lambda:UpdateFunctionConfiguration',
-      decision: 'unknown',
+      decision: 'allowed',
+      method: 'policies',
     });
     expect(operations(f)).toEqual(
       expect.arrayContaining([
@@ -88,6 +89,9 @@ describe('check-perms against the fake AWS', () => {
         'iam:GetPolicyVersion',
         'iam:ListRolePolicies',
         'iam:GetRolePolicy',
+        'iam:ListAttachedUserPolicies',
+        'iam:ListUserPolicies',
+        'iam:ListGroupsForUser',
       ]),
     );
   });
@@ -145,7 +149,12 @@ describe('check-perms against the fake AWS', () => {
     const f = await start();
     const r = await cli(f, ['-o', 'json', 'check-perms', 'orders-api', '--role-only']);
     expect(r.code).toBe(0);
-    expect(operations(f)).toEqual(['lambda:GetFunction', 'iam:SimulatePrincipalPolicy']);
+    // GetRole: the trust policy, tags and boundary; the simulator: the six EC2 actions.
+    expect(operations(f).sort()).toEqual([
+      'iam:GetRole',
+      'iam:SimulatePrincipalPolicy',
+      'lambda:GetFunction',
+    ]);
     const simulated = f.requests.filter((q) => q.operation === 'SimulatePrincipalPolicy');
     expect(simulated.map((q) => q.params.PolicySourceArn)).toEqual([I.vpcRoleArn]);
     const { permissions } = JSON.parse(r.stdout);
