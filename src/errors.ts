@@ -339,7 +339,12 @@ export function toCliError(error: unknown, context: { region?: string | undefine
       hint: 'The caller lacks a permission listed in docs/permissions.md.',
     });
   }
-  if (name === 'ResourceNotFoundException' || name === 'NoSuchEntity' || name.endsWith('.NotFound')) {
+  if (
+    name === 'ResourceNotFoundException' ||
+    name === 'NoSuchEntityException' ||
+    name === 'NoSuchEntity' ||
+    name.endsWith('.NotFound')
+  ) {
     const where = context.region ? ` in ${context.region}` : '';
     return new CliError('NotFound', `${message}${message.endsWith('.') ? '' : '.'}`, {
       ...opts,

@@ -75,7 +75,11 @@ export class MissingRoleError extends CliError {
   }
 }
 
-const isNoSuchEntity = (error: unknown) => (error as { name?: string }).name === 'NoSuchEntity';
+// IAM's error code is NoSuchEntity; the SDK throws it as its modelled NoSuchEntityException.
+const isNoSuchEntity = (error: unknown) => {
+  const name = (error as { name?: string }).name;
+  return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
+};
 
 /** GetRole, once per check: the trust policy, the permissions boundary and the tags. */
 async function readRole(

@@ -383,7 +383,7 @@ describe('checkExecutionRole', () => {
   });
 
   it('a role that does not exist is an error, exit 4, with the fix, and nothing more is asked', async () => {
-    iamMock.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
+    iamMock.on(GetRoleCommand).rejects(awsError('NoSuchEntityException', 404));
     const error = await checkExecutionRole(iam, ROLE, SCOPE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingRoleError);
     expect(error).toMatchObject({
@@ -399,7 +399,7 @@ describe('checkExecutionRole', () => {
 
   it('the simulator saying the role does not exist is the same error', async () => {
     iamMock.on(GetRoleCommand).rejects(awsError('AccessDenied'));
-    iamMock.on(SimulatePrincipalPolicyCommand).rejects(awsError('NoSuchEntity', 404));
+    iamMock.on(SimulatePrincipalPolicyCommand).rejects(awsError('NoSuchEntityException', 404));
     await expect(checkExecutionRole(iam, ROLE, SCOPE)).rejects.toBeInstanceOf(MissingRoleError);
     expect(iamMock.calls()).toHaveLength(2);
   });
