@@ -348,7 +348,7 @@ export interface RoleFix {
 
 const SCP = 'service control policy (SCP)';
 
-// A boundary that decided is named "permissions boundary", or "permissions boundary (Sid)" for
+// A boundary that decided is named "permissions boundary", or "permissions boundary: POLICY (Sid)" for
 // an explicit Deny in it.
 const isOutranking = (c: ActionCheck) =>
   c.decision === 'explicitDeny' || c.decidedBy === SCP || (c.decidedBy?.startsWith(BOUNDARY) ?? false);
