@@ -533,3 +533,4 @@ describe('help and version', () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+

@@ -1,0 +1,109 @@
+import {
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { afterEach, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
+import {
+  AWS_CONTROL_PLANE_LIMIT,
+  AWS_GET_FUNCTION_LIMIT,
+  DEFAULT_CONTROL_PLANE_RATE,
+  DEFAULT_GET_FUNCTION_RATE,
+  lambdaBudgets,
+} from '../../src/aws/rate-budget.js';
+import type { Clock } from '../../src/core/poll.js';
+import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
+import { fleet, fleetNames } from '../fake-aws/scenarios.js';
+
+// The run's Lambda clients as the CLI builds them, over the wire to the fake AWS, with a clock
+// that moves only when the budget makes a call wait: what is asserted is the tool's own pacing,
+// whatever the machine's load (the fake's wall-clock rate limits are left off).
+let fake: FakeAws | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** Records, on the run's clock, when each Lambda call leaves (after its budget let it go). */
+function recordSends(client: LambdaClient, clock: { now: () => number }, sent: Array<[string, number]>) {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push([context.commandName ?? '', clock.now()]);
+      return next(args);
+    },
+    { step: 'deserialize', priority: 'low', name: 'recordSend' },
+  );
+}
+
+/**
+ * Virtual time with concurrent timers: a sleep ends when the clock reaches it, and the clock moves
+ * to the earliest pending timer only once everything already due has run.
+ */
+function eventClock() {
+  let t = 0;
+  const timers: Array<{ at: number; wake: () => void }> = [];
+  const clock: Clock = {
+    now: () => t,
+    sleep: (ms) => new Promise<void>((wake) => timers.push({ at: t + ms, wake })),
+    signalAt: () => new AbortController().signal,
+    after: () => () => {},
+  };
+  async function runUntil(done: Promise<unknown>): Promise<void> {
+    let finished = false;
+    void done.finally(() => {
+      finished = true;
+    });
+    while (!finished) {
+      await new Promise((r) => setImmediate(r));
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift();
+      if (next) {
+        t = Math.max(t, next.at);
+        next.wake();
+      } else await new Promise((r) => setTimeout(r, 1)); // calls on the wire, not yet answered
+    }
+    await done;
+  }
+  return { clock, runUntil };
+}
+
+const busiestSecond = (times: number[]) =>
+  Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+
+it("the reading and the writing Lambda client share the run's budgets, below AWS's limits in every second", async () => {
+  fake = await startFakeAws({ scenario: fleet(40) });
+  const { clock, runUntil } = eventClock();
+  const aws = new AwsClients({
+    region: 'us-east-1',
+    endpointUrl: fake.url,
+    env: {},
+    awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
+    clock,
+    lambdaBudgets: lambdaBudgets(
+      { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: DEFAULT_GET_FUNCTION_RATE },
+      clock,
+    ),
+  });
+  const [reader, writer] = [await aws.lambda(), await aws.lambdaWriter()];
+  const sent: Array<[string, number]> = [];
+  recordSends(reader, clock, sent);
+  recordSends(writer, clock, sent);
+  const names = fleetNames(40);
+  await runUntil(
+    Promise.all([
+      ...names.map((FunctionName) => reader.send(new GetFunctionCommand({ FunctionName }))),
+      ...names.map((FunctionName, i) =>
+        (i % 2 === 0 ? reader : writer).send(new GetFunctionConfigurationCommand({ FunctionName })),
+      ),
+    ]),
+  );
+  aws.destroy();
+  const at = (command: string) => sent.filter(([c]) => c === command).map(([, t]) => t);
+  expect(at('GetFunctionCommand')).toHaveLength(40);
+  expect(at('GetFunctionConfigurationCommand')).toHaveLength(40);
+  expect(busiestSecond(at('GetFunctionConfigurationCommand'))).toBeLessThanOrEqual(AWS_CONTROL_PLANE_LIMIT);
+  expect(busiestSecond(at('GetFunctionCommand'))).toBeLessThanOrEqual(AWS_GET_FUNCTION_LIMIT);
+  // Without the budget all 80 would leave at the same instant.
+  expect(Math.max(...at('GetFunctionConfigurationCommand'))).toBeGreaterThanOrEqual(3000);
+});
