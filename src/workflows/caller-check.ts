@@ -181,7 +181,12 @@ async function evaluateCallerPolicies(
     name: principal.kind === 'assumedRole' ? principal.roleName : nameOf(iamArn),
   };
   const record = roleRecord ?? (await readCallerRecord(iam, holder));
-  const tags = 'unread' in record ? undefined : tagsOf(('role' in record ? record.role : record.user).Tags);
+  // A session's tags (SSO, SAML, AssumeRole with tags) override its role's in aws:PrincipalTag
+  // and are not readable here: for an assumed role, those keys stay unknown.
+  const tags =
+    'unread' in record || principal.kind === 'assumedRole'
+      ? undefined
+      : tagsOf(('role' in record ? record.role : record.user).Tags);
   const network =
     input.subnetIds.length > 0
       ? {
@@ -203,7 +208,9 @@ async function evaluateCallerPolicies(
       'none',
       `neither the simulator nor ${whose} could be read (${outcome.nothingRead})`,
     );
-  notes.push(`The caller's ${UPDATE} was read from ${whose}: ${SCP_NOTE}`);
+  notes.push(
+    `The caller's ${UPDATE} was read from ${whose}: ${SCP_NOTE}${principal.kind === 'assumedRole' ? ' A session policy may also limit the session; it is not visible either.' : ''}`,
+  );
   const [update] = outcome.checks;
   return update
     ? { ...update, required: 'hard' }

@@ -1,7 +1,6 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { buildReport, type PermissionsReport } from '../core/permission-report.js';
-import { undeterminedActions, unknownChecks } from '../core/permissions.js';
-import { EXECUTION_ROLE_ACTIONS } from '../core/policy-eval.js';
+import { undeterminedActions } from '../core/permissions.js';
 import { errorJson } from '../core/result.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, ExitCode, toCliError } from '../errors.js';
@@ -61,7 +60,9 @@ const SKIPPED_BY = { role: '--role-only', caller: '--caller-only', none: undefin
 async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
   const { aws } = deps;
   const region = await aws.regionFor([{ ref: input.ref, input: input.input }]);
-  const { checkCaller, checkExecutionRole, roleNetwork } = await import('./permission-checks.js');
+  const { checkCaller, checkExecutionRole, roleNetwork, undeterminedRole } = await import(
+    './permission-checks.js'
+  );
   let config: FunctionConfiguration | undefined;
   try {
     config = await readFunction(await aws.lambda(), input.ref.id, { signal: deps.signal });
@@ -78,14 +79,7 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
           region,
           network: roleNetwork(input, config?.VpcConfig),
         })
-      : {
-          arn: null,
-          checks: unknownChecks(
-            EXECUTION_ROLE_ACTIONS.map((a) => a.action),
-            'the function could not be read, so its execution role is unknown',
-          ),
-          notes: [],
-        };
+      : undeterminedRole(null, 'the function could not be read, so its execution role is unknown');
   const readCaller = () =>
     checkCaller(
       { iam, sts, ec2 },

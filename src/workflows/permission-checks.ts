@@ -18,6 +18,7 @@ import { getRole, type PolicyHolder, simulatePrincipal } from '../services/iam.j
 import {
   boundaryOf,
   evaluatePrincipalPolicies,
+  isNoSuchEntity,
   type NetworkScope,
   requestFacts,
   rethrowFatal,
@@ -74,12 +75,6 @@ export class MissingRoleError extends CliError {
     this.roleArn = roleArn;
   }
 }
-
-// IAM's error code is NoSuchEntity; the SDK throws it as its modelled NoSuchEntityException.
-const isNoSuchEntity = (error: unknown) => {
-  const name = (error as { name?: string }).name;
-  return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
-};
 
 /** GetRole, once per check: the trust policy, the permissions boundary and the tags. */
 async function readRole(
@@ -144,6 +139,18 @@ async function evaluateRole(
   return outcome.checks;
 }
 
+/** A role none of whose answers could be determined: its EC2 actions and its trust policy. */
+export function undeterminedRole(roleArn: string | null, reason: string): PrincipalReport {
+  return {
+    arn: roleArn,
+    checks: [
+      ...unknownChecks(ROLE_ACTIONS, reason),
+      trustCheck({ decision: 'unknown', decidedBy: null, detail: reason }),
+    ],
+    notes: [],
+  };
+}
+
 /**
  * The execution role's EC2 permissions (the simulator, else its own policies) and its trust
  * policy. A role that does not exist ends the check with a MissingRoleError.
@@ -155,17 +162,7 @@ export async function checkExecutionRole(
 ): Promise<PrincipalReport> {
   const notes: string[] = [];
   const roleName = roleNameOf(roleArn);
-  if (!roleName) {
-    const reason = `'${roleArn}' is not a role ARN`;
-    return {
-      arn: roleArn,
-      checks: [
-        ...unknownChecks(ROLE_ACTIONS, reason),
-        trustCheck({ decision: 'unknown', decidedBy: null, detail: reason }),
-      ],
-      notes,
-    };
-  }
+  if (!roleName) return undeterminedRole(roleArn, `'${roleArn}' is not a role ARN`);
   const record = await readRole(iam, roleArn, roleName, scope.functionName);
   const trust = trustOf(record, roleName);
   let checks: ActionCheck[] | undefined;
@@ -179,7 +176,12 @@ export async function checkExecutionRole(
     rethrowFatal(error);
     notes.push(`The policy simulator was not usable (${why(error)}); the role's policies were read instead.`);
   }
-  checks ??= await evaluateRole(iam, roleArn, roleName, record, scope, notes);
+  try {
+    checks ??= await evaluateRole(iam, roleArn, roleName, record, scope, notes);
+  } catch (error) {
+    if (isNoSuchEntity(error)) throw new MissingRoleError(roleArn, scope.functionName, error);
+    throw error;
+  }
   // Absent rather than null when Lambda is trusted, as the JSON schema has it.
   return {
     arn: roleArn,

@@ -22,6 +22,12 @@ import {
   policyReadAction,
 } from '../services/iam.js';
 
+// IAM's error code is NoSuchEntity; the SDK throws it as its modelled NoSuchEntityException.
+export const isNoSuchEntity = (error: unknown) => {
+  const name = (error as { name?: string }).name;
+  return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
+};
+
 /** Errors that would make every other method fail the same way: let them end the command. */
 export function rethrowFatal(error: unknown): void {
   if (endsTheRun(error)) throw error;
@@ -47,6 +53,7 @@ interface IdentityReads {
 /** Every identity policy of a role, or of a user and its groups, noting each read that failed. */
 async function readIdentityPolicies(iam: IAMClient, holder: PolicyHolder): Promise<IdentityReads> {
   const unread: string[] = [];
+  const top = `${holder.kind} ${holder.name}`;
   const attempt = async <T>(
     call: string,
     subject: string,
@@ -56,6 +63,8 @@ async function readIdentityPolicies(iam: IAMClient, holder: PolicyHolder): Promi
       return await read();
     } catch (error) {
       rethrowFatal(error);
+      // The principal itself is gone (a deleted role): not an unread policy, but the answer.
+      if (subject === top && isNoSuchEntity(error)) throw error;
       unread.push(failure(call, subject, error));
       return undefined;
     }

@@ -9,7 +9,7 @@ import {
   deniedActions,
   LAMBDA_ASSUME_ROLE,
   type PrincipalReport,
-  unknownChecks,
+  undeterminedActions,
 } from '../core/permissions.js';
 import { CliError, endsTheRun, firstLine } from '../errors.js';
 import { renderRoleFix, renderRoleSection } from '../output/render-perms.js';
@@ -73,16 +73,15 @@ async function checkRole(
   fn: string,
   missing: Map<string, (fn: string) => CliError>,
 ): Promise<RoleEntry> {
-  const { checkExecutionRole, MissingRoleError, ROLE_ACTIONS } = await import('./permission-checks.js');
+  const { checkExecutionRole, MissingRoleError, roleNetwork, undeterminedRole } = await import(
+    './permission-checks.js'
+  );
   let report: PrincipalReport;
   try {
     report = await checkExecutionRole(await deps.aws.iam(), roleArn, {
       functionName: fn,
       region,
-      network:
-        desired.subnetIds.length > 0
-          ? { subnetIds: desired.subnetIds, securityGroupIds: desired.securityGroupIds, vpcId: null }
-          : null,
+      network: roleNetwork(desired, undefined),
     });
   } catch (error) {
     if (error instanceof MissingRoleError) {
@@ -91,8 +90,8 @@ async function checkRole(
         action: LAMBDA_ASSUME_ROLE,
         required: 'hard' as const,
         decision: 'implicitDeny' as const,
-        method: 'policies' as const,
-        decidedBy: null,
+        method: 'observed' as const,
+        decidedBy: 'iam:GetRole',
         detail: 'the role does not exist (iam:NoSuchEntity)',
       };
       // No fix to attach: the error names what to do.
@@ -100,8 +99,7 @@ async function checkRole(
     }
     // Refused credentials or Ctrl-C fail every other call too: the run ends, as it does elsewhere.
     if (endsTheRun(error)) throw error;
-    const reason = firstLine((error as Error).message ?? String(error));
-    report = { arn: roleArn, checks: unknownChecks(ROLE_ACTIONS, reason), notes: [] };
+    report = undeterminedRole(roleArn, firstLine((error as Error).message ?? String(error)));
   }
   const entry: RoleEntry = { ...roleSection(report), functions: [] };
   const { reporter } = deps;
@@ -143,9 +141,10 @@ function warn(deps: RunDeps, role: RoleEntry, fn: string): void {
       `The execution role ${name} lacks ${deniedActions(role.checks).join(', ')}, which Lambda needs since 2024; attaching anyway. Fix: ${role.fix?.attachCommand ?? `${cliPrefix} check-perms ${fn}`}`,
     );
   } else if (role.verdict === 'undetermined') {
-    const detail = role.checks.find((c) => c.detail)?.detail;
+    const open = undeterminedActions(role.checks);
+    const detail = role.checks.find((c) => open.includes(c.action) && c.detail)?.detail;
     reporter.warn(
-      `Could not check the EC2 permissions of the execution role ${name}${detail ? ` (${detail})` : ''}; attaching anyway. Details: ${cliPrefix} check-perms ${fn}`,
+      `Could not determine ${open.join(', ')} for the execution role ${name}${detail ? ` (${detail})` : ''}; attaching anyway. Details: ${cliPrefix} check-perms ${fn}`,
     );
   }
 }

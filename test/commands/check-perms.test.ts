@@ -519,7 +519,9 @@ describe('attach: execution-role preflight', () => {
     iamMock.onAnyCommand().rejects(awsError('AccessDenied'));
     const { code, stderr } = await attach([], 'my-fn', '--dry-run');
     expect(code).toBe(0);
-    expect(stderr).toContain(`Warning: Could not check the EC2 permissions of the execution role ${ROLE}`);
+    expect(stderr).toContain(
+      `Warning: Could not determine ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface, ec2:DescribeSubnets, ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses, sts:AssumeRole for the execution role ${ROLE}`,
+    );
     expect(stderr).toContain('attaching anyway. Details: lambda-vpc --region us-east-1 check-perms my-fn');
   });
 

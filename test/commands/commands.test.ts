@@ -533,4 +533,3 @@ describe('help and version', () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
-

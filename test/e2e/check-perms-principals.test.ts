@@ -159,6 +159,16 @@ describe('check-perms: the principals as IAM serves them', () => {
     },
   );
 
+  it('a deleted role whose GetRole is denied too: still "does not exist", from its policy list', async () => {
+    const f = await start({
+      simulator: false,
+      faults: [{ service: 'iam', operation: 'GetRole', kind: 'accessDenied' }],
+    });
+    const r = await cli(f, ['check-perms', I.orphanFn, '--role-only']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`The execution role ${I.deletedRoleArn} of ${I.orphanFn} does not exist`);
+  });
+
   it.each(['GetRole', 'ListAttachedRolePolicies', 'GetPolicyVersion', 'ListRolePolicies'])(
     'iam:%s denied once, simulator denied: the role is never "allowed", and the failed call is named',
     async (operation) => {

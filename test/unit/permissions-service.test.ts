@@ -403,6 +403,13 @@ describe('checkExecutionRole', () => {
     await expect(checkExecutionRole(iam, ROLE, SCOPE)).rejects.toBeInstanceOf(MissingRoleError);
     expect(iamMock.calls()).toHaveLength(2);
   });
+
+  it("the role's policy list saying it does not exist, when GetRole and the simulator are denied, is the same error", async () => {
+    iamMock.on(GetRoleCommand).rejects(awsError('AccessDenied'));
+    iamMock.on(SimulatePrincipalPolicyCommand).rejects(awsError('AccessDenied'));
+    iamMock.on(ListAttachedRolePoliciesCommand).rejects(awsError('NoSuchEntityException', 404));
+    await expect(checkExecutionRole(iam, ROLE, SCOPE)).rejects.toBeInstanceOf(MissingRoleError);
+  });
 });
 
 describe('checkExecutionRole: the trust policy', () => {
@@ -864,10 +871,10 @@ describe('checkCaller: an assumed role the simulator may not see', () => {
       decidedBy: 'deploy',
     });
     expect(iamMock.commandCalls(GetRoleCommand)).toHaveLength(1);
+    // A session's own tags override its role's and cannot be read: aws:PrincipalTag stays open.
     expect(vi.mocked(updateFunctionRequest).mock.calls[0]?.[0].principal).toEqual({
       arn: 'arn:aws:iam::123456789012:role/ci/deployer',
       kind: 'role',
-      tags: {},
     });
   });
 });
