@@ -212,3 +212,29 @@ export const skippedPreflight = (reason: string): PreflightPermissions => ({
   blocked: false,
   roles: [],
 });
+
+const VPC_KEYS = ['lambda:VpcIds', 'lambda:SubnetIds', 'lambda:SecurityGroupIds'];
+
+/**
+ * What would turn an undetermined answer into a definite one, from what left it open: the VPC
+ * to attach (for lambda:VpcIds and "which subnet"), or IAM reads the caller lacks. Null when
+ * nothing check-perms could do would decide it (a key only the real request carries).
+ */
+export function undeterminedNextStep(report: PermissionsReport): string | null {
+  if (report.verdict !== 'undetermined') return null;
+  const open = [...report.executionRole.checks, ...report.caller.checks].filter(
+    (c) => c.decision === 'conditional' || c.decision === 'unknown',
+  );
+  const text = (c: ActionCheck) => `${c.detail ?? ''} ${(c.dependsOn ?? []).join(' ')}`;
+  const steps: string[] = [];
+  const waitsForNetwork = open.some(
+    (c) => VPC_KEYS.some((k) => text(c).includes(k)) || /which (subnet|security group)/.test(text(c)),
+  );
+  if (report.context === null && waitsForNetwork)
+    steps.push('give the subnets and groups you will attach (--subnets … --sg …)');
+  if (open.some((c) => c.method === 'none' || c.decision === 'unknown'))
+    steps.push(
+      'allow the caller iam:SimulatePrincipalPolicy, or the IAM reads named above (docs/permissions.md)',
+    );
+  return steps.length === 0 ? null : `For a definite answer, ${steps.join('; or ')}.`;
+}

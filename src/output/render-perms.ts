@@ -1,5 +1,10 @@
 import type { ChalkInstance } from 'chalk';
-import type { PermissionsReport, ReportCallerSection, RoleSection } from '../core/permission-report.js';
+import {
+  type PermissionsReport,
+  type ReportCallerSection,
+  type RoleSection,
+  undeterminedNextStep,
+} from '../core/permission-report.js';
 import type {
   ActionCheck,
   CheckDecision,
@@ -155,9 +160,7 @@ export function renderPermissionsReport(r: PermissionsReport, c: ChalkInstance, 
       policyJson(r.caller.fix),
     );
   }
-  if (r.verdict === 'undetermined') lines.push('', UNDETERMINED_HINT);
+  const nextStep = undeterminedNextStep(r);
+  if (nextStep) lines.push('', nextStep);
   return lines.join('\n');
 }
-
-export const UNDETERMINED_HINT =
-  'For a definite answer, allow the caller iam:SimulatePrincipalPolicy, or at least read access to the role (docs/permissions.md).';

@@ -119,7 +119,9 @@ describe('check-perms', () => {
     expect(code).toBe(9);
     expect(stdout).toContain('? Could not determine the execution role: ec2:CreateNetworkInterface');
     expect(stdout).toContain("neither the simulator nor the role's policies could be read");
-    expect(stdout).toContain('For a definite answer, allow the caller iam:SimulatePrincipalPolicy');
+    expect(stdout).toContain(
+      'For a definite answer, allow the caller iam:SimulatePrincipalPolicy, or the IAM reads named above (docs/permissions.md).',
+    );
     expect(stderr).toContain('Note: The policy simulator was not usable (AccessDenied');
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, preflightSummary, reasonLine, roleSection } from '../../src/core/permission-report.js';
+import {
+  buildReport,
+  type PermissionsReport,
+  preflightSummary,
+  reasonLine,
+  roleSection,
+  undeterminedNextStep,
+} from '../../src/core/permission-report.js';
 import {
   type ActionCheck,
   blocksAttach,
@@ -369,5 +376,58 @@ describe('verdicts and fixes', () => {
     };
     expect(preflightSummary([role])).toMatchObject({ checked: true, verdict: 'denied', blocked: true });
     expect(preflightSummary([])).toMatchObject({ verdict: 'allowed', blocked: false, roles: [] });
+  });
+});
+
+describe('undeterminedNextStep', () => {
+  const open = (over: Partial<ActionCheck>): ActionCheck => ({
+    action: 'lambda:UpdateFunctionConfiguration',
+    required: 'hard',
+    decision: 'conditional',
+    method: 'policies',
+    decidedBy: 'approved-vpcs',
+    detail: null,
+    ...over,
+  });
+  const report = (checks: ActionCheck[], context: PermissionsReport['context'] = null) =>
+    ({
+      verdict: 'undetermined',
+      executionRole: { checks: [] },
+      caller: { checks },
+      context,
+    }) as unknown as PermissionsReport;
+
+  it.each([
+    [
+      'an update allowed only for some VPCs, none given',
+      [open({ detail: 'allowed only under a condition on lambda:VpcIds', dependsOn: ['lambda:VpcIds'] })],
+      null,
+      'For a definite answer, give the subnets and groups you will attach (--subnets … --sg …).',
+    ],
+    [
+      'the same once the VPC was given: nothing check-perms could add',
+      [open({ detail: 'allowed only under a condition on lambda:VpcIds', dependsOn: ['lambda:VpcIds'] })],
+      { subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'], vpcIds: ['vpc-1'] },
+      null,
+    ],
+    [
+      'a read that failed',
+      [open({ decision: 'unknown', method: 'none', detail: 'iam:GetUser: AccessDenied' })],
+      null,
+      'For a definite answer, allow the caller iam:SimulatePrincipalPolicy, or the IAM reads named above (docs/permissions.md).',
+    ],
+    [
+      'a key only the real request carries (aws:SourceIp)',
+      [
+        open({
+          detail: 'a Deny (office (Office)) applies under a condition on aws:SourceIp',
+          dependsOn: ['aws:SourceIp'],
+        }),
+      ],
+      null,
+      null,
+    ],
+  ])('%s', (_, checks, context, expected) => {
+    expect(undeterminedNextStep(report(checks, context))).toBe(expected);
   });
 });
