@@ -125,8 +125,13 @@ function addTags(context: ConditionContext, prefix: string, tags: Record<string,
 const ec2Arn = (facts: RequestFacts, rest: string) =>
   `arn:${facts.partition}:ec2:${facts.region}:${facts.account}:${rest}`;
 
+// A subnet's or group's ARN carries its owner's account, which in a shared VPC is not the
+// function's; the VPC's is its owner's too. Not read, the account is a stand-in, marked unknown.
+const ownedArn = (facts: RequestFacts, fact: NetworkResourceFact, rest: string) =>
+  `arn:${facts.partition}:ec2:${facts.region}:${fact.ownerId ?? facts.account}:${rest}`;
+
 function vpcKey(facts: RequestFacts, fact: NetworkResourceFact | undefined): Record<string, string[]> {
-  return fact?.vpcId ? { 'ec2:vpc': [ec2Arn(facts, `vpc/${fact.vpcId}`)] } : {};
+  return fact?.vpcId && fact.ownerId ? { 'ec2:vpc': [ownedArn(facts, fact, `vpc/${fact.vpcId}`)] } : {};
 }
 
 // ec2:ResourceTag/… and aws:ResourceTag/… are the same tags, under the EC2 and the global name.
@@ -142,11 +147,20 @@ const known = <T>(facts: T[] | null): facts is T[] => facts !== null && facts.le
 
 function subnetResources(facts: RequestFacts): RequestResource[] {
   if (!known(facts.subnets)) {
-    return [{ type: 'subnet', arn: ec2Arn(facts, 'subnet/'), idUnknown: true, context: emptyContext() }];
+    return [
+      {
+        type: 'subnet',
+        arn: ec2Arn(facts, 'subnet/'),
+        idUnknown: true,
+        ownerUnknown: true,
+        context: emptyContext(),
+      },
+    ];
   }
   return facts.subnets.map((s) => ({
     type: 'subnet',
-    arn: ec2Arn(facts, `subnet/${s.id}`),
+    arn: ownedArn(facts, s, `subnet/${s.id}`),
+    ...(s.ownerId ? {} : { ownerUnknown: true }),
     context: taggedContext({ 'ec2:subnetid': [s.id], ...vpcKey(facts, s) }, s.tags),
   }));
 }
@@ -158,13 +172,15 @@ function securityGroupResources(facts: RequestFacts): RequestResource[] {
         type: 'security-group',
         arn: ec2Arn(facts, 'security-group/'),
         idUnknown: true,
+        ownerUnknown: true,
         context: emptyContext(),
       },
     ];
   }
   return facts.securityGroups.map((g) => ({
     type: 'security-group',
-    arn: ec2Arn(facts, `security-group/${g.id}`),
+    arn: ownedArn(facts, g, `security-group/${g.id}`),
+    ...(g.ownerId ? {} : { ownerUnknown: true }),
     context: taggedContext({ 'ec2:securitygroupid': [g.id], ...vpcKey(facts, g) }, g.tags),
   }));
 }
@@ -180,7 +196,10 @@ function interfaceResources(facts: RequestFacts): RequestResource[] {
     arn,
     idUnknown: true,
     context: {
-      values: { 'ec2:subnet': [ec2Arn(facts, `subnet/${s.id}`)], ...vpcKey(facts, s) },
+      values: {
+        ...(s.ownerId ? { 'ec2:subnet': [ownedArn(facts, s, `subnet/${s.id}`)] } : {}),
+        ...vpcKey(facts, s),
+      },
       absent: [],
       absentPrefixes: [],
     },

@@ -110,8 +110,9 @@ export function fromSimulation(results: SimulatorResult[], actions: readonly str
           ? 'permissions boundary'
           : uniqueJoin((r.MatchedStatements ?? []).map((m) => m.SourcePolicyId));
     // A Condition on a key we could not supply evaluates to false in the simulator: the real
-    // request may well carry it, so this is not a denial we can vouch for.
-    if (decision !== 'allowed' && missing.length > 0) {
+    // request may well carry it, so neither a denial nor an allow (a Deny on that key did not
+    // apply) is one we can vouch for.
+    if (missing.length > 0) {
       return {
         ...check(action, 'conditional', 'simulator', decidedBy, `depends on ${missing.join(', ')}`),
         dependsOn: missing,

@@ -254,10 +254,12 @@ function absentKey(operator: Operator, base: BaseOperator): Tri {
 }
 
 // One request value against the policy's values: OR of matches, or for a Not… operator, NOR. A
-// policy value whose variable has no value takes part in no comparison: that comparison is false.
+// policy value whose variable has no value matches nothing. Under a Not… operator that would make
+// the comparison hold, but AWS only says such a variable "might cause the entire statement to be
+// invalid": whether a Deny then applies is not known, so it is unknown rather than guessed.
 function valueTest(base: BaseOperator, key: string, request: string, patterns: Resolved[]): Tri {
   const comparisons = patterns.map((p): Tri => {
-    if (p.kind === 'noMatch') return FALSE;
+    if (p.kind === 'noMatch') return base.negated ? unknownOf(key) : FALSE;
     if (p.kind === 'unknown') return unknownOf(...p.keys);
     const match = tri(base.match(request, p.pattern), key);
     return base.negated ? not(match) : match;

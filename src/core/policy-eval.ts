@@ -145,6 +145,8 @@ export function parsePolicyDocument(raw: string, policyName?: string): PolicyDoc
         const v = st[k];
         if (v === undefined) continue;
         if (!isStringOrList(v)) fail(`${where}: ${k} must be a string or an array of strings`);
+        // IAM refuses an empty list; read as "nothing excluded", NotAction [] would grant everything.
+        if (Array.isArray(v) && v.length === 0) fail(`${where}: ${k} is an empty list`);
         out[k] = v as StringOrList;
       }
     }
@@ -304,8 +306,16 @@ function resourceApplies(
   const dependsOn: string[] = [];
   for (const raw of patterns) {
     const sub = substituteVariables(raw, lookup, text);
-    // A variable with no value (e.g. ${aws:username} for a role) makes its pattern match nothing.
-    if (sub.kind === 'noMatch') continue;
+    // A variable with no value (e.g. ${aws:username} for a role) makes its pattern match nothing;
+    // in NotResource that would let the statement apply everywhere, which AWS does not document
+    // (the statement "might be invalid"), so it is open rather than a grant.
+    if (sub.kind === 'noMatch') {
+      if (negated) {
+        if (truth !== true) truth = 'unknown';
+        dependsOn.push(raw);
+      }
+      continue;
+    }
     if (sub.kind === 'unknown') {
       truth = truth === true ? true : 'unknown';
       dependsOn.push(...sub.keys);
@@ -315,7 +325,8 @@ function resourceApplies(
     if (covers === 'all') truth = true;
     else if (covers === 'some') {
       if (truth !== true) truth = 'unknown';
-      dependsOn.push(`which ${resource.type.replace(/-/g, ' ')}`);
+      const type = resource.type.replace(/-/g, ' ');
+      dependsOn.push(resource.idUnknown ? `which ${type}` : `the account that owns the ${type}`);
     }
   }
   const result = negated ? not(truth) : truth;
@@ -330,6 +341,16 @@ function resourceApplies(
  * prefix, some of them (then it depends on which), or none.
  */
 function patternCovers(pattern: string, resource: RequestResource): 'all' | 'some' | 'none' {
+  if (!resource.ownerUnknown) return coversKnownOwner(pattern, resource);
+  // The owner's account is not known: a pattern naming an account covers the resource only if
+  // it is the owner's. With the account part a wildcard, the rest of the ARN still decides.
+  const parts = pattern.split(':');
+  if (parts.length < 6 || parts[4] === '*') return coversKnownOwner(pattern, resource);
+  const anyAccount = [...parts.slice(0, 4), '*', ...parts.slice(5)].join(':');
+  return coversKnownOwner(anyAccount, resource) === 'none' ? 'none' : 'some';
+}
+
+function coversKnownOwner(pattern: string, resource: RequestResource): 'all' | 'some' | 'none' {
   if (!resource.idUnknown) return globMatch(pattern, resource.arn) ? 'all' : 'none';
   const tokens = globTokens(pattern);
   let states = starClosure(tokens, [0]);
@@ -406,12 +427,14 @@ function alternativeLookups(
   base: KeyLookup,
 ): KeyLookup[] {
   const keys = alternativeKeysIn(condition, request, resource);
-  let lookups: Array<Record<string, KeyValue>> = [{}];
+  let lookups: Array<Map<string, KeyValue>> = [new Map()];
   for (const key of keys.map((k) => k.toLowerCase())) {
-    const options = resource.context.alternatives?.[key] ?? request.context.alternatives?.[key] ?? [];
-    lookups = lookups.flatMap((fixed) => options.map((option) => ({ ...fixed, [key]: option })));
+    const options =
+      ownValue(resource.context.alternatives, key) ?? ownValue(request.context.alternatives, key);
+    if (!options || options.length === 0) continue;
+    lookups = lookups.flatMap((fixed) => options.map((option) => new Map([...fixed, [key, option]])));
   }
-  return lookups.map((fixed) => (key: string) => fixed[key.toLowerCase()] ?? base(key));
+  return lookups.map((fixed) => (key: string) => fixed.get(key.toLowerCase()) ?? base(key));
 }
 
 // The keys as the policy spells them, for the report; they are looked up lower-case.
@@ -421,8 +444,15 @@ function alternativeKeysIn(
   resource: RequestResource,
 ) {
   const keys = Object.values(condition).flatMap((byKey) => (isObject(byKey) ? Object.keys(byKey) : []));
-  const known = { ...request.context.alternatives, ...resource.context.alternatives };
-  return unique(keys.filter((k) => known[k.toLowerCase()] !== undefined));
+  const has = (k: string) =>
+    ownValue(request.context.alternatives, k.toLowerCase()) !== undefined ||
+    ownValue(resource.context.alternatives, k.toLowerCase()) !== undefined;
+  return unique(keys.filter(has));
+}
+
+// Keys come from the policy's text: "constructor" must not find Object.prototype's.
+function ownValue<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function not(t: Truth): Truth {

@@ -31,6 +31,11 @@ export interface RequestResource {
    */
   arn: string;
   idUnknown?: boolean;
+  /**
+   * The account in the ARN is not known: in a shared VPC a subnet (and its VPC) is the owner
+   * account's, not the function's. The ARN then carries the function's account as a stand-in.
+   */
+  ownerUnknown?: boolean;
   /** Keys that hold for this resource only (ec2:Vpc, ec2:Subnet, ec2:ResourceTag/…), over the request's. */
   context: ConditionContext;
 }
@@ -47,6 +52,11 @@ export interface ActionRequest {
 export interface NetworkResourceFact {
   id: string;
   vpcId?: string;
+  /**
+   * The account that owns it (DescribeSubnets/DescribeSecurityGroups OwnerId): in a shared VPC,
+   * not the function's. Undefined when not read: ARN patterns naming an account then depend on it.
+   */
+  ownerId?: string;
   /** Undefined when the tags were not read: ec2:ResourceTag/… then stays conditional. */
   tags?: Record<string, string>;
 }
@@ -78,7 +88,8 @@ export function lookupKey(key: string, ...contexts: ConditionContext[]): KeyValu
   const k = key.toLowerCase();
   // The most specific context (the resource's) is passed last and wins.
   for (const ctx of [...contexts].reverse()) {
-    const values = ctx.values[k];
+    // The key comes from a policy's text: "constructor" must not find Object.prototype's.
+    const values = Object.hasOwn(ctx.values, k) ? ctx.values[k] : undefined;
     if (values !== undefined) return { kind: 'values', values };
     if (ctx.absent.includes(k)) return { kind: 'absent' };
   }

@@ -264,3 +264,16 @@ const describeGroups = (ec2: EC2Client, ids: readonly string[], opts: { abortSig
       ),
     'group-id',
   );
+
+/** The subnets and groups of a VPC configuration alone: their VPC, owner account and tags. */
+export async function describeSubnetsAndGroups(
+  ec2: EC2Client,
+  subnetIds: readonly string[],
+  groupIds: readonly string[],
+): Promise<{ subnets: Subnet[]; securityGroups: SecurityGroup[] }> {
+  const [subnets, securityGroups] = await Promise.all([
+    describeSubnets(ec2, subnetIds, {}),
+    describeGroups(ec2, groupIds, {}),
+  ]);
+  return { subnets, securityGroups };
+}

@@ -60,7 +60,7 @@ const SKIPPED_BY = { role: '--role-only', caller: '--caller-only', none: undefin
 async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
   const { aws } = deps;
   const region = await aws.regionFor([{ ref: input.ref, input: input.input }]);
-  const { checkCaller, checkExecutionRole, roleNetwork, undeterminedRole } = await import(
+  const { checkCaller, checkExecutionRole, networkReader, roleNetwork, undeterminedRole } = await import(
     './permission-checks.js'
   );
   let config: FunctionConfiguration | undefined;
@@ -78,6 +78,7 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
           functionName: config?.FunctionName ?? input.input,
           region,
           network: roleNetwork(input, config?.VpcConfig),
+          describeNetwork: networkReader(async () => ec2),
         })
       : undeterminedRole(null, 'the function could not be read, so its execution role is unknown');
   const readCaller = () =>

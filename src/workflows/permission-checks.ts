@@ -29,7 +29,7 @@ import {
 } from './policy-reads.js';
 
 export { type CallerCheckInput, checkCaller } from './caller-check.js';
-export type { NetworkScope } from './policy-reads.js';
+export { type NetworkScope, networkReader } from './policy-reads.js';
 
 export const ROLE_ACTIONS = EXECUTION_ROLE_ACTIONS.map((a) => a.action);
 
@@ -62,6 +62,11 @@ export interface RoleCheckScope {
   functionName: string;
   region: string;
   network: NetworkScope | null;
+  /**
+   * Reads the subnets and groups (their VPC, owner account and tags) for the policies' own
+   * evaluation, which decides ec2:Vpc, ec2:ResourceTag and account-scoped ARNs with them.
+   */
+  describeNetwork?: (network: NetworkScope) => Promise<NonNullable<NetworkScope['described']>>;
 }
 
 /** The execution role was deleted after the function was created: Lambda cannot use it at all. */
@@ -112,6 +117,21 @@ function trustOf(
   return { check: trustCheck(answer), fix: trustFixFor(roleName, parsed, answer.decision) };
 }
 
+/** The network with what EC2 says of it; as given when it cannot be read (then more stays open). */
+async function describedNetwork(scope: RoleCheckScope, notes: string[]): Promise<NetworkScope | null> {
+  const { network, describeNetwork } = scope;
+  if (!network || !describeNetwork) return network;
+  try {
+    return { ...network, described: await describeNetwork(network) };
+  } catch (error) {
+    rethrowFatal(error);
+    notes.push(
+      `The subnets and security groups could not be read (${why(error)}): conditions on their VPC, owner or tags stay open.`,
+    );
+    return network;
+  }
+}
+
 /** Reads the role's own policies and boundary and decides Lambda's EC2 requests with them. */
 async function evaluateRole(
   iam: IAMClient,
@@ -122,7 +142,7 @@ async function evaluateRole(
   notes: string[],
 ): Promise<ActionCheck[]> {
   const tags = 'role' in record ? tagsOf(record.role.Tags) : undefined;
-  const facts = requestFacts(roleArn, 'role', tags, scope.region, scope.network);
+  const facts = requestFacts(roleArn, 'role', tags, scope.region, await describedNetwork(scope, notes));
   const requests = executionRoleRequests(facts);
   const holder: PolicyHolder = { kind: 'role', name: roleName };
   const outcome = await evaluatePrincipalPolicies(iam, holder, boundaryOf(record), requests);

@@ -1,6 +1,7 @@
 // Reading a principal's policies for the fallback evaluator, when the simulator is not usable:
 // every read that fails is named, and what it could have changed becomes unknown, never allowed.
-import type { IAMClient, Role, Tag, User } from '@aws-sdk/client-iam';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient, Role, User } from '@aws-sdk/client-iam';
 import {
   type ActionCheck,
   type BoundaryReading,
@@ -165,10 +166,14 @@ export interface NetworkScope {
   subnetIds: string[];
   securityGroupIds: string[];
   vpcId: string | null;
+  /** As EC2 describes them (VPC, owner account, tags), when they were read. */
+  described?: { subnets: NetworkResourceFact[]; securityGroups: NetworkResourceFact[] };
 }
 
-/** IAM's tag list as the request context reads it (aws:PrincipalTag/…). */
-export const tagsOf = (tags: Tag[] | undefined): Record<string, string> =>
+/** IAM's or EC2's tag list as the request context reads it (aws:PrincipalTag/…, ec2:ResourceTag/…). */
+export const tagsOf = (
+  tags: Array<{ Key?: string | undefined; Value?: string | undefined }> | undefined,
+): Record<string, string> =>
   Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? '']])));
 
 /** A principal's record as read (GetRole/GetUser), or why it could not be. */
@@ -200,9 +205,38 @@ export function requestFacts(
     account,
     region,
     principal: { arn: principalArn, kind, ...(tags ? { tags } : {}) },
-    subnets: network ? network.subnetIds.map(inVpc) : null,
-    securityGroups: network ? network.securityGroupIds.map(inVpc) : null,
+    subnets: network ? (network.described?.subnets ?? network.subnetIds.map(inVpc)) : null,
+    securityGroups: network
+      ? (network.described?.securityGroups ?? network.securityGroupIds.map(inVpc))
+      : null,
   };
 }
 
 export const SCP_NOTE = 'service control policies are not visible this way, so an SCP may still deny.';
+
+/** What the role check needs to read the network's subnets and groups with this EC2 client. */
+export function networkReader(ec2: () => Promise<EC2Client>) {
+  return async (network: NetworkScope): Promise<NonNullable<NetworkScope['described']>> => {
+    const { describeSubnetsAndGroups } = await import('../services/network.js');
+    const { subnets, securityGroups } = await describeSubnetsAndGroups(
+      await ec2(),
+      network.subnetIds,
+      network.securityGroupIds,
+    );
+    const fact = (
+      id: string | undefined,
+      vpcId: string | undefined,
+      ownerId: string | undefined,
+      tags: Array<{ Key?: string; Value?: string }> | undefined,
+    ) => ({
+      id: id ?? '',
+      ...(vpcId ? { vpcId } : {}),
+      ...(ownerId ? { ownerId } : {}),
+      tags: tagsOf(tags),
+    });
+    return {
+      subnets: subnets.map((s) => fact(s.SubnetId, s.VpcId, s.OwnerId, s.Tags)),
+      securityGroups: securityGroups.map((g) => fact(g.GroupId, g.VpcId, g.OwnerId, g.Tags)),
+    };
+  };
+}

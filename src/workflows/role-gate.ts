@@ -73,7 +73,7 @@ async function checkRole(
   fn: string,
   missing: Map<string, (fn: string) => CliError>,
 ): Promise<RoleEntry> {
-  const { checkExecutionRole, MissingRoleError, roleNetwork, undeterminedRole } = await import(
+  const { checkExecutionRole, MissingRoleError, networkReader, roleNetwork, undeterminedRole } = await import(
     './permission-checks.js'
   );
   let report: PrincipalReport;
@@ -82,6 +82,7 @@ async function checkRole(
       functionName: fn,
       region,
       network: roleNetwork(desired, undefined),
+      describeNetwork: networkReader(() => deps.aws.ec2()),
     });
   } catch (error) {
     if (error instanceof MissingRoleError) {

@@ -3,6 +3,7 @@ import { executionRoleRequests, updateFunctionRequest } from '../../src/core/lam
 import { EXECUTION_ROLE_ACTIONS } from '../../src/core/policy-eval.js';
 import { type ActionRequest, lookupKey, type RequestFacts } from '../../src/core/request-facts.js';
 
+const ACCOUNT = '123456789012';
 const ROLE = 'arn:aws:iam::123456789012:role/service-role/orders-api-role';
 const EC2 = 'arn:aws:ec2:eu-west-1:123456789012';
 
@@ -12,10 +13,10 @@ const facts = (over: Partial<RequestFacts> = {}): RequestFacts => ({
   account: '123456789012',
   principal: { arn: ROLE, kind: 'role', tags: { Team: 'orders' } },
   subnets: [
-    { id: 'subnet-0aaa', vpcId: 'vpc-01', tags: { tier: 'private' } },
-    { id: 'subnet-0bbb', vpcId: 'vpc-01' },
+    { id: 'subnet-0aaa', ownerId: ACCOUNT, vpcId: 'vpc-01', tags: { tier: 'private' } },
+    { id: 'subnet-0bbb', ownerId: ACCOUNT, vpcId: 'vpc-01' },
   ],
-  securityGroups: [{ id: 'sg-0ccc', vpcId: 'vpc-01', tags: {} }],
+  securityGroups: [{ id: 'sg-0ccc', ownerId: ACCOUNT, vpcId: 'vpc-01', tags: {} }],
   ...over,
 });
 

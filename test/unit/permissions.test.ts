@@ -29,6 +29,24 @@ const ROLE = 'arn:aws:iam::123456789012:role/service-role/orders-api-role';
 const allowedAll = ACTIONS.map((EvalActionName) => ({ EvalActionName, EvalDecision: 'allowed' }));
 
 describe('fromSimulation', () => {
+  it('an allow the simulator gave without a context key it lacked is conditional: a Deny on that key did not apply', () => {
+    const [check] = fromSimulation(
+      [
+        {
+          EvalActionName: 'ec2:CreateNetworkInterface',
+          EvalDecision: 'allowed',
+          MissingContextValues: ['ec2:Vpc'],
+        },
+      ],
+      ['ec2:CreateNetworkInterface'],
+    );
+    expect(check).toMatchObject({
+      decision: 'conditional',
+      method: 'simulator',
+      detail: 'depends on ec2:Vpc',
+    });
+  });
+
   it('maps allowed, implicit and explicit denials, naming the deciding policy', () => {
     const checks = fromSimulation(
       [

@@ -464,6 +464,16 @@ describe('parsePolicyDocument', () => {
       /Statement 1: Resource must be a string or an array of strings/,
     ],
     [
+      'an empty NotAction (which would otherwise grant everything)',
+      '{"Statement":[{"Effect":"Allow","NotAction":[],"Resource":"*"}]}',
+      /Statement 1: NotAction is an empty list/,
+    ],
+    [
+      'an empty NotResource',
+      '{"Statement":[{"Effect":"Allow","Action":"*","NotResource":[]}]}',
+      /Statement 1: NotResource is an empty list/,
+    ],
+    [
       'a string Condition',
       '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":"x"}]}',
       /Statement 1: Condition must be an object/,

@@ -61,10 +61,10 @@ const FACTS: RequestFacts = {
   account: ACCOUNT,
   principal: { arn: ROLE, kind: 'role', tags: { team: 'orders' } },
   subnets: [
-    { id: 'subnet-0a1', vpcId: 'vpc-0123', tags: { tier: 'private' } },
-    { id: 'subnet-0b2', vpcId: 'vpc-0123', tags: { tier: 'private' } },
+    { id: 'subnet-0a1', ownerId: ACCOUNT, vpcId: 'vpc-0123', tags: { tier: 'private' } },
+    { id: 'subnet-0b2', ownerId: ACCOUNT, vpcId: 'vpc-0123', tags: { tier: 'private' } },
   ],
-  securityGroups: [{ id: 'sg-0c3', vpcId: 'vpc-0123', tags: {} }],
+  securityGroups: [{ id: 'sg-0c3', ownerId: ACCOUNT, vpcId: 'vpc-0123', tags: {} }],
 };
 // check-perms without --subnets for a function not in a VPC: any subnet, any group.
 const ANY_SUBNET: RequestFacts = { ...FACTS, subnets: null, securityGroups: null };

@@ -24,8 +24,8 @@ const KNOWN_NETWORK: RequestFacts = {
   region: REGION,
   account: ACCOUNT,
   principal: { arn: ROLE, kind: 'role', tags: { team: 'payments', env: 'prod' } },
-  subnets: [{ id: 'subnet-0a1', vpcId: 'vpc-0c1', tags: { team: 'payments' } }],
-  securityGroups: [{ id: 'sg-0b1', vpcId: 'vpc-0c1', tags: { team: 'payments' } }],
+  subnets: [{ id: 'subnet-0a1', ownerId: ACCOUNT, vpcId: 'vpc-0c1', tags: { team: 'payments' } }],
+  securityGroups: [{ id: 'sg-0b1', ownerId: ACCOUNT, vpcId: 'vpc-0c1', tags: { team: 'payments' } }],
 };
 const ANY_NETWORK: RequestFacts = { ...KNOWN_NETWORK, subnets: null, securityGroups: null };
 
@@ -421,12 +421,53 @@ const scenarios: Scenario[] = [
     boundary: [allow('*')],
     truth: 'DDDDDD',
   },
-  // Any subnet: the function is not in a VPC and none were given
+  // A shared VPC: the subnet (and its VPC) belong to the owner account, the function's account
+  // creates the interface.
+  {
+    name: "shared VPC: an ARN of our account does not cover the owner's subnet",
+    facts: {
+      ...KNOWN_NETWORK,
+      subnets: [{ id: 'subnet-0a1', ownerId: '210987654321', vpcId: 'vpc-0c1', tags: {} }],
+    },
+    identity: [[allow(SIX, `${EC2}:*`), describeBoth]],
+    truth: 'DAAAAA',
+  },
+  {
+    name: 'subnet owner not read: an ARN naming our account depends on it',
+    facts: { ...KNOWN_NETWORK, subnets: [{ id: 'subnet-0a1', vpcId: 'vpc-0c1', tags: {} }] },
+    identity: [[allow(SIX, `${EC2}:*`), describeBoth]],
+    truth: 'CAAAAA',
+  },
+  {
+    name: 'subnet owner not read: an ARN with any account still decides',
+    facts: { ...KNOWN_NETWORK, subnets: [{ id: 'subnet-0a1', vpcId: 'vpc-0c1', tags: {} }] },
+    identity: [[allow(SIX, 'arn:aws:ec2:us-east-1:*:*'), describeBoth]],
+    truth: 'AAAAAA',
+  },
+  // Policy text that must not grant by accident
+
+  {
+    // AWS: a variable with no value "might cause the entire statement to be invalid".
+    name: 'NotResource with a variable that has no value grants nothing for sure',
+    identity: [
+      [
+        {
+          Effect: 'Allow',
+          Action: 'ec2:*',
+          NotResource: `arn:aws:ec2:*:*:subnet/${policyVariable('aws:username')}`,
+        },
+      ],
+    ],
+    truth: 'CCCCCC',
+  },
+  // Any subnet: the function is not in a VPC and none were given. Which account owns the subnet
+  // is then not known either (a shared VPC's subnets are its owner's), so an ARN naming the
+  // account depends on it.
   {
     name: 'any subnet: resource types with wildcards',
     facts: ANY_NETWORK,
     identity: [[allow(CREATE, SCOPED_CREATE), describeBoth, eniActions]],
-    truth: 'AAAAAA',
+    truth: 'CAAAAA',
   },
   {
     name: 'any subnet: one subnet ARN decides',
