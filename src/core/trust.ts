@@ -3,6 +3,7 @@
 import type { ActionCheck, CheckDecision, TrustFix } from './permissions.js';
 import { LAMBDA_ASSUME_ROLE } from './permissions.js';
 import type { PolicyDocument, PolicyStatement } from './policy-eval.js';
+import { globMatch } from './policy-variables.js';
 
 export const LAMBDA_SERVICE_PRINCIPAL = 'lambda.amazonaws.com';
 
@@ -133,8 +134,8 @@ const answer = (decision: CheckDecision, decidedBy: string | null, detail: strin
 
 function actionMatches(st: TrustStatement): boolean {
   if (st.NotAction !== undefined)
-    return !valuesOf(st.NotAction).some((p) => globMatch(p, LAMBDA_ASSUME_ROLE));
-  return valuesOf(st.Action).some((p) => globMatch(p, LAMBDA_ASSUME_ROLE));
+    return !valuesOf(st.NotAction).some((p) => globMatch(p, LAMBDA_ASSUME_ROLE, { ignoreCase: true }));
+  return valuesOf(st.Action).some((p) => globMatch(p, LAMBDA_ASSUME_ROLE, { ignoreCase: true }));
 }
 
 function principalMatches(st: TrustStatement): Match {
@@ -177,14 +178,6 @@ const uniqueWhy = (entries: Array<{ why: string[] }>) =>
 function valuesOf(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-// Action names are case-insensitive; `*` matches any run of characters, `?` exactly one.
-function globMatch(pattern: string, value: string): boolean {
-  const body = [...pattern]
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 'is').test(value);
 }
 
 /** One shell word, for the printed command: single quotes, with any ' inside closed and escaped. */

@@ -93,12 +93,6 @@ export async function getManagedPolicyVersion(
   };
 }
 
-/** A managed policy's default version: iam:GetPolicy, then iam:GetPolicyVersion. */
-export async function readManagedPolicy(iam: IAMClient, policyArn: string): Promise<NamedPolicy> {
-  const { name, defaultVersionId } = await getManagedPolicy(iam, policyArn);
-  return getManagedPolicyVersion(iam, policyArn, name, defaultVersionId);
-}
-
 /** Whose policies are read: the same three calls exist for roles, users and groups. */
 export interface PolicyHolder {
   kind: 'role' | 'user' | 'group';
