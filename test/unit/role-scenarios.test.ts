@@ -12,6 +12,7 @@ import {
   parsePolicyDocument,
 } from '../../src/core/policy-eval.js';
 import type { RequestFacts } from '../../src/core/request-facts.js';
+import { AWS_MANAGED_POLICIES, VPC_ACCESS_POLICY_ARN } from '../fake-aws/policies.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -56,22 +57,14 @@ interface Scenario {
   truth: string;
 }
 
-const VPC_ACCESS: Statement = {
-  Sid: 'AWSLambdaVPCAccessExecutionPermissions',
-  Effect: 'Allow',
-  Action: [
-    'logs:CreateLogGroup',
-    'logs:CreateLogStream',
-    'logs:PutLogEvents',
-    'ec2:CreateNetworkInterface',
-    'ec2:DescribeNetworkInterfaces',
-    'ec2:DescribeSubnets',
-    'ec2:DeleteNetworkInterface',
-    'ec2:AssignPrivateIpAddresses',
-    'ec2:UnassignPrivateIpAddresses',
-  ],
-  Resource: '*',
-};
+// AWSLambdaVPCAccessExecutionRole v3 as AWS publishes it: one copy, the fake IAM's.
+const VPC_ACCESS = managedStatement(VPC_ACCESS_POLICY_ARN, 'v3');
+function managedStatement(arn: string, version: string): Statement {
+  const statements = AWS_MANAGED_POLICIES.find((p) => p.Arn === arn)?.Versions[version]?.Statement;
+  const statement = Array.isArray(statements) ? statements[0] : statements;
+  if (!statement) throw new Error(`no ${arn} ${version} in the fake's managed policies`);
+  return statement as unknown as Statement;
+}
 const ENI_MANAGEMENT: Statement = {
   Effect: 'Allow',
   Action: [CREATE, DESCRIBE_ENIS, DELETE, ASSIGN, UNASSIGN],
