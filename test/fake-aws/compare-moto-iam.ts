@@ -37,7 +37,7 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { clients } from './clients.js';
-import { diff, startMoto } from './compare-tools.js';
+import { printDifferences, startMoto } from './compare-tools.js';
 import { startFakeAws } from './fake-aws.js';
 import type { PolicyDocument, Scenario } from './types.js';
 
@@ -321,15 +321,7 @@ try {
   const fake = await startFakeAws({ scenario: SCENARIO });
   try {
     const fakeIam = clients(fake.url).iam;
-    let differences = 0;
-    for (const probe of probes) {
-      const out: string[] = [];
-      diff('', await probe.run(motoIam), await probe.run(fakeIam), out, IGNORED);
-      differences += out.length;
-      console.log(`\n## ${probe.name}: ${out.length === 0 ? 'same' : `${out.length} differences`}`);
-      for (const line of out) console.log(`- ${line}`);
-    }
-    console.log(`\n${differences} differences in all.`);
+    await printDifferences(probes, motoIam, fakeIam, IGNORED);
   } finally {
     await fake.close();
   }

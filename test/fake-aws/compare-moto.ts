@@ -40,7 +40,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { clients } from './clients.js';
-import { diff, startMoto } from './compare-tools.js';
+import { printDifferences, startMoto } from './compare-tools.js';
 import { startFakeAws } from './fake-aws.js';
 import type { NetworkAclEntrySpec, Scenario } from './types.js';
 
@@ -531,15 +531,7 @@ try {
   const fake = await startFakeAws({ scenario });
   try {
     const fakeAws = clients(fake.url);
-    let differences = 0;
-    for (const probe of probes(ids)) {
-      const out: string[] = [];
-      diff('', await probe.run(motoAws), await probe.run(fakeAws), out, IGNORED);
-      differences += out.length;
-      console.log(`\n## ${probe.name}: ${out.length === 0 ? 'same' : `${out.length} differences`}`);
-      for (const line of out) console.log(`- ${line}`);
-    }
-    console.log(`\n${differences} differences in all.`);
+    await printDifferences(probes(ids), motoAws, fakeAws, IGNORED);
   } finally {
     await fake.close();
   }

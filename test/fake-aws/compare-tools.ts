@@ -60,3 +60,22 @@ const short = (v: unknown) => {
   const s = JSON.stringify(v);
   return s && s.length > 160 ? `${s.slice(0, 157)}...` : s;
 };
+
+/** Asks moto and the fake each probe, prints where their answers differ, and returns how often. */
+export async function printDifferences<C>(
+  probes: Array<{ name: string; run: (client: C) => Promise<unknown> }>,
+  moto: C,
+  fake: C,
+  ignored: RegExp,
+): Promise<number> {
+  let differences = 0;
+  for (const probe of probes) {
+    const out: string[] = [];
+    diff('', await probe.run(moto), await probe.run(fake), out, ignored);
+    differences += out.length;
+    console.log(`\n## ${probe.name}: ${out.length === 0 ? 'same' : `${out.length} differences`}`);
+    for (const line of out) console.log(`- ${line}`);
+  }
+  console.log(`\n${differences} differences in all.`);
+  return differences;
+}
