@@ -147,6 +147,7 @@ async function measureStartup() {
     { label: '`node -e 0` (bare node)', args: ['-e', '0'], times: [] },
     { label: '`lambda-vpc --help`', args: [launcher, '--help'], times: [] },
     { label: '`lambda-vpc --version`', args: [launcher, '--version'], times: [] },
+    { label: '`lambda-vpc attach --help`', args: [launcher, 'attach', '--help'], times: [] },
   ];
   const env = bareEnv();
   note(`start-up: ${warmUpRounds} warm-up rounds, then ${rounds} interleaved rounds of ${commands.length}`);
@@ -166,10 +167,10 @@ async function measureStartup() {
     c.rssKb = rss.includes(undefined) ? undefined : median(rss);
   }
 
-  const [bare, help, version] = commands;
+  const [bare, ...launched] = commands;
   const ratio = (c) => median(c.times) / median(bare.times);
   return {
-    summary: [help, version].map((c) => [
+    summary: launched.map((c) => [
       `Start-up: ${c.label}`,
       `${formatRatio(ratio(c))} bare node (${formatMs(median(c.times))} vs ${formatMs(median(bare.times))}); peak RSS ${formatRss(c.rssKb)} vs ${formatRss(bare.rssKb)}`,
       `≤ ${STARTUP_TARGET_RATIO}× bare node`,

@@ -1,6 +1,6 @@
 // Bundles src/cli.ts into dist/ with code splitting, so the SDK clients are only
 // loaded by the commands that `await import()` them and `--help` stays near bare-node speed.
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -32,12 +32,18 @@ const result = await build({
 
 await writeFile('dist/THIRD-PARTY-LICENSES.txt', await thirdPartyLicenses(result.metafile));
 
-// bin/lambda-vpc.cjs prints this for a bare `--help` without loading the bundle.
-let help = '';
-const { run } = await import(pathToFileURL('dist/cli.js').href);
-const collect = { write: (text) => (help += text) };
-await run(['--help'], { stdout: collect, stderr: process.stderr, env: {} });
-await writeFile('dist/help.txt', help);
+// bin/lambda-vpc.cjs prints these for a bare `--help` and `COMMAND --help` without loading the
+// bundle: each is the program's own answer, so the two cannot drift.
+const { run, COMMAND_NAMES } = await import(pathToFileURL('dist/cli.js').href);
+async function helpOf(argv) {
+  let text = '';
+  const code = await run(argv, { stdout: { write: (t) => (text += t) }, stderr: process.stderr, env: {} });
+  if (code !== 0) throw new Error(`lambda-vpc ${argv.join(' ')} exited with ${code}`);
+  return text;
+}
+await writeFile('dist/help.txt', await helpOf(['--help']));
+await mkdir('dist/help', { recursive: true });
+for (const name of COMMAND_NAMES) await writeFile(`dist/help/${name}.txt`, await helpOf([name, '--help']));
 
 /**
  * The bundle carries code of the packages it was built from, and their licences ask that their

@@ -32,6 +32,29 @@ describe('the built binary', () => {
     expect(slow.stdout).toBe(program.stdout);
   });
 
+  it.each(['attach', 'detach', 'status', 'check-perms', 'enis', 'reach'])(
+    '%s --help, -h and `help %s` from the launcher: exactly the help the program gives',
+    async (name) => {
+      const program = await runCli([name, '--help']);
+      expect(program.code).toBe(0);
+      for (const argv of [
+        [name, '--help'],
+        [name, '-h'],
+        ['help', name],
+      ]) {
+        const r = await runBin(argv);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toBe(program.stdout);
+      }
+    },
+  );
+
+  it('a name that is no command, with --help, is left to the program', async () => {
+    const program = await runCli(['atach', '--help']);
+    const r = await runBin(['atach', '--help']);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: program.code, stdout: program.stdout });
+  });
+
   it('a bare lambda-vpc, or only global options, is a usage error: the help on stderr, exit 2', async () => {
     const help = (await runCli(['--help'])).stdout;
     const error =

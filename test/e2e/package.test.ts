@@ -33,10 +33,12 @@ describe('the published package', () => {
     for (const f of ['bin/lambda-vpc.cjs', 'dist/cli.js', 'package.json', 'README.md', 'LICENSE'])
       expect(files).toContain(f);
     expect(files).toContain('dist/THIRD-PARTY-LICENSES.txt');
+    // The launcher answers `COMMAND --help` from these.
+    expect(files).toContain('dist/help/attach.txt');
     for (const schema of readdirSync(join(ROOT, 'schemas'))) expect(files).toContain(`schemas/${schema}`);
     const outside = files.filter(
       (f) =>
-        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/(help|THIRD-PARTY-LICENSES)\.txt|docs\/[a-z-]+\.md|schemas\/[a-z-]+\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
+        !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/(help|THIRD-PARTY-LICENSES)\.txt|dist\/help\/[a-z-]+\.txt|docs\/[a-z-]+\.md|schemas\/[a-z-]+\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
           f,
         ),
     );
