@@ -63,6 +63,18 @@ export const versionLabel = (v: { functionName: string; version: string }) =>
 export const isPublished = (v: FunctionVersionNetwork) => v.version !== '$LATEST';
 
 /** Published versions of the function still in a VPC: they hold its interfaces until deleted. */
+/**
+ * How detach learns its targets' published versions with the fewest control-plane calls (which
+ * share Lambda's 15/s with the writes): one ListVersionsByFunction per target, or, for a fleet,
+ * one account-wide ListFunctions pass (50 versions a page) given at most a tenth of a call per
+ * target. A pass that would cost more stops there and the per-target lists follow, so a fleet
+ * pays at most N/10 calls more than the lists alone, and in a typical account far fewer.
+ */
+export function versionListingPlan(targets: number): { accountPages: number } | 'perTarget' {
+  const accountPages = Math.floor(targets / 10);
+  return accountPages >= 2 ? { accountPages } : 'perTarget';
+}
+
 export const publishedVersionsInVpc = (functionName: string, versions: readonly FunctionVersionNetwork[]) =>
   versions.filter((v) => v.functionName === functionName && isPublished(v) && isInVpc(v));
 

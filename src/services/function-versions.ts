@@ -18,13 +18,27 @@ export async function listAllFunctionVersions(
   lambda: LambdaClient,
   signal?: AbortSignal,
 ): Promise<FunctionVersionNetwork[]> {
+  return (await listFunctionVersionsUpTo(lambda, Number.POSITIVE_INFINITY, signal)) ?? [];
+}
+
+/** The same listing, given at most `maxPages` calls: null when the account needs more. */
+export async function listFunctionVersionsUpTo(
+  lambda: LambdaClient,
+  maxPages: number,
+  signal?: AbortSignal,
+): Promise<FunctionVersionNetwork[] | null> {
   const found: FunctionVersionNetwork[] = [];
   const pages = paginateListFunctions(
     { client: lambda },
     { FunctionVersion: 'ALL' },
     signal ? { abortSignal: signal } : {},
   );
-  for await (const page of pages) found.push(...(page.Functions ?? []).map(toNetwork));
+  let read = 0;
+  for await (const page of pages) {
+    found.push(...(page.Functions ?? []).map(toNetwork));
+    read++;
+    if (page.NextMarker && read >= maxPages) return null;
+  }
   return found;
 }
 

@@ -1,17 +1,23 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   type EniWaitJson,
   type FunctionVersionNetwork,
   planEniRelease,
   publishedVersionsInVpc,
   versionLabel,
+  versionListingPlan,
 } from '../core/enis.js';
 import { isInVpc } from '../core/plan.js';
 import { poll } from '../core/poll.js';
 import { errorJson } from '../core/result.js';
-import { parseFunctionRef } from '../core/validate.js';
-import { CliError, ExitCode, isTransient, toCliError } from '../errors.js';
+import { type FunctionRef, parseFunctionRef } from '../core/validate.js';
+import { CliError, ExitCode, endsTheRun, isTransient, toCliError } from '../errors.js';
 import { renderRelease } from '../output/render-enis.js';
-import { listAllFunctionVersions, listVersionsOf } from '../services/function-versions.js';
+import {
+  listAllFunctionVersions,
+  listFunctionVersionsUpTo,
+  listVersionsOf,
+} from '../services/function-versions.js';
 import type { AfterStep, Preflight } from './change.js';
 import type { RunDeps } from './deps.js';
 
@@ -42,8 +48,8 @@ export function eniRelease(request: EniWaitRequest): {
   const notes = new Map<string, string[]>();
 
   // --wait-enis needs everyone who may share an interface, so it lists the account once
-  // (ListFunctions ALL); a plain detach needs only the targets' own versions, one
-  // ListVersionsByFunction each, which is far cheaper in a big account.
+  // (ListFunctions ALL); a plain detach needs only the targets' own versions, by the cheaper
+  // of the two (versionListingPlan).
   const checkPublishedVersions: Preflight = async (scope) => {
     deps = scope.deps;
     const { reporter, signal } = scope.deps;
@@ -51,17 +57,7 @@ export function eniRelease(request: EniWaitRequest): {
     try {
       versions = request.wait
         ? await listAllFunctionVersions(lambda, signal)
-        : (
-            await Promise.all(
-              scope.targets.map(({ ref }) =>
-                // An unknown function is detach's own error to report, a moment later.
-                listVersionsOf(lambda, ref.id, signal).catch((e: unknown) => {
-                  if ((e as { name?: string }).name === 'ResourceNotFoundException') return [];
-                  throw e;
-                }),
-              ),
-            )
-          ).flat();
+        : await targetsVersions(lambda, scope.targets, signal);
     } catch (thrown) {
       const error = toCliError(thrown);
       if (error.code === 'Interrupted') throw error;
@@ -126,6 +122,33 @@ export function eniRelease(request: EniWaitRequest): {
   };
 
   return { checkPublishedVersions, afterDetach };
+}
+
+/** The targets' versions: the account in a few pages when that is cheaper, else one list each. */
+async function targetsVersions(
+  lambda: LambdaClient,
+  targets: ReadonlyArray<{ ref: FunctionRef }>,
+  signal: AbortSignal | undefined,
+): Promise<FunctionVersionNetwork[]> {
+  const plan = versionListingPlan(targets.length);
+  if (plan !== 'perTarget') {
+    // Without lambda:ListFunctions the per-target lists may still be allowed: they decide then.
+    const listed = await listFunctionVersionsUpTo(lambda, plan.accountPages, signal).catch((e: unknown) => {
+      if (endsTheRun(e)) throw e;
+      return null;
+    });
+    if (listed) return listed;
+  }
+  const lists = await Promise.all(
+    targets.map(({ ref }) =>
+      // An unknown function is detach's own error to report, a moment later.
+      listVersionsOf(lambda, ref.id, signal).catch((e: unknown) => {
+        if ((e as { name?: string }).name === 'ResourceNotFoundException') return [];
+        throw e;
+      }),
+    ),
+  );
+  return lists.flat();
 }
 
 function publishedVersionsNote(name: string, published: readonly FunctionVersionNetwork[]): string {

@@ -73,6 +73,34 @@ describe.concurrent('attach and detach a fleet', () => {
     expect(r.stdout).toContain('6 functions: 6 unchanged');
   });
 
+  it('detach of 30 attached functions: one account-wide version listing instead of 30, so 31 control-plane calls', async () => {
+    const names = fleetNames(30);
+    const f = await start(30);
+    expect((await cli(f, ['attach', '--functions-file', '-', ...NETWORK], lines(names))).code).toBe(0);
+    const before = f.requests.length;
+    const r = await cli(f, ['-o', 'json', 'detach', '--functions-file', '-'], lines(names));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).summary).toEqual({ total: 30, outcomes: { updated: 30 } });
+    const controlPlane = f.requests
+      .slice(before)
+      .filter((q) => q.service === 'lambda' && q.operation !== 'GetFunction')
+      .map((q) => q.operation);
+    expect(controlPlane.filter((o) => o === 'UpdateFunctionConfiguration')).toHaveLength(30);
+    expect(controlPlane.filter((o) => o === 'ListFunctions')).toHaveLength(1);
+    expect(controlPlane).toHaveLength(31);
+  });
+
+  it('detach of 30 in an account of 200: the account listing would cost more, so one list per function', async () => {
+    const names = fleetNames(30);
+    const f = await start(200);
+    const r = await cli(f, ['detach', ...names]);
+    expect(r.code).toBe(0);
+    const lambda = byService(f, 'lambda');
+    // At most 30/10 pages of the account (200 versions need 4), then the 30 lists.
+    expect(lambda.filter((o) => o === 'ListFunctions')).toHaveLength(3);
+    expect(lambda.filter((o) => o === 'ListVersionsByFunction')).toHaveLength(30);
+  });
+
   it('one failure does not stop the others; the exit code is the worst; a line per function as it finishes', async () => {
     const names = fleetNames(5);
     const f = await start(5);

@@ -9,6 +9,7 @@ import {
   publishedVersionsInVpc,
   serves,
   usersOf,
+  versionListingPlan,
 } from '../../src/core/enis.js';
 import { sameSet } from '../../src/core/sets.js';
 
@@ -136,5 +137,17 @@ describe('planEniRelease: what a detach should free', () => {
   it('two functions detached together free the interface they shared', () => {
     const both = [...leaving, fn('reports-job', '$LATEST', [S1], [SG_A, SG_B])];
     expect(planEniRelease([shared], both, both).awaited).toEqual([shared]);
+  });
+});
+
+describe('versionListingPlan', () => {
+  it.each([
+    [1, 'perTarget'],
+    [19, 'perTarget'],
+    [20, { accountPages: 2 }],
+    [30, { accountPages: 3 }],
+    [1000, { accountPages: 100 }],
+  ] as const)('%i targets: %j', (targets, plan) => {
+    expect(versionListingPlan(targets)).toEqual(plan);
   });
 });
