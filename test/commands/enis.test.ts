@@ -279,6 +279,25 @@ describe('detach and the interfaces', () => {
     expect(notes.some((n) => n.startsWith('Published version 2 of my-fn still uses a VPC'))).toBe(true);
   });
 
+  it('a fleet without lambda:ListFunctions: the account listing is denied, one list per function warns as before', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `fn-${i + 1}`);
+    lambdaMock
+      .on(GetFunctionCommand)
+      .callsFake(({ FunctionName }: { FunctionName: string }) =>
+        getFunctionOutput({ FunctionName, VpcConfig: OUT }),
+      );
+    lambdaMock.on(ListFunctionsCommand).rejects(awsError('AccessDeniedException'));
+    lambdaMock.on(ListVersionsByFunctionCommand).callsFake(({ FunctionName }: { FunctionName: string }) => ({
+      Versions: FunctionName === 'fn-7' ? [listed('fn-7', '3', [S1], [SG])] : [],
+    }));
+    const { code, stderr } = await runCli([...REGION, 'detach', ...names]);
+    expect(code).toBe(0);
+    expect(lambdaMock.commandCalls(ListFunctionsCommand)).toHaveLength(1);
+    expect(lambdaMock.commandCalls(ListVersionsByFunctionCommand)).toHaveLength(20);
+    expect(stderr).toContain('Warning: Published version 3 of fn-7 still uses a VPC');
+    expect(stderr).not.toContain('Could not check for published versions');
+  });
+
   it('a denied version listing is a warning, not a failure', async () => {
     detachOnce();
     lambdaMock.on(ListVersionsByFunctionCommand).rejects(awsError('AccessDeniedException'));
