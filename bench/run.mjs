@@ -41,6 +41,11 @@ const SECTIONS = ['startup', 'one-call', 'fleet', 'wait', 'timeout'];
 const STARTUP_TARGET_RATIO = 1.3;
 const ONE_CALL_TARGET_RATIO = 0.35;
 const FLEET_TARGET_MS = 20_000;
+// detach of the attached fleet: Lambda's control plane at the tool's default budget (10/s) bounds
+// it at N / 10 s + one update; the target is within 1.15x of that, at most 1.1 such calls a function.
+const DETACH_RATE_PER_S = 10;
+const DETACH_BOUND_RATIO = 1.15;
+const DETACH_CALLS_PER_FUNCTION = 1.1;
 /** AWS's per-account limits, which the fixture enforces over a sliding 1 s window. */
 const FLEET_RATE_LIMITS = { lambdaControlPlane: 15, lambdaGetFunction: 100 };
 /** The CLI's polling after a write (src/services/lambda.ts): first after 1 s, then ×1.25, at most 5 s apart. */
@@ -272,7 +277,7 @@ async function measureFleet(fixture) {
   const size = options.fleetSize;
   const smallSize = Math.max(1, Math.round(size / 10));
   const viaStdin = await attachReadsFunctionsFile();
-  const big = await attachFleet(fixture, size, viaStdin);
+  const big = await attachFleet(fixture, size, viaStdin, { thenDetach: true });
   const small = await attachFleet(fixture, smallSize, viaStdin);
 
   const throttled = (e) => e.status === 429;
@@ -326,6 +331,7 @@ async function measureFleet(fixture) {
         `≤ ${formatMs(FLEET_TARGET_MS)}, all succeed, no throttling error`,
         yesNo(met),
       ],
+      detachRow(big.detached, size),
       [
         `Fleet: EC2 and IAM calls, ${smallSize} vs ${plural(size, 'function')}`,
         `EC2 ${calls(small, 'ec2')} vs ${calls(big, 'ec2')}, IAM ${calls(small, 'iam')} vs ${calls(big, 'iam')}`,
@@ -359,7 +365,25 @@ async function attachReadsFunctionsFile() {
   return run.stdout.includes('--functions-file');
 }
 
-async function attachFleet(fixture, size, viaStdin) {
+function detachRow(d, size) {
+  const boundMs = (size / DETACH_RATE_PER_S) * 1000 + options.fleetUpdateMs;
+  const perFunction = d.controlPlane / size;
+  const ratio = d.run.ms / boundMs;
+  const met =
+    !d.run.timedOut &&
+    d.run.code === 0 &&
+    d.detachedCount === size &&
+    perFunction <= DETACH_CALLS_PER_FUNCTION &&
+    ratio <= DETACH_BOUND_RATIO;
+  return [
+    `Fleet: \`detach\` of the same ${plural(size, 'function')}`,
+    `${d.run.timedOut ? 'stopped' : `exit ${d.run.code}`} after ${formatMs(d.run.ms)}, ${formatRatio(ratio)} the bound of ${formatMs(boundMs)} (N / ${DETACH_RATE_PER_S}/s + one update); ${d.detachedCount}/${size} out of the VPC; ${perFunction.toFixed(2)} control-plane calls per function; ${d.throttled} × 429`,
+    `≤ ${DETACH_CALLS_PER_FUNCTION} control-plane calls per function, within ${DETACH_BOUND_RATIO}× the bound`,
+    yesNo(met),
+  ];
+}
+
+async function attachFleet(fixture, size, viaStdin, { thenDetach = false } = {}) {
   const scenario = fixture.fleet(size, options.fleetUpdateMs);
   scenario.rateLimits = FLEET_RATE_LIMITS;
   const fake = await fixture.startFakeAws({ scenario });
@@ -382,10 +406,44 @@ async function attachFleet(fixture, size, viaStdin) {
       const c = fake.state.getFunction(name);
       return c.LastUpdateStatus === 'Successful' && c.VpcConfig?.VpcId === fixture.MINIMAL_IDS.vpc;
     }).length;
-    return { size, run, attached, requests: [...fake.requests], throttlingErrors: throttlingErrors(run) };
+    const requests = [...fake.requests];
+    const detached = thenDetach ? await detachFleet(fake, names, viaStdin) : undefined;
+    return { size, run, attached, requests, throttlingErrors: throttlingErrors(run), detached };
   } finally {
     await fake.close();
   }
+}
+
+/** The same fleet taken out again: how long, and how many control-plane calls it made. */
+async function detachFleet(fake, names, viaStdin) {
+  const before = fake.requests.length;
+  note(`fleet: detach ${plural(names.length, 'function')}`);
+  const run = await runProcess(
+    ...lambdaVpc(
+      '--endpoint-url',
+      fake.url,
+      'detach',
+      ...(viaStdin ? ['--functions-file', '-'] : names),
+      '--output',
+      'json',
+    ),
+    {
+      env: awsEnv(fake.url),
+      input: viaStdin ? `${names.join('\n')}\n` : undefined,
+      timeoutMs: options.fleetTimeoutMs,
+    },
+  );
+  const requests = fake.requests.slice(before);
+  const controlPlane = requests.filter((e) => e.service === 'lambda' && e.operation !== 'GetFunction');
+  const detachedCount = names.filter(
+    (name) => !fake.state.getFunction(name).VpcConfig?.SubnetIds?.length,
+  ).length;
+  return {
+    run,
+    detachedCount,
+    controlPlane: controlPlane.length,
+    throttled: requests.filter((e) => e.status === 429).length,
+  };
 }
 
 const THROTTLING = /TooManyRequests|Throttl|Rate exceeded/i;
