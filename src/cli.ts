@@ -40,13 +40,13 @@ Docs: the README and docs/ of the lambda-vpc package.`;
 
 const HELP_WIDTH = 80;
 
+/** The commands' names, for the build, which writes each one's --help for the launcher. */
+export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
+
 /**
  * `helpOnError`: whether the help Commander prints when no command is named goes to stderr (not
  * with --output json, where stdout has the error document and stderr the one error line).
  */
-/** The commands' names, for the build, which writes each one's --help for the launcher. */
-export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
-
 export function buildProgram(run: Run, { helpOnError = true } = {}): Command {
   const program = addGlobalOptions(
     new Command('lambda-vpc')

@@ -62,7 +62,6 @@ export const versionLabel = (v: { functionName: string; version: string }) =>
 
 export const isPublished = (v: FunctionVersionNetwork) => v.version !== '$LATEST';
 
-/** Published versions of the function still in a VPC: they hold its interfaces until deleted. */
 /**
  * How detach learns its targets' published versions with the fewest control-plane calls (which
  * share Lambda's 15/s with the writes): one ListVersionsByFunction per target, or, for a fleet,
@@ -75,6 +74,7 @@ export function versionListingPlan(targets: number): { accountPages: number } | 
   return accountPages >= 2 ? { accountPages } : 'perTarget';
 }
 
+/** Published versions of the function still in a VPC: they hold its interfaces until deleted. */
 export const publishedVersionsInVpc = (functionName: string, versions: readonly FunctionVersionNetwork[]) =>
   versions.filter((v) => v.functionName === functionName && isPublished(v) && isInVpc(v));
 
