@@ -19,7 +19,9 @@ import type { KeyValue } from './request-facts.js';
 
 export {
   escapeGlob,
+  type GlobToken,
   globMatch,
+  globTokens,
   type KeyLookup,
   literalOf,
   type PolicyTextOptions,

@@ -6,10 +6,13 @@
 
 import {
   evaluateCondition,
+  type GlobToken,
   globMatch,
+  globTokens,
   type KeyLookup,
   type PolicyTextOptions,
   substituteVariables,
+  type Truth,
 } from './policy-conditions.js';
 import {
   type ActionRequest,
@@ -182,8 +185,6 @@ export function evaluateActions(policies: NamedPolicy[], actions: string[]): Act
 export function evaluateRequests(policies: NamedPolicy[], requests: ActionRequest[]): ActionDecision[] {
   return requests.map((request) => decideRequest(policies, request));
 }
-
-type Truth = true | false | 'unknown';
 
 /** Whether one statement applies to one resource of a request, and what an open answer depends on. */
 interface Applicability {
@@ -373,19 +374,6 @@ function coversKnownOwner(pattern: string, resource: RequestResource): 'all' | '
 // After a known prefix the unknown part is a resource ID or function name (subnet-0a1…, eni-…,
 // my_function): never a ":" or "/", so a pattern that needs one there names another resource.
 const ID_CHAR = /^[A-Za-z0-9_-]$/;
-
-type GlobToken = '*' | '?' | { char: string };
-
-function globTokens(pattern: string): GlobToken[] {
-  const chars = [...pattern];
-  const tokens: GlobToken[] = [];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
-    else tokens.push(c === '*' || c === '?' ? c : { char: c });
-  }
-  return tokens;
-}
 
 function starClosure(tokens: GlobToken[], states: number[]): number[] {
   const out = new Set<number>();

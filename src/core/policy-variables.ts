@@ -129,29 +129,36 @@ export const escapeGlob = (value: string): string => value.replace(/[\\*?]/g, '\
 /** The literal text a glob stands for when its wildcards are not wildcards (StringEquals). */
 export const literalOf = (pattern: string): string => pattern.replace(/\\(.)/gs, '$1');
 
+/** A glob pattern's parts: the two wildcards, or one literal character (`\x` is a literal x). */
+export type GlobToken = '*' | '?' | { char: string };
+
+export function globTokens(pattern: string): GlobToken[] {
+  const chars = [...pattern];
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
+    else tokens.push(c === '*' || c === '?' ? c : { char: c });
+  }
+  return tokens;
+}
+
 /**
  * IAM's wildcard match: `*` matches any run of characters (colons and slashes included), `?`
  * exactly one, and `\` makes the character after it literal (see substituteVariables).
  */
 export function globMatch(pattern: string, value: string, options: { ignoreCase?: boolean } = {}): boolean {
-  const tokens: Array<{ wild: '*' | '?' } | { char: string }> = [];
-  const chars = [...pattern];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    if (c === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i] as string });
-    else if (c === '*' || c === '?') tokens.push({ wild: c });
-    else tokens.push({ char: c });
-  }
+  const tokens = globTokens(pattern);
   const text = [...value];
   const fold = (s: string) => (options.ignoreCase ? s.toLowerCase() : s);
-  const matchesOne = (t: (typeof tokens)[number], c: string) =>
-    'wild' in t ? t.wild === '?' : fold(t.char) === fold(c);
+  const matchesOne = (t: GlobToken, c: string) =>
+    t === '?' || (typeof t === 'object' && fold(t.char) === fold(c));
   // Greedy scan with backtracking to the last `*`: linear for patterns with one star, and never
   // exponential, unlike a regular expression built from the pattern.
   let [p, v, star, starAt] = [0, 0, -1, 0];
   while (v < text.length) {
     const t = tokens[p];
-    if (t !== undefined && 'wild' in t && t.wild === '*') {
+    if (t === '*') {
       star = p++;
       starAt = v;
     } else if (t !== undefined && matchesOne(t, text[v] as string)) {
@@ -162,6 +169,6 @@ export function globMatch(pattern: string, value: string, options: { ignoreCase?
       v = ++starAt;
     } else return false;
   }
-  while (p < tokens.length && (tokens[p] as { wild?: string }).wild === '*') p++;
+  while (p < tokens.length && tokens[p] === '*') p++;
   return p === tokens.length;
 }
