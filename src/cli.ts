@@ -33,6 +33,7 @@ Exit codes:
   9    check-perms could not determine whether something required is allowed;
        reach could not prove a target reachable (unknown, none unreachable)
   10   reach (or attach --check-reach): a target is unreachable
+  11   --fail-on-iac: a function is managed by infrastructure as code; nothing written
   130  interrupted (Ctrl-C); an update already sent continues on AWS's side
   143  terminated (SIGTERM); as 130
 

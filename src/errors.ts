@@ -18,6 +18,8 @@ export const ExitCode = {
   Undetermined: 9,
   /** reach (and attach --check-reach): a target is unreachable from at least one of the function's subnets. */
   Unreachable: 10,
+  /** --fail-on-iac: a function is managed by infrastructure as code (a stack); nothing was written. */
+  ManagedByIac: 11,
   /** Ctrl-C (SIGINT): 128 + 2. */
   Interrupted: 130,
   /** SIGTERM (CI cancelling a job, timeout(1), Kubernetes stopping a pod): 128 + 15. */
@@ -38,6 +40,7 @@ export type ErrorCode =
   | 'Conflict'
   | 'Undetermined'
   | 'Unreachable'
+  | 'ManagedByIac'
   | 'Throttled'
   | 'ServiceError'
   | 'Network'
@@ -56,6 +59,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   Conflict: ExitCode.Conflict,
   Undetermined: ExitCode.Undetermined,
   Unreachable: ExitCode.Unreachable,
+  ManagedByIac: ExitCode.ManagedByIac,
   Throttled: ExitCode.Error,
   ServiceError: ExitCode.Error,
   Network: ExitCode.Error,
@@ -161,6 +165,7 @@ const SEVERITY: readonly ExitCode[] = [
   ExitCode.Unreachable,
   ExitCode.TimedOut,
   ExitCode.UpdateFailed,
+  ExitCode.ManagedByIac,
   ExitCode.AccessDenied,
   ExitCode.Credentials,
   ExitCode.Usage,

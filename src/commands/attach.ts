@@ -1,5 +1,5 @@
 import { defineCommand } from '../cli/action.js';
-import { type ChangeOptions, parseChangeRequest } from '../cli/change-input.js';
+import { type ChangeOptions, parseChangeRequest, withSafetyOptions } from '../cli/change-input.js';
 import { functionNames } from '../cli/fleet.js';
 import { collect, timeoutOption, withFleetOptions } from '../cli/options.js';
 import { parseReachTargets } from '../core/reach-targets.js';
@@ -17,42 +17,48 @@ interface AttachOptions extends ChangeOptions {
 }
 
 export const attachCommand = defineCommand('attach', (command, action, ctx) =>
-  withFleetOptions(
-    command
-      .description(
-        'put functions into a VPC: set their subnets and security groups, then wait until Lambda has settled',
-      )
-      .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
-      .option('--subnets <ids>', 'comma-separated subnet IDs, 1 to 16, all in one VPC (repeatable)', collect)
-      .option(
-        '--sg, --security-groups <ids>',
-        'comma-separated security group IDs, 1 to 5 (repeatable)',
-        collect,
-      )
-      .option('--ipv6-dual-stack', 'allow IPv6 traffic for dual-stack subnets', false)
-      .option('--no-wait', 'send the update and return without waiting for it to settle')
-      .option(...timeoutOption)
-      .option('--dry-run', 'show what would change; write nothing', false)
-      .option(
-        '--force',
-        'attach even when the network check finds subnets and groups in several VPCs or a dedicated-tenancy VPC',
-        false,
-      )
-      .option(
-        '--skip-network-check',
-        'do not describe the subnets, groups and routes first (no EC2 read)',
-        false,
-      )
-      .option(
-        '--check-reach <target>',
-        'stop before writing (exit 10) if this target is unreachable: a reach --to target, tcp (repeatable)',
-        collect,
-      )
-      .option(
-        '--skip-perms-check',
-        "do not check the execution role's EC2 permissions first (no IAM call)",
-        false,
-      ),
+  withSafetyOptions(
+    withFleetOptions(
+      command
+        .description(
+          'put functions into a VPC: set their subnets and security groups, then wait until Lambda has settled',
+        )
+        .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
+        .option(
+          '--subnets <ids>',
+          'comma-separated subnet IDs, 1 to 16, all in one VPC (repeatable)',
+          collect,
+        )
+        .option(
+          '--sg, --security-groups <ids>',
+          'comma-separated security group IDs, 1 to 5 (repeatable)',
+          collect,
+        )
+        .option('--ipv6-dual-stack', 'allow IPv6 traffic for dual-stack subnets', false)
+        .option('--no-wait', 'send the update and return without waiting for it to settle')
+        .option(...timeoutOption)
+        .option('--dry-run', 'show what would change; write nothing', false)
+        .option(
+          '--force',
+          'attach even when the network check finds subnets and groups in several VPCs or a dedicated-tenancy VPC',
+          false,
+        )
+        .option(
+          '--skip-network-check',
+          'do not describe the subnets, groups and routes first (no EC2 read)',
+          false,
+        )
+        .option(
+          '--check-reach <target>',
+          'stop before writing (exit 10) if this target is unreachable: a reach --to target, tcp (repeatable)',
+          collect,
+        )
+        .option(
+          '--skip-perms-check',
+          "do not check the execution role's EC2 permissions first (no IAM call)",
+          false,
+        ),
+    ),
   )
     .addHelpText(
       'after',

@@ -1,5 +1,5 @@
 import { defineCommand } from '../cli/action.js';
-import { type ChangeOptions, parseChangeRequest } from '../cli/change-input.js';
+import { type ChangeOptions, parseChangeRequest, withSafetyOptions } from '../cli/change-input.js';
 import { functionNames } from '../cli/fleet.js';
 import { timeoutOption, withFleetOptions } from '../cli/options.js';
 import { DEFAULT_ENI_WAIT_MS } from '../core/enis.js';
@@ -8,21 +8,23 @@ import { usageError } from '../errors.js';
 import type { EniWaitRequest } from '../workflows/eni-release.js';
 
 export const detachCommand = defineCommand('detach', (command, action, ctx) =>
-  withFleetOptions(
-    command
-      .description(
-        'take functions out of their VPC: empty their subnets and security groups, then wait until settled',
-      )
-      .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
-      .option('--no-wait', 'send the update and return without waiting for it to settle')
-      .option(...timeoutOption)
-      .option('--dry-run', 'show what would change; write nothing', false)
-      .option(
-        '--wait-enis',
-        'after the update settles, wait until Lambda has deleted the network interfaces only these functions used',
-        false,
-      )
-      .option('--eni-timeout <duration>', 'with --wait-enis: how long to wait (default 45m)'),
+  withSafetyOptions(
+    withFleetOptions(
+      command
+        .description(
+          'take functions out of their VPC: empty their subnets and security groups, then wait until settled',
+        )
+        .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
+        .option('--no-wait', 'send the update and return without waiting for it to settle')
+        .option(...timeoutOption)
+        .option('--dry-run', 'show what would change; write nothing', false)
+        .option(
+          '--wait-enis',
+          'after the update settles, wait until Lambda has deleted the network interfaces only these functions used',
+          false,
+        )
+        .option('--eni-timeout <duration>', 'with --wait-enis: how long to wait (default 45m)'),
+    ),
   )
     .addHelpText(
       'after',

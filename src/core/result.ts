@@ -18,7 +18,8 @@ export interface FunctionResult {
    * failed: see error; status: the status command; skipped: never started, because
    * --fail-fast or an error that ends the run (credentials, Ctrl-C) stopped the batch first;
    * interrupted / timed-out: written (or maybe written), then Ctrl-C, SIGTERM or --timeout
-   * ended the run while the update continues on AWS's side (see error for how to follow it).
+   * ended the run while the update continues on AWS's side (see error for how to follow it);
+   * rolled-back: --rollback-on-failure: the update failed and the previous VpcConfig was written back.
    */
   outcome: Outcome;
   /**
@@ -51,7 +52,8 @@ export type Outcome =
   | 'status'
   | 'skipped'
   | 'interrupted'
-  | 'timed-out';
+  | 'timed-out'
+  | 'rolled-back';
 
 /**
  * The outcome of a function whose work ended with an error: the run stopped (Ctrl-C, SIGTERM,

@@ -53,6 +53,7 @@ export function renderChange(
     skipped: `${c.dim('-')} ${r.function}: not started`,
     interrupted: `${c.yellow('■')} ${r.function}: interrupted${CONTINUES_WORDS[String(r.written)]}`,
     'timed-out': `${c.yellow('■')} ${r.function}: timed out${CONTINUES_WORDS[String(r.written)]}`,
+    'rolled-back': `${c.red('↺')} ${r.function}: update failed, rolled back to the previous configuration`,
   };
   const lines = [headline[r.outcome]];
   if (r.before) {
@@ -91,6 +92,7 @@ const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
   skipped: 'not started',
   interrupted: "interrupted while the update continues on AWS's side",
   'timed-out': "timed out while the update continues on AWS's side",
+  'rolled-back': 'failed and rolled back',
 };
 
 /** One line after a batch of several functions: how many ended each way. */

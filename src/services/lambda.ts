@@ -15,6 +15,15 @@ export async function readFunction(
   functionId: string,
   options: { qualifier?: string | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<FunctionConfiguration> {
+  return (await readFunctionWithTags(lambda, functionId, options)).configuration;
+}
+
+/** The same one GetFunction call, with the function's tags (GetFunction returns them; unqualified reads only). */
+export async function readFunctionWithTags(
+  lambda: LambdaClient,
+  functionId: string,
+  options: { qualifier?: string | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<{ configuration: FunctionConfiguration; tags: Record<string, string> }> {
   const out = await lambda.send(
     new GetFunctionCommand({
       FunctionName: functionId,
@@ -22,7 +31,7 @@ export async function readFunction(
     }),
     options.signal ? { abortSignal: options.signal } : {},
   );
-  return out.Configuration ?? {};
+  return { configuration: out.Configuration ?? {}, tags: out.Tags ?? {} };
 }
 
 /**

@@ -14,7 +14,8 @@ import { DEFAULT_MAX_ATTEMPTS, retryAfterMs, retryDelayMs } from '../core/retry-
 import { isFailed, isSettled, remedyFor, statusLabel, updateFailedError } from '../core/settle.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, isThrottling, isTransient, toCliError, wasNotSent } from '../errors.js';
-import { readFunction, updateVpcConfig } from '../services/lambda.js';
+import { readFunctionWithTags, updateVpcConfig } from '../services/lambda.js';
+import type { Admission } from './change.js';
 import type { Deadline } from './deadline.js';
 import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
 
@@ -56,7 +57,9 @@ export interface ApplyRequest {
    * Consulted once the function is read and a write is planned (dry runs included), before
    * anything is written: an error here fails the function with nothing written.
    */
-  beforeWrite?: ((current: FunctionConfiguration) => Promise<CliError | undefined>) | undefined;
+  beforeWrite?:
+    | ((current: FunctionConfiguration, admission: Admission) => Promise<CliError | undefined>)
+    | undefined;
 }
 
 export interface Applied {
@@ -124,7 +127,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     let writeAttempts = 0;
     for (;;) {
       progress('reading');
-      let current = await readFunction(lambda, ref.id, { signal });
+      const read = await readFunctionWithTags(lambda, ref.id, { signal });
+      let current = read.configuration;
       role = current.Role;
       result.functionArn = current.FunctionArn ?? null;
       let updated: FunctionConfiguration | undefined;
@@ -181,7 +185,10 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           );
           return finish('unchanged', current);
         }
-        const refusal = await request.beforeWrite?.(current);
+        const refusal = await request.beforeWrite?.(current, {
+          tags: read.tags,
+          note: (text) => result.notes.push(text),
+        });
         if (refusal) {
           finish('failed', current);
           result.error = errorJson(refusal);

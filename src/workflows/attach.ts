@@ -35,7 +35,7 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
       networkPreflight(request.network),
       ...(request.checkReach?.length ? [reachPreflight(request.checkReach)] : []),
     ],
-    gate: (scope) => roleGate(scope, request.permissions),
+    gates: [(scope) => roleGate(scope, request.permissions)],
     notChecked: {
       network: {
         checked: false,

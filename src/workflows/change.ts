@@ -1,4 +1,5 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { EmitTool } from '../core/emit.js';
 import type { DesiredVpc } from '../core/plan.js';
 import { errorJson, type FunctionResult, stillInProgress, summarize } from '../core/result.js';
 import type { Target } from '../core/validate.js';
@@ -26,6 +27,12 @@ export interface ChangeRequest {
   failFast: boolean;
   wait: boolean;
   dryRun: boolean;
+  /** --rollback-on-failure: an update that ends Failed is undone with the same RevisionId protocol. */
+  rollbackOnFailure: boolean;
+  /** --fail-on-iac: a function managed by infrastructure as code is refused before writing (exit 11). */
+  failOnIac: boolean;
+  /** --emit TOOL: print the change for that tool instead of writing it. */
+  emit?: EmitTool | undefined;
   /** Notes about the input itself (duplicate IDs dropped), printed once and kept on every result. */
   notes: string[];
   /** The run's --functions-file (not stdin) and arguments, to follow a fleet's updates as they were named. */
@@ -43,9 +50,17 @@ export interface RunScope {
 /** Runs once per run, before the first write; `stop` ends the run with nothing written. */
 export type Preflight = (scope: RunScope) => Promise<{ sections?: ChangeSections; stop?: CliError }>;
 
-/** Consulted by each function right before its write; a refusal fails that function only. */
+/** What a gate sees of the function besides its configuration, and how it adds to its result. */
+export interface Admission {
+  /** The function's tags, from the same GetFunction read as `current` (no call of its own). */
+  tags: Readonly<Record<string, string>>;
+  /** Adds a note to this function's result (printed with it, and in JSON `notes`). */
+  note(text: string): void;
+}
+
+/** Consulted by each function right before its write (dry runs too); a refusal fails that function only. */
 export interface Gate {
-  admit(fn: string, current: FunctionConfiguration): Promise<CliError | undefined>;
+  admit(fn: string, current: FunctionConfiguration, admission: Admission): Promise<CliError | undefined>;
   /** Its part of the JSON document, once every function has been through. */
   sections(): ChangeSections;
 }
@@ -60,7 +75,8 @@ export interface ChangeSpec {
   desired: DesiredVpc;
   words: ChangeWords;
   preflights: readonly Preflight[];
-  gate?: ((scope: RunScope) => Gate) | undefined;
+  /** Asked in order before each write; the first refusal wins and the later ones are not asked. */
+  gates?: readonly ((scope: RunScope) => Gate)[] | undefined;
   after?: AfterStep | undefined;
   /**
    * Each section of the document as it reads when its step did not run (skipped, or the run
@@ -100,7 +116,7 @@ export async function runChange(
       return { exitCode: outcome.stop.exitCode, error: errorJson(outcome.stop), results: [], ...sections };
     }
   }
-  const gate = spec.gate?.(scope);
+  const gates = (spec.gates ?? []).map((make) => make(scope));
   const progress = await reporter.progress(targets.length);
   const printedNotes = new Set([...request.notes, ...mergeNotes.values()]);
   // A fleet's updates still going on when the run ends are followed with one command, after the summary.
@@ -124,7 +140,16 @@ export async function runChange(
         wait: request.wait,
         dryRun: request.dryRun,
         resumeCommand: `${deps.cliPrefix} status ${fn} --wait`,
-        beforeWrite: gate && ((current) => gate.admit(fn, current)),
+        beforeWrite:
+          gates.length > 0
+            ? async (current, admission) => {
+                for (const gate of gates) {
+                  const refusal = await gate.admit(fn, current, admission);
+                  if (refusal) return refusal;
+                }
+                return undefined;
+              }
+            : undefined,
       },
     );
     progress.done(fn, !error);
@@ -151,7 +176,7 @@ export async function runChange(
     // What follows the writes (the ENI wait of detach) has its own bound.
     deps.aws.limitTo(undefined);
   }
-  if (gate) Object.assign(sections, gate.sections());
+  for (const gate of gates) Object.assign(sections, gate.sections());
   if (results.length > 1) reporter.show((c) => renderChangeSummary(summarize(results), spec.words, c));
   const going = results.filter(stillInProgress);
   if (fleet && going.length > 0)

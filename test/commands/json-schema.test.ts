@@ -57,7 +57,7 @@ describe('the JSON Schemas catch drift', () => {
         },
         /code/,
       ],
-      ['an exit code we never use', (d) => (d.exitCode = 11), /exitCode/],
+      ['an exit code we never use', (d) => (d.exitCode = 12), /exitCode/],
     ];
     for (const [what, edit, where] of drifts) {
       expect(() => assertValidDocument(broken(doc, edit)), what).toThrow(where);

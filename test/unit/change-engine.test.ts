@@ -60,6 +60,8 @@ const request = (...names: string[]) => ({
   failFast: false,
   wait: false,
   dryRun: false,
+  rollbackOnFailure: false,
+  failOnIac: false,
   notes: [],
 });
 
@@ -102,17 +104,19 @@ describe('runChange', () => {
       desired: DESIRED,
       words: WORDS,
       preflights: [],
-      gate: () => ({
-        admit: async (fn, current) => {
-          admitted.push(`${fn} ${current.Role}`);
-          return fn === 'fn-b'
-            ? new CliError('AccessDenied', 'fn-b: its role lacks ec2:CreateNetworkInterface.')
-            : undefined;
-        },
-        sections: () => ({
-          permissions: { checked: true, skippedReason: null, verdict: 'denied', blocked: true, roles: [] },
+      gates: [
+        () => ({
+          admit: async (fn, current) => {
+            admitted.push(`${fn} ${current.Role}`);
+            return fn === 'fn-b'
+              ? new CliError('AccessDenied', 'fn-b: its role lacks ec2:CreateNetworkInterface.')
+              : undefined;
+          },
+          sections: () => ({
+            permissions: { checked: true, skippedReason: null, verdict: 'denied', blocked: true, roles: [] },
+          }),
         }),
-      }),
+      ],
       after: async (results) => {
         seenByAfter = results.map((r) => `${r.function} ${r.outcome}`);
         return {
