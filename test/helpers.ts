@@ -1,5 +1,6 @@
 import type { Ctx } from '../src/cli/context.js';
 import { run } from '../src/cli.js';
+import type { Clock } from '../src/core/poll.js';
 import { checkJsonOutput } from './json-schema.js';
 
 /** A clock that only moves when the code under test sleeps: no test waits for real. */
@@ -45,6 +46,38 @@ export function fakeClock(start = 1_000_000) {
     advance: (ms: number) => advanceTo(t + ms),
     sleeps,
   };
+}
+
+/**
+ * Virtual time with concurrent timers: a sleep ends when the clock reaches it, and the clock moves
+ * to the earliest pending timer only once everything already due has run.
+ */
+export function eventClock(start = 0) {
+  let t = start;
+  const timers: Array<{ at: number; wake: () => void }> = [];
+  const clock: Clock = {
+    now: () => t,
+    sleep: (ms) => new Promise<void>((wake) => timers.push({ at: t + ms, wake })),
+    signalAt: () => new AbortController().signal,
+    after: () => () => {},
+  };
+  async function runUntil(done: Promise<unknown>): Promise<void> {
+    let finished = false;
+    void done.finally(() => {
+      finished = true;
+    });
+    while (!finished) {
+      await new Promise((r) => setImmediate(r));
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift();
+      if (next) {
+        t = Math.max(t, next.at);
+        next.wake();
+      } else await new Promise((r) => setTimeout(r, 1)); // calls on the wire, not yet answered
+    }
+    await done;
+  }
+  return { clock, runUntil };
 }
 
 /** What node:timers/promises rejects an aborted sleep with: the signal's reason as its cause. */

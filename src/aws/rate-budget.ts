@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../core/poll.js';
 import { markNotSent } from '../errors.js';
 
@@ -13,15 +14,45 @@ export const DEFAULT_CONTROL_PLANE_RATE = 10;
 export const DEFAULT_GET_FUNCTION_RATE = 50;
 
 /**
+ * How far a GetFunction may be put back for one ranked earlier: a request is served before any
+ * asked more than this after it, so ranking reorders the queue without starving anyone.
+ */
+export const MAX_OVERTAKE_MS = 10_000;
+
+const readRanks = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `read` with its GetFunction calls ranked `rank` (ms on the run's clock, lower first): a
+ * poll passes the time its wait began, so with many functions in flight the budget serves first
+ * those whose update started earliest, most likely settled by now. Unranked reads (the read
+ * before a write, status) come first, as far as MAX_OVERTAKE_MS allows.
+ */
+export const withReadRank = <T>(rank: number, read: () => Promise<T>): Promise<T> =>
+  readRanks.run(rank, read);
+
+interface Waiter {
+  key: number;
+  order: number;
+  grant: () => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
  * Spaces requests `1000 / perSecond` ms apart, letting `burst` go at once after a quiet spell
  * (the generic cell rate algorithm). Any 1 s window then holds at most `perSecond + burst - 1`
- * requests, which is what a service that counts per second sees. Each caller reserves its slot
- * synchronously, so callers are served in the order they asked.
+ * requests, which is what a service that counts per second sees. While requests wait, each slot
+ * goes to the lowest key: the caller's rank (unranked: the lowest), but never more than
+ * MAX_OVERTAKE_MS before the time it asked; equal keys in the order asked. Callers that all pass
+ * no rank are served in the order they asked.
  */
 export class RateBudget {
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   private nextSlotAt = Number.NEGATIVE_INFINITY;
+  private readonly waiting: Waiter[] = [];
+  private asked = 0;
+  private dispatching = false;
 
   constructor(
     readonly perSecond: number,
@@ -33,14 +64,75 @@ export class RateBudget {
   }
 
   /** Resolves when the caller may send one request; rejects if `signal` aborts the wait. */
-  async take(signal?: AbortSignal): Promise<void> {
+  take(signal?: AbortSignal, rank?: number): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     const now = this.clock.now();
-    const slot = Math.max(this.nextSlotAt, now);
-    this.nextSlotAt = slot + this.intervalMs;
-    const waitMs = slot - this.toleranceMs - now;
-    if (waitMs > 0) await this.clock.sleep(waitMs, signal);
+    if (this.waiting.length === 0 && this.freeAt(now) <= now) {
+      this.reserve(now);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        key: Math.max(rank ?? Number.NEGATIVE_INFINITY, now - MAX_OVERTAKE_MS),
+        order: this.asked++,
+        signal,
+        grant: () => {
+          signal?.removeEventListener('abort', waiter.onAbort);
+          resolve();
+        },
+        onAbort: () => {
+          const index = this.waiting.indexOf(waiter);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(abortError(signal as AbortSignal));
+        },
+      };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      this.waiting.push(waiter);
+      void this.dispatch();
+    });
+  }
+
+  /** When the next request may go, by the cell rate algorithm. */
+  private freeAt(now: number): number {
+    return Math.max(this.nextSlotAt, now) - this.toleranceMs;
+  }
+
+  private reserve(now: number): void {
+    this.nextSlotAt = Math.max(this.nextSlotAt, now) + this.intervalMs;
+  }
+
+  /** Hands out the slots one by one, to the best waiter each time, until nobody waits. */
+  private async dispatch(): Promise<void> {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.waiting.length > 0) {
+        const waitMs = this.freeAt(this.clock.now()) - this.clock.now();
+        if (waitMs > 0) await this.clock.sleep(waitMs);
+        const best = this.best();
+        if (best === undefined) continue;
+        this.waiting.splice(best, 1)[0]?.grant();
+        this.reserve(this.clock.now());
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private best(): number | undefined {
+    let best: number | undefined;
+    for (let i = 0; i < this.waiting.length; i++) {
+      const w = this.waiting[i] as Waiter;
+      const b = best === undefined ? undefined : (this.waiting[best] as Waiter);
+      if (!b || w.key < b.key || (w.key === b.key && w.order < b.order)) best = i;
+    }
+    return best;
   }
 }
+
+/** What node:timers/promises rejects an aborted wait with: the signal's reason as its cause. */
+const abortError = (signal: AbortSignal) =>
+  Object.assign(new Error('The operation was aborted'), { name: 'AbortError', cause: signal.reason });
 
 /** The two budgets every Lambda call of one run draws from, whichever function it is for. */
 export interface LambdaBudgets {
@@ -76,7 +168,7 @@ export function rateBudgetMiddleware(budgets: LambdaBudgets, signal: AbortSignal
         context.commandName === 'GetFunctionCommand' ? budgets.getFunction : budgets.controlPlane;
       const callSignal = context.__smithy_context?.abortSignal ?? signal;
       try {
-        await budget.take(callSignal);
+        await budget.take(callSignal, readRanks.getStore());
       } catch (error) {
         throw markNotSent(error);
       }

@@ -4,16 +4,24 @@ import {
   type LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { withReadRank } from '../aws/rate-budget.js';
 import { type DesiredVpc, toVpcConfigRequest } from '../core/plan.js';
 
 /**
  * Reads with GetFunction rather than GetFunctionConfiguration: it has its own 100 requests/s
  * budget instead of the 15/s the control plane shares, which matters when polling.
  */
+export interface ReadOptions {
+  qualifier?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Where this read stands in the GetFunction budget's queue (aws/rate-budget.ts withReadRank). */
+  rank?: number | undefined;
+}
+
 export async function readFunction(
   lambda: LambdaClient,
   functionId: string,
-  options: { qualifier?: string | undefined; signal?: AbortSignal | undefined } = {},
+  options: ReadOptions = {},
 ): Promise<FunctionConfiguration> {
   return (await readFunctionWithTags(lambda, functionId, options)).configuration;
 }
@@ -22,15 +30,17 @@ export async function readFunction(
 export async function readFunctionWithTags(
   lambda: LambdaClient,
   functionId: string,
-  options: { qualifier?: string | undefined; signal?: AbortSignal | undefined } = {},
+  options: ReadOptions = {},
 ): Promise<{ configuration: FunctionConfiguration; tags: Record<string, string> }> {
-  const out = await lambda.send(
-    new GetFunctionCommand({
-      FunctionName: functionId,
-      ...(options.qualifier ? { Qualifier: options.qualifier } : {}),
-    }),
-    options.signal ? { abortSignal: options.signal } : {},
-  );
+  const send = () =>
+    lambda.send(
+      new GetFunctionCommand({
+        FunctionName: functionId,
+        ...(options.qualifier ? { Qualifier: options.qualifier } : {}),
+      }),
+      options.signal ? { abortSignal: options.signal } : {},
+    );
+  const out = await (options.rank === undefined ? send() : withReadRank(options.rank, send));
   return { configuration: out.Configuration ?? {}, tags: out.Tags ?? {} };
 }
 

@@ -45,8 +45,10 @@ export function waitUntilSettled(
   options: WaitOptions,
 ): Promise<FunctionConfiguration> {
   const { signal, resumeCommand } = options;
+  // With many functions waiting, the GetFunction budget serves first the waits begun earliest.
+  const rank = options.clock.now();
   return poll({
-    read: () => readFunction(lambda, functionId, { qualifier: options.qualifier, signal }),
+    read: () => readFunction(lambda, functionId, { qualifier: options.qualifier, signal, rank }),
     done: isSettled,
     deadline: options.deadline,
     clock: options.clock,

@@ -12,9 +12,10 @@ import {
   DEFAULT_GET_FUNCTION_RATE,
   lambdaBudgets,
 } from '../../src/aws/rate-budget.js';
-import type { Clock } from '../../src/core/poll.js';
+import { readFunction } from '../../src/services/lambda.js';
 import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
 import { fleet, fleetNames } from '../fake-aws/scenarios.js';
+import { eventClock } from '../helpers.js';
 
 // The run's Lambda clients as the CLI builds them, over the wire to the fake AWS, with a clock
 // that moves only when the budget makes a call wait: what is asserted is the tool's own pacing,
@@ -34,38 +35,6 @@ function recordSends(client: LambdaClient, clock: { now: () => number }, sent: A
     },
     { step: 'deserialize', priority: 'low', name: 'recordSend' },
   );
-}
-
-/**
- * Virtual time with concurrent timers: a sleep ends when the clock reaches it, and the clock moves
- * to the earliest pending timer only once everything already due has run.
- */
-function eventClock() {
-  let t = 0;
-  const timers: Array<{ at: number; wake: () => void }> = [];
-  const clock: Clock = {
-    now: () => t,
-    sleep: (ms) => new Promise<void>((wake) => timers.push({ at: t + ms, wake })),
-    signalAt: () => new AbortController().signal,
-    after: () => () => {},
-  };
-  async function runUntil(done: Promise<unknown>): Promise<void> {
-    let finished = false;
-    void done.finally(() => {
-      finished = true;
-    });
-    while (!finished) {
-      await new Promise((r) => setImmediate(r));
-      timers.sort((a, b) => a.at - b.at);
-      const next = timers.shift();
-      if (next) {
-        t = Math.max(t, next.at);
-        next.wake();
-      } else await new Promise((r) => setTimeout(r, 1)); // calls on the wire, not yet answered
-    }
-    await done;
-  }
-  return { clock, runUntil };
 }
 
 const busiestSecond = (times: number[]) =>
@@ -106,4 +75,31 @@ it("the reading and the writing Lambda client share the run's budgets, below AWS
   expect(busiestSecond(at('GetFunctionCommand'))).toBeLessThanOrEqual(AWS_GET_FUNCTION_LIMIT);
   // Without the budget all 80 would leave at the same instant.
   expect(Math.max(...at('GetFunctionConfigurationCommand'))).toBeGreaterThanOrEqual(3000);
+});
+
+it("a read's rank reaches the GetFunction budget through the SDK: queued polls leave lowest rank first", async () => {
+  fake = await startFakeAws({ scenario: fleet(4) });
+  const { clock, runUntil } = eventClock();
+  const aws = new AwsClients({
+    region: 'us-east-1',
+    endpointUrl: fake.url,
+    env: {},
+    awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
+    clock,
+    lambdaBudgets: lambdaBudgets({ controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: 1 }, clock),
+  });
+  const reader = await aws.lambda();
+  const [busy, ...polled] = fleetNames(4);
+  const ranks = [300, 100, 200];
+  await runUntil(
+    Promise.all([
+      readFunction(reader, busy as string),
+      ...polled.map((name, i) => readFunction(reader, name, { rank: ranks[i] })),
+    ]),
+  );
+  aws.destroy();
+  const arrived = fake.requests
+    .filter((e) => e.operation === 'GetFunction')
+    .map((e) => e.params.FunctionName);
+  expect(arrived).toEqual([busy, polled[1], polled[2], polled[0]]);
 });
