@@ -46,6 +46,9 @@ const FLEET_TARGET_MS = 20_000;
 const DETACH_RATE_PER_S = 10;
 const DETACH_BOUND_RATIO = 1.15;
 const DETACH_CALLS_PER_FUNCTION = 1.1;
+/** status reads every function with GetFunction, at the default budget of 50/s. */
+const STATUS_GET_FUNCTION_RATE = 50;
+const STATUS_BOUND_RATIO = 1.15;
 /** Issue 17: with 1,000 functions in flight, the GetFunction budget decides when each is looked at. */
 const DETECTION_MEDIAN_TARGET_MS = 1_500;
 /** AWS's per-account limits, which the fixture enforces over a sliding 1 s window. */
@@ -334,6 +337,7 @@ async function measureFleet(fixture) {
         yesNo(met),
       ],
       detectionRow(detectionLatencies(big.requests, options.fleetUpdateMs), size),
+      statusAllRow(big.statusAll, size),
       detachRow(big.detached, size),
       [
         `Fleet: EC2 and IAM calls, ${smallSize} vs ${plural(size, 'function')}`,
@@ -442,11 +446,49 @@ async function attachFleet(fixture, size, viaStdin, { thenDetach = false } = {})
       return c.LastUpdateStatus === 'Successful' && c.VpcConfig?.VpcId === fixture.MINIMAL_IDS.vpc;
     }).length;
     const requests = [...fake.requests];
+    const statusAll = thenDetach ? await statusAllFleet(fake, size) : undefined;
     const detached = thenDetach ? await detachFleet(fake, names, viaStdin) : undefined;
-    return { size, run, attached, requests, throttlingErrors: throttlingErrors(run), detached };
+    return { size, run, attached, requests, throttlingErrors: throttlingErrors(run), statusAll, detached };
   } finally {
     await fake.close();
   }
+}
+
+/** `status --all` over the attached fleet: how long against N / the GetFunction budget, and its calls. */
+async function statusAllFleet(fake, size) {
+  const before = fake.requests.length;
+  note(`fleet: status --all over ${plural(size, 'function')}`);
+  const run = await runProcess(
+    ...lambdaVpc('--endpoint-url', fake.url, 'status', '--all', '--output', 'json'),
+    {
+      env: awsEnv(fake.url),
+      timeoutMs: options.fleetTimeoutMs,
+    },
+  );
+  const requests = fake.requests.slice(before);
+  let reported = 0;
+  try {
+    reported = JSON.parse(run.stdout).results.filter((r) => r.outcome === 'status').length;
+  } catch {}
+  return {
+    run,
+    reported,
+    getFunction: requests.filter((e) => e.operation === 'GetFunction').length,
+    calls: requests.length,
+    throttled: requests.filter((e) => e.status === 429).length,
+  };
+}
+
+function statusAllRow(s, size) {
+  const boundMs = (size / STATUS_GET_FUNCTION_RATE) * 1000;
+  const ratio = s.run.ms / boundMs;
+  const met = !s.run.timedOut && s.run.code === 0 && s.reported === size && ratio <= STATUS_BOUND_RATIO;
+  return [
+    `Fleet: \`status --all\` over the same ${plural(size, 'function')}`,
+    `${s.run.timedOut ? 'stopped' : `exit ${s.run.code}`} after ${formatMs(s.run.ms)}, ${formatRatio(ratio)} the bound of ${formatMs(boundMs)} (N / ${STATUS_GET_FUNCTION_RATE}/s GetFunction); ${s.reported}/${size} reported; ${s.getFunction} GetFunction, ${s.calls} calls in all; ${s.throttled} × 429`,
+    `within ${STATUS_BOUND_RATIO}× the bound`,
+    yesNo(met),
+  ];
 }
 
 /** The same fleet taken out again: how long, and how many control-plane calls it made. */

@@ -47,8 +47,12 @@ interface Waiter {
  * no rank are served in the order they asked.
  */
 export class RateBudget {
-  private readonly intervalMs: number;
-  private readonly toleranceMs: number;
+  private intervalMs = 0;
+  private toleranceMs = 0;
+  /** The rate in force: `perSecond`, or less for a while after AWS throttled (see throttled()). */
+  private currentRate: number;
+  private lastCutAt = Number.NEGATIVE_INFINITY;
+  private lastRaiseAt = Number.NEGATIVE_INFINITY;
   private nextSlotAt = Number.NEGATIVE_INFINITY;
   private readonly waiting: Waiter[] = [];
   private asked = 0;
@@ -59,8 +63,41 @@ export class RateBudget {
     readonly burst: number,
     private readonly clock: Clock,
   ) {
+    this.currentRate = perSecond;
+    this.setRate(perSecond);
+  }
+
+  /** Requests per second let through now. */
+  get rate(): number {
+    return this.currentRate;
+  }
+
+  /**
+   * AWS throttled a call: someone else shares the account's limit (another run, a deploy). The
+   * rate halves, at most once a second (one burst of 429s is one signal), down to 1/s; answers
+   * then bring it back a tenth of `perSecond` a second. Two runs at the default 10/s against
+   * AWS's 15 settle near half each instead of throttling each other until their retries run out.
+   */
+  throttled(): void {
+    const now = this.clock.now();
+    if (now - this.lastCutAt < 1000) return;
+    this.lastCutAt = now;
+    this.setRate(Math.max(1, this.currentRate / 2));
+  }
+
+  /** A call was answered without throttling. */
+  answered(): void {
+    if (this.currentRate >= this.perSecond) return;
+    const now = this.clock.now();
+    if (now - this.lastCutAt < 1000 || now - this.lastRaiseAt < 1000) return;
+    this.lastRaiseAt = now;
+    this.setRate(Math.min(this.perSecond, this.currentRate + this.perSecond / 10));
+  }
+
+  private setRate(perSecond: number): void {
+    this.currentRate = perSecond;
     this.intervalMs = 1000 / perSecond;
-    this.toleranceMs = (Math.max(1, burst) - 1) * this.intervalMs;
+    this.toleranceMs = (Math.max(1, this.burst) - 1) * this.intervalMs;
   }
 
   /** Resolves when the caller may send one request; rejects if `signal` aborts the wait. */
@@ -177,6 +214,11 @@ export function rateBudgetMiddleware(budgets: LambdaBudgets, signal: AbortSignal
         throw markNotSent(
           Object.assign(new Error('Request aborted'), { name: 'AbortError', cause: callSignal.reason }),
         );
-      return next(args);
+      // Below the deserializer, the answer is the raw HTTP response: Lambda throttles with a 429.
+      // No answer at all (a dropped connection, Ctrl-C) says nothing about the rate.
+      const answer = (await next(args)) as { response?: { statusCode?: number } };
+      if (answer.response?.statusCode === 429) budget.throttled();
+      else budget.answered();
+      return answer;
     };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_OVERTAKE_MS, RateBudget } from '../../src/aws/rate-budget.js';
-import { eventClock } from '../helpers.js';
+import { eventClock, fakeClock } from '../helpers.js';
 
 // The budget's queue on virtual time: each request is asked at a set moment on the clock, and
 // what is asserted is when and in which order the budget lets them go, whatever the machine's load.
@@ -122,5 +122,44 @@ describe('RateBudget ranks', () => {
     expect(times).toHaveLength(200);
     expect(busiest).toBeLessThanOrEqual(50 + 16 - 1);
     expect(busiest).toBeGreaterThan(50);
+  });
+});
+
+describe('RateBudget after AWS throttled', () => {
+  it('halves the rate at most once a second, down to 1/s, then climbs back a tenth of the rate a second', () => {
+    const clock = fakeClock(0);
+    const budget = new RateBudget(10, 3, clock);
+    budget.throttled();
+    budget.throttled();
+    expect(budget.rate).toBe(5);
+    clock.advance(1000);
+    budget.throttled();
+    clock.advance(1000);
+    budget.throttled();
+    clock.advance(1000);
+    budget.throttled();
+    clock.advance(1000);
+    budget.throttled();
+    expect(budget.rate).toBe(1);
+    const climb: number[] = [];
+    for (let s = 0; s < 12; s++) {
+      clock.advance(1000);
+      budget.answered();
+      budget.answered();
+      climb.push(budget.rate);
+    }
+    expect(climb).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10]);
+  });
+
+  it('spaces requests at the lowered rate', async () => {
+    const clock = fakeClock(0);
+    const budget = new RateBudget(10, 1, clock);
+    budget.throttled();
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await budget.take();
+      times.push(clock.now());
+    }
+    expect(times).toEqual([0, 200, 400, 600]);
   });
 });

@@ -103,3 +103,56 @@ it("a read's rank reaches the GetFunction budget through the SDK: queued polls l
     .map((e) => e.params.FunctionName);
   expect(arrived).toEqual([busy, polled[1], polled[2], polled[0]]);
 });
+
+it('two runs at once against one account: AWS throttles the overlap, each run halves its budget, and no call fails', async () => {
+  const { clock, runUntil } = eventClock(1_000_000);
+  fake = await startFakeAws({
+    scenario: { ...fleet(60), rateLimits: { lambdaControlPlane: AWS_CONTROL_PLANE_LIMIT } },
+    clock: clock.now,
+  });
+  const run = () => {
+    const budgets = lambdaBudgets(
+      { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: DEFAULT_GET_FUNCTION_RATE },
+      clock,
+    );
+    const aws = new AwsClients({
+      region: 'us-east-1',
+      endpointUrl: fake?.url,
+      env: {},
+      awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
+      clock,
+      lambdaBudgets: budgets,
+    });
+    return { aws, budgets };
+  };
+  const runs = [run(), run()];
+  const lowest = runs.map(() => DEFAULT_CONTROL_PLANE_RATE);
+  const readers = await Promise.all(runs.map((r) => r.aws.lambda()));
+  const names = fleetNames(60);
+  const outcomes = await (async () => {
+    const all = readers.flatMap((reader, i) =>
+      names.map(async (FunctionName) => {
+        try {
+          await reader.send(new GetFunctionConfigurationCommand({ FunctionName }));
+          return 'answered';
+        } finally {
+          lowest[i] = Math.min(
+            lowest[i] as number,
+            (runs[i] as (typeof runs)[number]).budgets.controlPlane.rate,
+          );
+        }
+      }),
+    );
+    const settled = Promise.allSettled(all);
+    await runUntil(settled);
+    return settled;
+  })();
+  for (const r of runs) r.aws.destroy();
+  const throttled = fake.requests.filter((e) => e.status === 429).length;
+  expect((await outcomes).filter((o) => o.status === 'fulfilled')).toHaveLength(120);
+  // 20 requests a second offered against 15: AWS said so, and each run listened.
+  expect(throttled).toBeGreaterThan(0);
+  expect(lowest.every((rate) => rate <= DEFAULT_CONTROL_PLANE_RATE / 2)).toBe(true);
+  // Without the halving, the same two runs meet 40 429s: each retried alike, 20 offered a second throughout.
+  expect(throttled).toBeLessThan(20);
+});
