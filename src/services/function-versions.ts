@@ -71,12 +71,19 @@ function toNetwork(c: FunctionConfiguration): FunctionVersionNetwork {
  * The name and network of every function ($LATEST) in the region, paginated (50 a page).
  * ListFunctions leaves out State and LastUpdateStatus: status reads those with GetFunction.
  */
+export type ListedFunction = Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'VpcConfig'>;
+
+/** Every function of the region; `onPage` sees each page as it comes, so work can start before the last. */
 export async function listFunctionNetworks(
   lambda: LambdaClient,
   signal?: AbortSignal,
-): Promise<Array<Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'VpcConfig'>>> {
+  onPage?: (functions: readonly ListedFunction[]) => void,
+): Promise<ListedFunction[]> {
   const found: FunctionConfiguration[] = [];
   const pages = paginateListFunctions({ client: lambda }, {}, signal ? { abortSignal: signal } : {});
-  for await (const page of pages) found.push(...(page.Functions ?? []));
+  for await (const page of pages) {
+    found.push(...(page.Functions ?? []));
+    onPage?.(page.Functions ?? []);
+  }
   return found;
 }

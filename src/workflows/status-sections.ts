@@ -22,8 +22,8 @@ export async function addNetworkSections(
   let lookup: Lookup;
   try {
     lookup = await lookUpNetwork(deps, {
-      subnetIds: inAVpc.flatMap((r) => r.vpc?.subnetIds ?? []),
-      securityGroupIds: inAVpc.flatMap((r) => r.vpc?.securityGroupIds ?? []),
+      subnetIds: unique(inAVpc.flatMap((r) => r.vpc?.subnetIds ?? [])),
+      securityGroupIds: unique(inAVpc.flatMap((r) => r.vpc?.securityGroupIds ?? [])),
       ipv6: inAVpc.some((r) => r.vpc?.ipv6AllowedForDualStack),
     });
   } catch (thrown) {
@@ -38,11 +38,28 @@ export async function addNetworkSections(
     return;
   }
   const { facts } = lookup;
+  // A fleet shares a few configurations: each is analysed once, and its functions share the answer.
+  const byConfiguration = new Map<string, NonNullable<FunctionResult['network']>>();
   for (const r of inAVpc) {
-    if (r.vpc)
-      r.network = { checked: true, skippedReason: partialReason(facts), ...analyze(facts, region, r.vpc) };
+    if (!r.vpc) continue;
+    const key = configurationKey(r.vpc);
+    let section = byConfiguration.get(key);
+    if (!section) {
+      section = { checked: true, skippedReason: partialReason(facts), ...analyze(facts, region, r.vpc) };
+      byConfiguration.set(key, section);
+    }
+    r.network = section;
   }
 }
+
+const configurationKey = (vpc: NonNullable<FunctionResult['vpc']>) =>
+  JSON.stringify([
+    [...vpc.subnetIds].sort(),
+    [...vpc.securityGroupIds].sort(),
+    Boolean(vpc.ipv6AllowedForDualStack),
+  ]);
+
+const unique = (ids: string[]) => [...new Set(ids)];
 
 /** The Lambda interfaces serving each function's configuration, from one DescribeNetworkInterfaces query. */
 export async function addEniCounts(deps: RunDeps, region: string, results: FunctionResult[]): Promise<void> {
@@ -54,7 +71,7 @@ export async function addEniCounts(deps: RunDeps, region: string, results: Funct
     const { describeNetworkInterfaces } = await import('../services/enis.js');
     const ec2 = await deps.aws.ec2();
     const enis = await describeNetworkInterfaces(ec2, {
-      subnetIds: inAVpc.flatMap((r) => r.vpc?.subnetIds ?? []),
+      subnetIds: unique(inAVpc.flatMap((r) => r.vpc?.subnetIds ?? [])),
       lambdaOnly: true,
       signal: deps.signal,
     });

@@ -1,3 +1,4 @@
+import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import type { NetworkFilter } from '../core/fleet-filter.js';
 import { matchesNetworkFilter } from '../core/fleet-filter.js';
 import { vpcSettingsOf } from '../core/plan.js';
@@ -10,7 +11,7 @@ import { withActivity } from '../output/progress.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
 import { renderStatus, renderStatusTable } from '../output/render-status.js';
-import { listFunctionNetworks } from '../services/function-versions.js';
+import { type ListedFunction, listFunctionNetworks } from '../services/function-versions.js';
 import { readFunction } from '../services/lambda.js';
 import { dedupeTargets, runBatch } from './batch.js';
 import { startDeadline } from './deadline.js';
@@ -40,9 +41,20 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   // With --wait, --timeout bounds the reads and the wait: no call runs past it.
   const deadline = request.wait ? startDeadline(deps, request.timeoutMs) : undefined;
   const signal = deadline?.signal ?? deps.signal;
+  // --all: the first functions listed are read while the rest is listed (the listing's pages share
+  // the control-plane budget; the reads have their own), as many as --concurrency would read at once.
+  const early = new Map<string, Promise<FunctionConfiguration>>();
+  const readEarly = (found: readonly Target[], lambda: LambdaClient) => {
+    for (const { ref, input } of found) {
+      if (early.size >= request.concurrency) return;
+      const read = readFunction(lambda, ref.id, { signal });
+      read.catch(() => {}); // Seen, and reported, by readOne.
+      early.set(input, read);
+    }
+  };
   const listed = Array.isArray(request.targets)
     ? request.targets
-    : await listTargets(deps, request.targets.all, signal);
+    : await listTargets(deps, request.targets.all, signal, readEarly);
   const region = await deps.aws.regionFor(listed);
   const lambda = await deps.aws.lambda();
   const { targets, notes: mergeNotes } = await dedupeTargets(lambda, listed, signal);
@@ -63,7 +75,7 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     const qualifierFlag = ref.qualifier ? ` --qualifier ${ref.qualifier}` : '';
     const resumeCommand = `${deps.cliPrefix} status ${input}${qualifierFlag} --wait`;
     try {
-      let c = await readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal });
+      let c = await (early.get(input) ?? readFunction(lambda, ref.id, { qualifier: ref.qualifier, signal }));
       if (deadline && !isSettled(c)) {
         progress.update(input, statusLabel(c));
         c = await waitUntilSettled(lambda, ref.id, {
@@ -159,18 +171,20 @@ async function listTargets(
   deps: RunDeps,
   filter: NetworkFilter,
   signal: AbortSignal | undefined,
+  onPage: (targets: readonly Target[], lambda: LambdaClient) => void,
 ): Promise<Target[]> {
   const region = await deps.aws.regionFor([]);
-  let listed: Awaited<ReturnType<typeof listFunctionNetworks>>;
+  const matching = (functions: readonly ListedFunction[]): Target[] =>
+    functions
+      .filter((f) => f.FunctionName && matchesNetworkFilter(f.VpcConfig, filter))
+      .map((f) => ({ ref: parseFunctionRef(f.FunctionName as string), input: f.FunctionName as string }));
   try {
     const lambda = await deps.aws.lambda();
-    listed = await withActivity(deps.reporter, 'listing the functions', () =>
-      listFunctionNetworks(lambda, signal),
+    const listed = await withActivity(deps.reporter, 'listing the functions', () =>
+      listFunctionNetworks(lambda, signal, (page) => onPage(matching(page), lambda)),
     );
+    return matching(listed);
   } catch (error) {
     throw toCliError(error, { region });
   }
-  return listed
-    .filter((f) => f.FunctionName && matchesNetworkFilter(f.VpcConfig, filter))
-    .map((f) => ({ ref: parseFunctionRef(f.FunctionName as string), input: f.FunctionName as string }));
 }
