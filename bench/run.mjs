@@ -48,6 +48,8 @@ const ATTACH_RATE_PER_S = 10;
 const DETACH_RATE_PER_S = 10;
 const DETACH_BOUND_RATIO = 1.15;
 const DETACH_CALLS_PER_FUNCTION = 1.1;
+/** Two runs share AWS's limit without coordinating: each halves its budget when AWS throttles it. */
+const TWO_RUNS_BOUND_RATIO = 1.5;
 /** status reads every function with GetFunction, at the default budget of 50/s. */
 const STATUS_GET_FUNCTION_RATE = 50;
 const STATUS_BOUND_RATIO = 1.15;
@@ -286,6 +288,7 @@ async function measureFleet(fixture) {
   const viaStdin = await attachReadsFunctionsFile();
   const big = await attachFleet(fixture, size, viaStdin, { thenDetach: true });
   const small = await attachFleet(fixture, smallSize, viaStdin);
+  const pair = await twoRunsAtOnce(fixture, smallSize);
 
   const attachBoundMs = (size / ATTACH_RATE_PER_S) * 1000 + options.fleetUpdateMs;
   const throttled = (e) => e.status === 429;
@@ -341,6 +344,7 @@ async function measureFleet(fixture) {
       ],
       detectionRow(detectionLatencies(big.requests, options.fleetUpdateMs), size),
       statusAllRow(big.statusAll, size),
+      twoRunsRow(pair, smallSize),
       detachRow(big.detached, size),
       [
         `Fleet: EC2 and IAM calls, ${smallSize} vs ${plural(size, 'function')}`,
@@ -455,6 +459,58 @@ async function attachFleet(fixture, size, viaStdin, { thenDetach = false } = {})
   } finally {
     await fake.close();
   }
+}
+
+/**
+ * Two attach runs of `size` functions each at once, at the default rates (10/s each against
+ * AWS's 15/s): how long against the account's bound (2N / 15/s + one update), how many 429s
+ * AWS served, and whether any throttling error reached the user.
+ */
+async function twoRunsAtOnce(fixture, size) {
+  const scenario = fixture.fleet(2 * size, options.fleetUpdateMs);
+  scenario.rateLimits = FLEET_RATE_LIMITS;
+  const fake = await fixture.startFakeAws({ scenario });
+  try {
+    const names = fixture.fleetNames(2 * size);
+    const halves = [names.slice(0, size), names.slice(size)];
+    note(`fleet: two attach runs of ${plural(size, 'function')} at once`);
+    const started = Date.now();
+    const runs = await Promise.all(
+      halves.map((half) =>
+        runProcess(...attachCommand(fixture, fake.url, half), {
+          env: awsEnv(fake.url),
+          timeoutMs: options.fleetTimeoutMs,
+        }),
+      ),
+    );
+    const ms = Date.now() - started;
+    const attached = names.filter((name) => fake.state.getFunction(name).LastUpdateStatus === 'Successful').length;
+    return {
+      ms,
+      runs,
+      attached,
+      throttled: fake.requests.filter((e) => e.status === 429).length,
+      throttlingErrors: runs.flatMap(throttlingErrors),
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
+function twoRunsRow(p, size) {
+  const boundMs = ((2 * size) / FLEET_RATE_LIMITS.lambdaControlPlane) * 1000 + options.fleetUpdateMs;
+  const ratio = p.ms / boundMs;
+  const met =
+    p.runs.every((r) => !r.timedOut && r.code === 0) &&
+    p.attached === 2 * size &&
+    p.throttlingErrors.length === 0 &&
+    ratio <= TWO_RUNS_BOUND_RATIO;
+  return [
+    `Fleet: two \`attach\` runs of ${plural(size, 'function')} at once, default rates`,
+    `both ended after ${formatMs(p.ms)} (exit ${p.runs.map((r) => (r.timedOut ? 'stopped' : r.code)).join(', ')}), ${formatRatio(ratio)} the account's bound of ${formatMs(boundMs)} (2N / ${FLEET_RATE_LIMITS.lambdaControlPlane}/s + one update); ${p.attached}/${2 * size} attached; ${p.throttled} × 429 served, ${p.throttlingErrors.length ? `throttling errors reached the user (${p.throttlingErrors.length})` : 'none reached the user'}`,
+    `all succeed, no throttling error, within ${TWO_RUNS_BOUND_RATIO}× the bound`,
+    yesNo(met),
+  ];
 }
 
 /** `status --all` over the attached fleet: how long against N / the GetFunction budget, and its calls. */

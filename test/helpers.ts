@@ -57,7 +57,21 @@ export function eventClock(start = 0) {
   const timers: Array<{ at: number; wake: () => void }> = [];
   const clock: Clock = {
     now: () => t,
-    sleep: (ms) => new Promise<void>((wake) => timers.push({ at: t + ms, wake })),
+    sleep: (ms, signal) =>
+      new Promise<void>((wake, fail) => {
+        if (signal?.aborted) return fail(abortError(signal));
+        const timer = { at: t + ms, wake };
+        timers.push(timer);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            const index = timers.indexOf(timer);
+            if (index >= 0) timers.splice(index, 1);
+            fail(abortError(signal));
+          },
+          { once: true },
+        );
+      }),
     signalAt: () => new AbortController().signal,
     after: () => () => {},
   };

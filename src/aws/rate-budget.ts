@@ -34,7 +34,6 @@ interface Waiter {
   key: number;
   order: number;
   grant: () => void;
-  signal: AbortSignal | undefined;
   onAbort: () => void;
 }
 
@@ -57,6 +56,7 @@ export class RateBudget {
   private readonly waiting: Waiter[] = [];
   private asked = 0;
   private dispatching = false;
+  private pause: AbortController | undefined;
 
   constructor(
     readonly perSecond: number,
@@ -112,7 +112,6 @@ export class RateBudget {
       const waiter: Waiter = {
         key: Math.max(rank ?? Number.NEGATIVE_INFINITY, now - MAX_OVERTAKE_MS),
         order: this.asked++,
-        signal,
         grant: () => {
           signal?.removeEventListener('abort', waiter.onAbort);
           resolve();
@@ -120,6 +119,8 @@ export class RateBudget {
         onAbort: () => {
           const index = this.waiting.indexOf(waiter);
           if (index >= 0) this.waiting.splice(index, 1);
+          // Nobody left to serve (Ctrl-C): the dispatcher's pause must not hold the process open.
+          if (this.waiting.length === 0) this.pause?.abort();
           reject(abortError(signal as AbortSignal));
         },
       };
@@ -145,7 +146,12 @@ export class RateBudget {
     try {
       while (this.waiting.length > 0) {
         const waitMs = this.freeAt(this.clock.now()) - this.clock.now();
-        if (waitMs > 0) await this.clock.sleep(waitMs);
+        if (waitMs > 0) {
+          this.pause = new AbortController();
+          await this.clock.sleep(waitMs, this.pause.signal).catch(() => {});
+          this.pause = undefined;
+          continue; // The slot is looked at again: the pause may have been cut short.
+        }
         const best = this.best();
         if (best === undefined) continue;
         this.waiting.splice(best, 1)[0]?.grant();

@@ -163,3 +163,16 @@ describe('RateBudget after AWS throttled', () => {
     expect(times).toEqual([0, 200, 400, 600]);
   });
 });
+
+it('a request asked after every waiter gave up still waits for its slot', async () => {
+  const { clock, runUntil } = eventClock();
+  const budget = new RateBudget(1, 1, clock);
+  await budget.take();
+  const controller = new AbortController();
+  const gone = budget.take(controller.signal).catch((e: Error) => e.name);
+  controller.abort();
+  expect(await gone).toBe('AbortError');
+  let servedAt: number | undefined;
+  await runUntil(budget.take().then(() => (servedAt = clock.now())));
+  expect(servedAt).toBe(1000);
+});
