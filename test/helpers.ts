@@ -75,6 +75,16 @@ export function eventClock(start = 0) {
     signalAt: () => new AbortController().signal,
     after: () => () => {},
   };
+  /** Work the clock must wait for (a call on the wire): time stands still until it is released. */
+  let held = 0;
+  const hold = () => {
+    held++;
+    let released = false;
+    return () => {
+      if (!released) held--;
+      released = true;
+    };
+  };
   async function runUntil(done: Promise<unknown>): Promise<void> {
     let finished = false;
     void done.finally(() => {
@@ -82,8 +92,7 @@ export function eventClock(start = 0) {
     });
     while (!finished) {
       await new Promise((r) => setImmediate(r));
-      timers.sort((a, b) => a.at - b.at);
-      const next = timers.shift();
+      const next = held === 0 ? timers.sort((a, b) => a.at - b.at).shift() : undefined;
       if (next) {
         t = Math.max(t, next.at);
         next.wake();
@@ -91,7 +100,7 @@ export function eventClock(start = 0) {
     }
     await done;
   }
-  return { clock, runUntil };
+  return { clock, runUntil, hold };
 }
 
 /** What node:timers/promises rejects an aborted sleep with: the signal's reason as its cause. */

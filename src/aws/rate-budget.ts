@@ -94,10 +94,18 @@ export class RateBudget {
     this.setRate(Math.min(this.perSecond, this.currentRate + this.perSecond / 10));
   }
 
+  /**
+   * The burst shrinks with the rate, so that a lowered rate never lets more through at once than
+   * before (the allowance in ms only shrinks) and any 1 s window holds at most rate + burst - 1.
+   */
   private setRate(perSecond: number): void {
+    const raised = perSecond > this.currentRate;
     this.currentRate = perSecond;
     this.intervalMs = 1000 / perSecond;
-    this.toleranceMs = (Math.max(1, this.burst) - 1) * this.intervalMs;
+    const burst = Math.max(1, Math.floor((this.burst * perSecond) / this.perSecond));
+    this.toleranceMs = (burst - 1) * this.intervalMs;
+    // A pause measured at the old rate would hold the next request back for nothing.
+    if (raised) this.pause?.abort();
   }
 
   /** Resolves when the caller may send one request; rejects if `signal` aborts the wait. */
@@ -221,10 +229,20 @@ export function rateBudgetMiddleware(budgets: LambdaBudgets, signal: AbortSignal
           Object.assign(new Error('Request aborted'), { name: 'AbortError', cause: callSignal.reason }),
         );
       // Below the deserializer, the answer is the raw HTTP response: Lambda throttles with a 429.
-      // No answer at all (a dropped connection, Ctrl-C) says nothing about the rate.
-      const answer = (await next(args)) as { response?: { statusCode?: number } };
-      if (answer.response?.statusCode === 429) budget.throttled();
-      else budget.answered();
+      // An error thrown with its status (were the deserializer ever inside) says the same. No
+      // answer (a dropped connection, Ctrl-C) and a 5xx say nothing about the rate.
+      const heard = (status: number | undefined) => {
+        if (status === 429) budget.throttled();
+        else if (status !== undefined && status < 500) budget.answered();
+      };
+      let answer: { response?: { statusCode?: number } };
+      try {
+        answer = (await next(args)) as typeof answer;
+      } catch (error) {
+        heard((error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode);
+        throw error;
+      }
+      heard(answer.response?.statusCode);
       return answer;
     };
 }

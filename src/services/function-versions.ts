@@ -67,13 +67,13 @@ function toNetwork(c: FunctionConfiguration): FunctionVersionNetwork {
   };
 }
 
+export type ListedFunction = Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'VpcConfig'>;
+
 /**
  * The name and network of every function ($LATEST) in the region, paginated (50 a page).
  * ListFunctions leaves out State and LastUpdateStatus: status reads those with GetFunction.
+ * `onPage` sees each page as it comes, so work can start before the last.
  */
-export type ListedFunction = Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'VpcConfig'>;
-
-/** Every function of the region; `onPage` sees each page as it comes, so work can start before the last. */
 export async function listFunctionNetworks(
   lambda: LambdaClient,
   signal?: AbortSignal,

@@ -7,10 +7,6 @@ import {
 import { withReadRank } from '../aws/rate-budget.js';
 import { type DesiredVpc, toVpcConfigRequest } from '../core/plan.js';
 
-/**
- * Reads with GetFunction rather than GetFunctionConfiguration: it has its own 100 requests/s
- * budget instead of the 15/s the control plane shares, which matters when polling.
- */
 export interface ReadOptions {
   qualifier?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -18,6 +14,10 @@ export interface ReadOptions {
   rank?: number | undefined;
 }
 
+/**
+ * Reads with GetFunction rather than GetFunctionConfiguration: it has its own 100 requests/s
+ * budget instead of the 15/s the control plane shares, which matters when polling.
+ */
 export async function readFunction(
   lambda: LambdaClient,
   functionId: string,

@@ -53,11 +53,7 @@ export async function addNetworkSections(
 }
 
 const configurationKey = (vpc: NonNullable<FunctionResult['vpc']>) =>
-  JSON.stringify([
-    [...vpc.subnetIds].sort(),
-    [...vpc.securityGroupIds].sort(),
-    Boolean(vpc.ipv6AllowedForDualStack),
-  ]);
+  JSON.stringify([vpc.subnetIds, vpc.securityGroupIds, Boolean(vpc.ipv6AllowedForDualStack)]);
 
 const unique = (ids: string[]) => [...new Set(ids)];
 

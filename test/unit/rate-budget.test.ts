@@ -178,3 +178,55 @@ it('a request asked after every waiter gave up still waits for its slot', async 
   await runUntil(next);
   expect(servedAt).toBe(1000);
 });
+
+describe('RateBudget lowered', () => {
+  async function grantTimes(
+    budget: RateBudget,
+    count: number,
+    onGrant: (i: number, at: number) => void = () => {},
+  ) {
+    const { clock, runUntil } = budgetClock;
+    const times: number[] = [];
+    await runUntil(
+      Promise.all(
+        Array.from({ length: count }, () =>
+          budget.take().then(() => {
+            times.push(clock.now());
+            onGrant(times.length, clock.now());
+          }),
+        ),
+      ),
+    );
+    return times;
+  }
+
+  it('a 429 lets nothing extra out: after the cut, requests leave at the new interval', async () => {
+    budgetClock = eventClock();
+    const budget = new RateBudget(50, 16, budgetClock.clock);
+    let cutAt = 0;
+    const times = await grantTimes(budget, 80, (i, at) => {
+      if (i === 40) {
+        budget.throttled();
+        cutAt = at;
+      }
+    });
+    const after = times.filter((t) => t > cutAt);
+    const gaps = after.map((t, i) => t - (i === 0 ? cutAt : (after[i - 1] as number)));
+    expect(after.length).toBe(40);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
+  });
+
+  it('after a quiet spell at a lowered rate, any 1 s window holds at most rate + its shrunk burst - 1', async () => {
+    budgetClock = eventClock();
+    const budget = new RateBudget(50, 16, budgetClock.clock);
+    budget.throttled();
+    await budgetClock.runUntil(budgetClock.clock.sleep(1000));
+    budget.throttled();
+    expect(budget.rate).toBe(12.5);
+    await budgetClock.runUntil(budgetClock.clock.sleep(20_000));
+    const times = await grantTimes(budget, 40);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    // 12.5/s with a burst of 16 × 12.5/50 = 4.
+    expect(busiest).toBeLessThanOrEqual(12 + 4);
+  });
+});
