@@ -180,6 +180,7 @@ it('a request asked after every waiter gave up still waits for its slot', async 
 });
 
 describe('RateBudget lowered', () => {
+  let budgetClock = eventClock();
   async function grantTimes(
     budget: RateBudget,
     count: number,
