@@ -65,14 +65,16 @@ export function cleanupVerdict(checks: readonly ActionCheck[]): {
   );
   if (denied.length > 0)
     return { cleanup: 'denied', detail: `denied: ${denied.map((c) => c.action).join(', ')}` };
-  const open = relevant.flatMap((c, i) =>
-    c?.decision === 'allowed'
-      ? []
-      : [`${CLEANUP_ACTIONS[i]}: ${c ? (c.detail ?? c.decision) : 'not checked'}`],
-  );
-  return open.length > 0
-    ? { cleanup: 'unknown', detail: open.join('; ') }
-    : { cleanup: 'allowed', detail: null };
+  // Actions left open for the same reason are named together, the reason once.
+  const open = new Map<string, string[]>();
+  relevant.forEach((c, i) => {
+    if (c?.decision === 'allowed') return;
+    const reason = c ? (c.detail ?? c.decision) : 'not checked';
+    open.set(reason, [...(open.get(reason) ?? []), CLEANUP_ACTIONS[i] as string]);
+  });
+  if (open.size === 0) return { cleanup: 'allowed', detail: null };
+  const detail = [...open].map(([reason, actions]) => `${actions.join(', ')}: ${reason}`).join('; ');
+  return { cleanup: 'unknown', detail };
 }
 
 /** The report once the interfaces were read and, when some remain, the role checked. */
@@ -92,7 +94,8 @@ export function remainingEnis(
   };
 }
 
-const interfaces = (n: number) => `${n} network interface${n === 1 ? '' : 's'}`;
+const countOfInterfaces = (n: number) => `${n} network interface${n === 1 ? '' : 's'}`;
+const remain = (n: number) => (n === 1 ? 'remains' : 'remain');
 
 /**
  * The warning when the interfaces a detached function left can no longer be deleted by Lambda
@@ -101,22 +104,25 @@ const interfaces = (n: number) => `${n} network interface${n === 1 ? '' : 's'}`;
 export function remainingEnisWarning(fn: string, r: RemainingEnisReport, region: string): string | null {
   if (!r.checked) return `Could not check for network interfaces ${fn} left behind: ${r.skippedReason}.`;
   if (r.cleanup === 'not-needed' || r.cleanup === 'allowed') return null;
-  const role = (r.role && roleNameOf(r.role)) || r.role || 'its execution role';
+  const name = (r.role && roleNameOf(r.role)) || r.role;
+  const role = name ? `its role ${name}` : 'its execution role';
   if (r.cleanup === 'unknown')
-    return `${interfaces(r.count)} of ${fn} remain (${r.ids.join(', ')}); whether its role ${role} can still delete them could not be checked: ${r.detail}.`;
+    return `${countOfInterfaces(r.count)} of ${fn} ${remain(r.count)} (${r.ids.join(', ')}); whether ${role} can still delete them could not be checked: ${r.detail}.`;
   const byHand =
     r.availableIds.length > 0
       ? `, or delete them by hand: ${r.availableIds.map((id) => deleteEniCommand(id, region)).join('; ')}`
       : '. Those still in use cannot be deleted by hand yet: `lambda-vpc enis --eni ID` tells who uses each';
-  return `${interfaces(r.count)} of ${fn} remain (${r.ids.join(', ')}) and its role ${role} can no longer delete them (${r.detail}): restore ${CLEANUP_ACTIONS.join(' and ')} to the role until they are gone${byHand}.`;
+  return `${countOfInterfaces(r.count)} of ${fn} ${remain(r.count)} (${r.ids.join(', ')}) and ${role} can no longer delete them (${r.detail}): restore ${CLEANUP_ACTIONS.join(' and ')} to the role until they are gone${byHand}.`;
 }
 
 /** The human row under status's own rows for a function not in a VPC; none when nothing remains. */
 export function remainingEnisSummary(r: RemainingEnis): string | null {
   if (r.count === 0) return null;
-  const who =
-    r.cleanup === 'allowed'
-      ? '; its role can still delete them: Lambda does once no other function or version uses them'
-      : '';
-  return `${r.count} left (${r.ids.join(', ')})${who}`;
+  const role = {
+    allowed: 'its role can still delete them: Lambda does once no other function or version uses them',
+    denied: 'its role can no longer delete them',
+    unknown: 'whether its role can still delete them is unknown',
+    'not-needed': '',
+  }[r.cleanup];
+  return `${r.count} (${r.ids.join(', ')}); ${role}`;
 }
