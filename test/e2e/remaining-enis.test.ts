@@ -157,7 +157,9 @@ describe('status of a detached function whose interfaces remain', () => {
     expect(r.code).toBe(0);
     const { remainingEnis } = JSON.parse(r.stdout).results[0];
     expect(remainingEnis.cleanup).toBe('unknown');
-    expect(remainingEnis.detail).toMatch(/ec2:DeleteNetworkInterface: .*iam:/);
+    expect(remainingEnis.detail).toMatch(
+      /^ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces: .*iam:/,
+    );
     const human = await cli(f, 'status', I.fn);
     expect(human.stderr).toContain(`whether its role ${I.role} can still delete them could not be checked`);
   });
