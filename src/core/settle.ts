@@ -24,6 +24,19 @@ export const isSettled = (c: FunctionStatus) => c.LastUpdateStatus !== 'InProgre
 
 export const isFailed = (c: FunctionStatus) => c.LastUpdateStatus === 'Failed' || c.State === 'Failed';
 
+/**
+ * Settled, and not a read from before our write: right after an update of an Inactive function
+ * a read that still shows it Inactive with the revision it had before the write is the old
+ * state, not the end of the update (which takes it through Pending), so the wait goes on. Any
+ * other read decides as isSettled does, so a function Lambda returns to Inactive ends the wait.
+ */
+export const settledAfterWrite = (
+  c: FunctionStatus & { RevisionId?: string | undefined },
+  revisionBeforeWrite: string | undefined,
+) =>
+  isSettled(c) &&
+  !(isInactive(c) && revisionBeforeWrite !== undefined && c.RevisionId === revisionBeforeWrite);
+
 /** Idle for weeks: Lambda reclaimed what it had provisioned (its network interfaces, in a VPC). */
 export const isInactive = (c: Pick<FunctionStatus, 'State'>) => c.State === 'Inactive';
 

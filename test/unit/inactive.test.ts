@@ -9,7 +9,13 @@ import {
   remainingEnisSummary,
   remainingEnisWarning,
 } from '../../src/core/remaining-enis.js';
-import { inactiveNote, inactiveUpdateNote, isInactive, isSettled } from '../../src/core/settle.js';
+import {
+  inactiveNote,
+  inactiveUpdateNote,
+  isInactive,
+  isSettled,
+  settledAfterWrite,
+} from '../../src/core/settle.js';
 import { applyVpcConfig } from '../../src/workflows/apply-vpc-config.js';
 import { startDeadline } from '../../src/workflows/deadline.js';
 import { inactiveGate } from '../../src/workflows/inactive-gate.js';
@@ -37,6 +43,17 @@ describe('Inactive is settled', () => {
     expect(isSettled(RESTORING)).toBe(false);
     expect(isSettled({ State: 'Inactive', LastUpdateStatus: 'InProgress' })).toBe(false);
     expect(isInactive({ State: 'Active' })).toBe(false);
+  });
+
+  it('after a write, an Inactive read with the revision from before it is the old state, not the end', () => {
+    expect(settledAfterWrite({ ...INACTIVE, RevisionId: 'r1' }, 'r1')).toBe(false);
+    // A new revision: Lambda took the update and the function is Inactive again (it could not restore).
+    expect(settledAfterWrite({ ...INACTIVE, RevisionId: 'r2' }, 'r1')).toBe(true);
+    expect(
+      settledAfterWrite({ State: 'Active', LastUpdateStatus: 'Successful', RevisionId: 'r1' }, 'r1'),
+    ).toBe(true);
+    expect(settledAfterWrite({ ...RESTORING, RevisionId: 'r2' }, 'r1')).toBe(false);
+    expect(settledAfterWrite({ ...INACTIVE, RevisionId: 'r1' }, undefined)).toBe(true);
   });
 
   it('the notes say what was reclaimed, how long waking takes and the command that warms it', () => {
