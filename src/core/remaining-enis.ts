@@ -10,12 +10,19 @@ import { type ActionCheck, roleNameOf } from './permissions.js';
 /** What Lambda needs of the role to find and delete the interfaces a function left. */
 export const CLEANUP_ACTIONS = ['ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces'] as const;
 
+const MAX_FILTER_VALUES = 200;
+
 /**
  * The DescribeNetworkInterfaces `description` filter values that find the interfaces Lambda
  * created for these functions: one value each, so one call covers them all.
  */
-export const remainingEniFilter = (functionNames: readonly string[]) =>
-  [...new Set(functionNames)].map((name) => `${LAMBDA_ENI_DESCRIPTION}-${name}*`);
+export function remainingEniFilter(functionNames: readonly string[]): string[] {
+  const names = [...new Set(functionNames)];
+  // Past EC2's ceiling of values per filter (FilterLimitExceeded), every Lambda interface is
+  // listed instead and matched here: still one paginated call.
+  if (names.length > MAX_FILTER_VALUES) return [`${LAMBDA_ENI_DESCRIPTION}-*`];
+  return names.map((name) => `${LAMBDA_ENI_DESCRIPTION}-${name}*`);
+}
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -170,6 +170,10 @@ describe('the interfaces a detached function left', () => {
       'AWS Lambda VPC ENI-my-fn*',
       'AWS Lambda VPC ENI-b*',
     ]);
+    // More names than EC2 takes in one filter: every Lambda interface, matched afterwards.
+    const many = Array.from({ length: 201 }, (_, i) => `fn-${i}`);
+    expect(remainingEniFilter(many)).toEqual(['AWS Lambda VPC ENI-*']);
+    expect(remainingEniFilter(many.slice(0, 200))).toHaveLength(200);
     const uuid = '5f0c3e2a-1b2c-4b7e-9a51-8d2c1f6e3b90';
     expect(describedAsFunctions(eni('e1', `AWS Lambda VPC ENI-my-fn-${uuid}`), 'my-fn')).toBe(true);
     expect(describedAsFunctions(eni('e2', 'AWS Lambda VPC ENI-my-fn'), 'my-fn')).toBe(true);
