@@ -2,6 +2,7 @@ import type { CliError, ErrorCode, ExitCode } from '../errors.js';
 import type { EniCount } from './enis.js';
 import type { VpcSettings } from './plan.js';
 import type { NetworkAnalysis } from './reachability/analyze.js';
+import type { RemainingEnisReport } from './remaining-enis.js';
 import type { FunctionStatus } from './settle.js';
 
 /**
@@ -41,6 +42,11 @@ export interface FunctionResult {
   network?: NetworkReport | null;
   /** status: Lambda's network interfaces serving the configuration; null when not in a VPC, absent with --no-network. */
   enis?: EniCount | null;
+  /**
+   * status: for a function not in a VPC, the interfaces Lambda still describes as its own and
+   * whether its role can still delete them; null when in a VPC, absent with --no-network.
+   */
+  remainingEnis?: RemainingEnisReport | null;
 }
 
 export type Outcome =

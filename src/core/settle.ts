@@ -17,11 +17,40 @@ export interface FunctionStatus {
 /**
  * Settled means Lambda is done with the function: no update in progress and not Pending.
  * Watching State alone returns too early, because an updated function stays Active while
- * LastUpdateStatus is InProgress.
+ * LastUpdateStatus is InProgress. Inactive is settled: nothing is under way, and a function
+ * leaves it only when invoked or updated, so a waiter for Active would spin until its timeout.
  */
 export const isSettled = (c: FunctionStatus) => c.LastUpdateStatus !== 'InProgress' && c.State !== 'Pending';
 
 export const isFailed = (c: FunctionStatus) => c.LastUpdateStatus === 'Failed' || c.State === 'Failed';
+
+/**
+ * Settled, and not a read from before our write: right after an update of an Inactive function
+ * a read that still shows it Inactive with the revision it had before the write is the old
+ * state, not the end of the update (which takes it through Pending), so the wait goes on. Any
+ * other read decides as isSettled does, so a function Lambda returns to Inactive ends the wait.
+ */
+export const settledAfterWrite = (
+  c: FunctionStatus & { RevisionId?: string | undefined },
+  revisionBeforeWrite: string | undefined,
+) =>
+  isSettled(c) &&
+  !(isInactive(c) && revisionBeforeWrite !== undefined && c.RevisionId === revisionBeforeWrite);
+
+/** Idle for weeks: Lambda reclaimed what it had provisioned (its network interfaces, in a VPC). */
+export const isInactive = (c: Pick<FunctionStatus, 'State'>) => c.State === 'Inactive';
+
+/** What an Inactive function means and what brings it back, for status (and enis). */
+export function inactiveNote(functionName: string, inVpc: boolean): string {
+  const reclaimed = inVpc ? 'its network interfaces' : 'the resources it had';
+  return `Inactive: Lambda reclaimed ${reclaimed} after weeks without invocations; the next invoke re-creates them (minutes), or warm it now with: aws lambda invoke --function-name ${functionName} /dev/null`;
+}
+
+/** attach/detach of an Inactive function: the update works, and takes it back through Pending. */
+export function inactiveUpdateNote(functionName: string, dryRun: boolean): string {
+  const what = dryRun ? 'the update would bring it' : 'the update brings it';
+  return `${functionName} was Inactive (idle for weeks, its resources reclaimed): ${what} back through Pending while Lambda re-creates them, which can take minutes.`;
+}
 
 /** "Active / InProgress": a compact label for progress lines and spinners. */
 export const statusLabel = (c: FunctionStatus) =>

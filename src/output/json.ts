@@ -1,6 +1,7 @@
 import type { EnisReport, EniWaitJson } from '../core/enis.js';
 import type { PermissionsReport, PreflightPermissions } from '../core/permission-report.js';
 import type { ReachReport } from '../core/reach-resolve.js';
+import type { RemainingEnisReport } from '../core/remaining-enis.js';
 import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } from '../core/result.js';
 import type { ExitCode } from '../errors.js';
 
@@ -46,6 +47,11 @@ export interface StatusBody extends Body {
 
 export interface CheckPermsBody extends Body {
   permissions: PermissionsReport;
+  /**
+   * A function not in a VPC: the interfaces Lambda still describes as its own and whether the
+   * role can still delete them. null: in a VPC, not read, or --caller-only.
+   */
+  remainingEnis: RemainingEnisReport | null;
 }
 
 export interface EnisBody extends Body {

@@ -84,7 +84,7 @@ export function renderEnis(r: EnisReport, c: ChalkInstance): string {
     );
     if (r.interfaces.length === 0)
       lines.push(
-        '  none found. A function Inactive after weeks without calls has none until its next invocation; a new configuration gets them within minutes.',
+        `  none found. An Inactive function (idle for weeks) has none: Lambda reclaimed them, and the next invoke re-creates them (minutes); \`status ${f.name}\` says whether it is Inactive. A new configuration gets them within minutes.`,
       );
   } else {
     const what = [

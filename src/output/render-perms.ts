@@ -14,6 +14,7 @@ import type {
   Verdict,
 } from '../core/permissions.js';
 import type { PolicyDocument } from '../core/policy-eval.js';
+import type { RemainingEnisReport } from '../core/remaining-enis.js';
 
 const DECISION_LABEL: Record<CheckDecision, string> = {
   allowed: 'allowed',
@@ -163,4 +164,18 @@ export function renderPermissionsReport(r: PermissionsReport, c: ChalkInstance, 
   const nextStep = undeterminedNextStep(r);
   if (nextStep) lines.push('', nextStep);
   return lines.join('\n');
+}
+
+/** check-perms of a function not in a VPC: the interfaces it left behind, under the report. */
+export function renderRemainingEnis(r: RemainingEnisReport | null, c: ChalkInstance): string[] {
+  if (!r) return [];
+  if (!r.checked) return ['', c.yellow(`Network interfaces left behind: not checked (${r.skippedReason}).`)];
+  if (r.count === 0) return ['', 'Network interfaces left behind: none.'];
+  const verdict =
+    r.cleanup === 'allowed'
+      ? 'its role can still delete them; Lambda does once no other function or version uses them'
+      : r.cleanup === 'denied'
+        ? c.red(`its role can no longer delete them (${r.detail})`)
+        : c.yellow(`whether its role can still delete them is unknown (${r.detail})`);
+  return ['', `Network interfaces left behind: ${r.count} (${r.ids.join(', ')}): ${verdict}.`];
 }

@@ -1,6 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { isInVpc } from '../core/plan.js';
+import { type RemainingEnisReport, remainingEnisSummary } from '../core/remaining-enis.js';
 import type { FunctionResult, StatusFields } from '../core/result.js';
+import { inactiveNote } from '../core/settle.js';
 
 function withReason(value: string | null, reason: string | null, code: string | null): string {
   if (!value) return 'unknown';
@@ -32,7 +34,24 @@ export function renderStatus(r: FunctionResult, c: ChalkInstance): string {
       updateColor(withReason(s.lastUpdateStatus, s.lastUpdateStatusReason, s.lastUpdateStatusReasonCode)),
     ],
   ];
-  return [c.bold(r.function), ...rows.map(([k, val]) => `  ${c.dim(k.padEnd(16))} ${val}`)].join('\n');
+  const lines = [c.bold(r.function), ...rows.map(([k, val]) => `  ${c.dim(k.padEnd(16))} ${val}`)];
+  if (s.state === 'Inactive') lines.push(`  ${c.yellow(inactiveNote(nameOf(r), inVpc))}`);
+  return lines.join('\n');
+}
+
+/** The function's name as Lambda knows it (the ARN's), else as the user typed it. */
+const nameOf = (r: FunctionResult) => r.functionArn?.split(':')[6] ?? r.function;
+
+/** status's row for the interfaces a function not in a VPC left behind: shown only when some remain. */
+export function renderRemainingEnisRow(
+  report: RemainingEnisReport | null | undefined,
+  c: ChalkInstance,
+): string[] {
+  if (!report?.checked) return [];
+  const summary = remainingEnisSummary(report);
+  if (!summary) return [];
+  const paint = report.cleanup === 'allowed' ? (text: string) => text : c.yellow;
+  return [`  ${c.dim('ENIs left'.padEnd(16))} ${paint(summary)}`];
 }
 
 /** status --all / --brief: one line per function, then how many are in a VPC and settled. */
@@ -79,6 +98,11 @@ export function renderStatusTable(results: readonly FunctionResult[], c: ChalkIn
   const failed = results.filter(
     (r) => r.error || r.status?.lastUpdateStatus === 'Failed' || r.status?.state === 'Failed',
   ).length;
-  const totals = `${results.length} function${results.length === 1 ? '' : 's'}: ${inVpc} in a VPC, ${settled} Active and settled${failed ? `, ${c.red(`${failed} failed`)}` : ''}`;
-  return [c.dim(pad(header)), ...rows.map((row) => paint(pad(row), row)), c.bold(totals)].join('\n');
+  const inactive = results.filter((r) => r.status?.state === 'Inactive');
+  const totals = `${results.length} function${results.length === 1 ? '' : 's'}: ${inVpc} in a VPC, ${settled} Active and settled${inactive.length ? `, ${inactive.length} Inactive` : ''}${failed ? `, ${c.red(`${failed} failed`)}` : ''}`;
+  // Each with its own warm-up command.
+  const explained = inactive.map((r) => c.yellow(inactiveNote(nameOf(r), isInVpc(r.vpc))));
+  return [c.dim(pad(header)), ...rows.map((row) => paint(pad(row), row)), c.bold(totals), ...explained].join(
+    '\n',
+  );
 }

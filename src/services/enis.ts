@@ -16,6 +16,8 @@ export interface EniQuery {
    * people come looking for.
    */
   lambdaOnly: boolean;
+  /** Descriptions to match (`*` wildcards), instead of every Lambda interface's. */
+  descriptions?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -35,7 +37,8 @@ export async function describeNetworkInterfaces(
   const add = (name: string, values: readonly string[] | undefined) => {
     if (values && values.length > 0) filters.push({ Name: name, Values: [...new Set(values)] });
   };
-  if (q.lambdaOnly) add('description', [`${LAMBDA_ENI_DESCRIPTION}*`]);
+  if (q.descriptions?.length) add('description', q.descriptions);
+  else if (q.lambdaOnly) add('description', [`${LAMBDA_ENI_DESCRIPTION}*`]);
   add('subnet-id', q.subnetIds);
   add('group-id', q.securityGroupIds);
   add('network-interface-id', q.eniIds);

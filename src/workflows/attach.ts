@@ -5,6 +5,7 @@ import { type ChangeBody, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
+import { inactiveGate } from './inactive-gate.js';
 import { type NetworkPreflightOptions, networkPreflight } from './network-preflight.js';
 import { reachPreflight } from './reach-preflight.js';
 import { roleGate } from './role-gate.js';
@@ -35,7 +36,10 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
       networkPreflight(request.network),
       ...(request.checkReach?.length ? [reachPreflight(request.checkReach)] : []),
     ],
-    gates: [(scope) => roleGate(scope, request.permissions)],
+    gates: [
+      inactiveGate(!request.dryRun && request.emit === undefined),
+      (scope) => roleGate(scope, request.permissions),
+    ],
     notChecked: {
       network: {
         checked: false,

@@ -1,14 +1,17 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { buildReport, type PermissionsReport } from '../core/permission-report.js';
-import { undeterminedActions } from '../core/permissions.js';
+import { type PrincipalReport, undeterminedActions } from '../core/permissions.js';
+import { isInVpc, vpcSettingsOf } from '../core/plan.js';
+import { type RemainingEnisReport, remainingEnis, remainingEnisWarning } from '../core/remaining-enis.js';
 import { errorJson } from '../core/result.js';
 import type { FunctionRef } from '../core/validate.js';
 import { CliError, ExitCode, toCliError } from '../errors.js';
 import type { CheckPermsBody } from '../output/json.js';
 import { withActivity } from '../output/progress.js';
-import { renderPermissionsReport } from '../output/render-perms.js';
+import { renderPermissionsReport, renderRemainingEnis } from '../output/render-perms.js';
 import { readFunction } from '../services/lambda.js';
 import type { RunDeps } from './deps.js';
+import { cleanupOf, readRemainingEnis } from './remaining-enis.js';
 
 export interface CheckPermsRequest {
   ref: FunctionRef;
@@ -33,25 +36,53 @@ const EXIT_BY_VERDICT = {
  */
 export async function checkPerms(deps: RunDeps, input: CheckPermsRequest): Promise<CheckPermsBody> {
   const { reporter } = deps;
-  const { base, role, checkRole } = await withActivity(
+  const { base, role, checkRole, config, region } = await withActivity(
     reporter,
     `checking the permissions for ${input.input}`,
     () => readPermissions(deps, input),
   );
   let report = buildReport({ ...base, role });
+  let finalRole = role;
   if (input.fix && role) {
     // Asked with the spinner stopped: the question needs the line.
     const applied = await applyFix(deps, report, input.yes);
     if (applied) {
       const recheck = await withActivity(reporter, 'checking the execution role again', checkRole);
       report = buildReport({ ...base, role: recheck, fixApplied: applied });
+      finalRole = recheck;
     }
     if (applied && report.executionRole.verdict !== 'allowed')
       reporter.notice(
         'IAM changes take a few seconds to reach the simulator: if permissions still look missing, run check-perms again in a minute.',
       );
   }
-  return finish(deps, report);
+  // --role-only promises no EC2 call, --caller-only no role: neither looks.
+  const remaining =
+    input.only == null
+      ? await withActivity(reporter, 'looking for network interfaces left behind', () =>
+          leftBehind(deps, region, config, finalRole),
+        )
+      : null;
+  return finish(deps, report, remaining, region);
+}
+
+/**
+ * A function not in a VPC whose role was checked: the interfaces Lambda still describes as its
+ * own (one EC2 call), judged with the role check already made (no IAM call). null otherwise.
+ */
+async function leftBehind(
+  deps: RunDeps,
+  region: string,
+  config: FunctionConfiguration | undefined,
+  role: PrincipalReport | null,
+): Promise<RemainingEnisReport | null> {
+  if (!config?.FunctionName || !role || isInVpc(vpcSettingsOf(config.VpcConfig))) return null;
+  const found = await readRemainingEnis(deps, region, [config.FunctionName]);
+  if (!(found instanceof Map)) return { checked: false, skippedReason: found.skippedReason };
+  const enis = found.get(config.FunctionName) ?? [];
+  const verdict =
+    enis.length > 0 ? await cleanupOf(async () => role) : { cleanup: 'not-needed' as const, detail: null };
+  return remainingEnis(enis, config.Role ?? null, verdict);
 }
 
 const SKIPPED_BY = { role: '--role-only', caller: '--caller-only', none: undefined } as const;
@@ -105,7 +136,7 @@ async function readPermissions(deps: RunDeps, input: CheckPermsRequest) {
     context: caller?.context ?? null,
     skippedReason: SKIPPED_BY[input.only ?? 'none'],
   };
-  return { base, role, checkRole: () => checkRole(config?.Role) };
+  return { base, role, checkRole: () => checkRole(config?.Role), config, region };
 }
 
 /**
@@ -151,16 +182,26 @@ async function applyFix(
   return { roleName: fix.roleName, policyArn: fix.policyArn };
 }
 
-function finish(deps: RunDeps, report: PermissionsReport): CheckPermsBody {
+function finish(
+  deps: RunDeps,
+  report: PermissionsReport,
+  remaining: RemainingEnisReport | null,
+  region: string,
+): CheckPermsBody {
   const { reporter } = deps;
+  // The interfaces left behind warn, never fail: the function itself works without them.
   const exitCode = EXIT_BY_VERDICT[report.verdict];
-  reporter.show((c) => renderPermissionsReport(report, c, deps.cliPrefix));
+  reporter.show((c) =>
+    [renderPermissionsReport(report, c, deps.cliPrefix), ...renderRemainingEnis(remaining, c)].join('\n'),
+  );
   for (const note of [...report.executionRole.notes, ...report.caller.notes]) reporter.note(`Note: ${note}`);
+  const warning = remaining && remainingEnisWarning(report.function, remaining, region);
+  if (warning) reporter.warn(warning);
   const error =
     exitCode === ExitCode.Success
       ? null
       : new CliError(report.verdict === 'denied' ? 'AccessDenied' : 'Undetermined', report.reason);
   // The report says it on stdout; stderr says it too, as for every failure (and alone with -o json).
   if (error) reporter.error(error);
-  return { exitCode, error: error && errorJson(error), permissions: report };
+  return { exitCode, error: error && errorJson(error), permissions: report, remainingEnis: remaining };
 }

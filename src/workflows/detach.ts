@@ -4,6 +4,7 @@ import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
 import { type EniWaitRequest, eniRelease } from './eni-release.js';
+import { inactiveGate } from './inactive-gate.js';
 
 export interface DetachRequest extends ChangeRequest {
   /** --wait-enis, --eni-timeout */
@@ -27,6 +28,7 @@ export function detach(deps: RunDeps, request: DetachRequest): Promise<ChangeBod
     desired: DETACHED,
     words: DETACH_WORDS,
     preflights: [release.checkPublishedVersions],
+    gates: [inactiveGate(!request.dryRun && request.emit === undefined)],
     after: release.afterDetach,
     notChecked: {
       enis: notChecked(request.enis.wait ? 'the command stopped before the wait' : 'without --wait-enis'),

@@ -4,6 +4,7 @@ import type { FunctionResult } from '../core/result.js';
 import { toCliError } from '../errors.js';
 import type { RunDeps } from './deps.js';
 import { analyze, type Lookup, lookUpNetwork, partialReason } from './network-lookup.js';
+import { type DetachedFunction, remainingEnisOf } from './remaining-enis.js';
 
 // status is for looking: a denied or failed read is reported in its section, never as the
 // command's failure. Each section reads EC2 once for all the functions of the command.
@@ -85,4 +86,29 @@ export async function addEniCounts(deps: RunDeps, region: string, results: Funct
     count = () => ({ checked: false, skippedReason });
   }
   for (const r of inAVpc) r.enis = count(r);
+}
+
+/**
+ * For each function read and not in a VPC: the interfaces Lambda still describes as its own
+ * (one DescribeNetworkInterfaces for all of them) and, only where some remain, whether its
+ * execution role can still delete them. `read` has each function's name and role from the
+ * same GetFunction read as its result.
+ */
+export async function addRemainingEnis(
+  deps: RunDeps,
+  region: string,
+  results: FunctionResult[],
+  read: ReadonlyMap<FunctionResult, DetachedFunction>,
+): Promise<void> {
+  for (const r of results) if (r.outcome === 'status' && isInVpc(r.vpc)) r.remainingEnis = null;
+  const detached = results.flatMap((r) => {
+    const f = read.get(r);
+    return r.outcome === 'status' && !isInVpc(r.vpc) && f ? [{ r, f }] : [];
+  });
+  const reports = await remainingEnisOf(
+    deps,
+    region,
+    detached.map(({ f }) => f),
+  );
+  for (const { r, f } of detached) r.remainingEnis = reports.get(f.name) ?? null;
 }

@@ -1,22 +1,31 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import type { NetworkFilter } from '../core/fleet-filter.js';
 import { matchesNetworkFilter } from '../core/fleet-filter.js';
-import { vpcSettingsOf } from '../core/plan.js';
+import { isInVpc, vpcSettingsOf } from '../core/plan.js';
+import { remainingEnisWarning } from '../core/remaining-enis.js';
 import { emptyResult, errorJson, type FunctionResult, statusFields } from '../core/result.js';
-import { isFailed, isSettled, statusLabel, updateFailedError } from '../core/settle.js';
+import {
+  inactiveNote,
+  isFailed,
+  isInactive,
+  isSettled,
+  statusLabel,
+  updateFailedError,
+} from '../core/settle.js';
 import { parseFunctionRef, type Target } from '../core/validate.js';
 import { CliError, isDeadline, toCliError, worstExitCode } from '../errors.js';
 import { notChecked, type StatusBody } from '../output/json.js';
 import { withActivity } from '../output/progress.js';
 import { renderEniCountRow } from '../output/render-enis.js';
 import { renderNetworkSection } from '../output/render-network.js';
-import { renderStatus, renderStatusTable } from '../output/render-status.js';
+import { renderRemainingEnisRow, renderStatus, renderStatusTable } from '../output/render-status.js';
 import { type ListedFunction, listFunctionNetworks } from '../services/function-versions.js';
 import { readFunction } from '../services/lambda.js';
 import { dedupeTargets, runBatch } from './batch.js';
 import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
-import { addEniCounts, addNetworkSections } from './status-sections.js';
+import type { DetachedFunction } from './remaining-enis.js';
+import { addEniCounts, addNetworkSections, addRemainingEnis } from './status-sections.js';
 import { lambdaPollDelays, waitUntilSettled } from './wait-settled.js';
 
 export interface StatusRequest {
@@ -65,6 +74,8 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
   );
   // A fleet's waits cut off by Ctrl-C or --timeout are resumed with one command, after the others.
   const stillWaiting = new Set<Target>();
+  // Each function's name and role as read, for the check of the interfaces a detach left.
+  const identities = new Map<FunctionResult, DetachedFunction>();
   const readOne = async (target: Target) => {
     const { ref, input } = target;
     const started = clock.now();
@@ -94,6 +105,8 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
         vpc: vpcSettingsOf(c.VpcConfig),
         status: statusFields(c),
       });
+      identities.set(result, { name: c.FunctionName ?? ref.name, role: c.Role });
+      if (isInactive(c)) result.notes.push(inactiveNote(c.FunctionName ?? ref.name, isInVpc(result.vpc)));
       if (request.wait && isFailed(c)) throw updateFailedError(input, c);
     } catch (thrown) {
       const failure = isDeadline(thrown)
@@ -135,14 +148,22 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     await withActivity(reporter, 'reading the network', async () => {
       await addNetworkSections(deps, region, read);
       await addEniCounts(deps, region, results);
+      await addRemainingEnis(deps, region, read, identities);
     });
+  for (const r of read) {
+    const warning = r.remainingEnis ? remainingEnisWarning(r.function, r.remainingEnis, region) : null;
+    if (warning) reporter.warn(warning);
+  }
   if (request.brief) reporter.show((c) => renderStatusTable(results, c));
   else
     for (const r of read)
       reporter.show((c) =>
-        [renderStatus(r, c), ...renderNetworkSection(r.network, c), ...renderEniCountRow(r.enis, c)].join(
-          '\n',
-        ),
+        [
+          renderStatus(r, c),
+          ...renderNetworkSection(r.network, c),
+          ...renderEniCountRow(r.enis, c),
+          ...renderRemainingEnisRow(r.remainingEnis, c),
+        ].join('\n'),
       );
   // After the human report, which shows no section that was not read: the document says why.
   const why = (r: FunctionResult) =>
@@ -155,6 +176,7 @@ export async function status(deps: RunDeps, request: StatusRequest): Promise<Sta
     // null (not in a VPC) is an answer; only a section never read is filled in.
     if (r.network === undefined) r.network = notChecked(why(r));
     if (r.enis === undefined) r.enis = notChecked(why(r));
+    if (r.remainingEnis === undefined) r.remainingEnis = notChecked(why(r));
   }
   return { exitCode: worstExitCode(results.map((r) => r.error?.exitCode ?? 0)), error: null, results };
 }

@@ -81,8 +81,9 @@ describe('check-perms', () => {
     expect(stdout).toMatch(/lambda:GetFunction\s+allowed\s+observed/);
     expect(stdout).toContain('✔ Everything required is allowed.');
     expect(stderr).toBe('');
-    // GetFunction, GetRole (the trust policy), 2 simulations, 3 DryRun probes, GetCallerIdentity.
-    expect(allAwsCalls()).toBe(8);
+    // GetFunction, GetRole (the trust policy), 2 simulations, 3 DryRun probes, GetCallerIdentity,
+    // and, the function not being in a VPC, the interfaces it may have left behind.
+    expect(allAwsCalls()).toBe(9);
   });
 
   it('a role that no longer exists is an error, exit 4, with the fix: not six unknowns', async () => {
@@ -150,6 +151,7 @@ describe('check-perms', () => {
       'results',
       'error',
       'permissions',
+      'remainingEnis',
     ]);
     expect(doc).toMatchObject({
       command: 'check-perms',

@@ -394,7 +394,12 @@ describe('status: the ENI count', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`ENIs             2 (${ENI_A}, ${ENI_B})`);
     expect(human.stdout).toMatch(/^\s+ENIs\s+0$/m);
-    expect(ec2Mock.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(1);
+    // One for the functions in a VPC, one for what c (not in one) may have left behind.
+    const describes = ec2Mock.commandCalls(DescribeNetworkInterfacesCommand);
+    expect(describes).toHaveLength(2);
+    expect(describes[1]?.args[0].input.Filters).toEqual([
+      { Name: 'description', Values: ['AWS Lambda VPC ENI-c*'] },
+    ]);
     const json = JSON.parse((await runCli([...REGION, '-o', 'json', 'status', 'my-fn', 'c'])).stdout);
     expect(json.results[0].enis).toEqual({ checked: true, count: 2, ids: [ENI_A, ENI_B] });
     expect(json.results[1].enis).toBeNull();

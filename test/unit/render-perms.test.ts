@@ -92,6 +92,7 @@ function expectValidDocument(r: PermissionsReport) {
     results: [],
     error: code ? { code, exitCode, message: r.reason, hint: null } : null,
     permissions: JSON.parse(JSON.stringify(r)),
+    remainingEnis: null,
   };
   expect(() => assertValidDocument(doc)).not.toThrow();
 }
