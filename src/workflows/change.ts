@@ -2,7 +2,7 @@ import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { EmitTool } from '../core/emit.js';
 import type { DesiredVpc } from '../core/plan.js';
 import { runPool } from '../core/pool.js';
-import { errorJson, type FunctionResult, stillInProgress, summarize } from '../core/result.js';
+import { errorJson, type FunctionResult, skippedResult, stillInProgress, summarize } from '../core/result.js';
 import type { Target } from '../core/validate.js';
 import { CliError, type ExitCode, worstExitCode } from '../errors.js';
 import type { ChangeBody } from '../output/json.js';
@@ -160,8 +160,15 @@ export async function runChange(
   };
   // Each function's last read, for a put-back to start from (--fail-fast --rollback-on-failure).
   const seen = new Map<string, FunctionConfiguration>();
-  const changeOne = async (target: Target) => {
+  // --fail-fast: the first function that failed, known before its rollback ends, so that no
+  // function starts while it is being rolled back.
+  let firstFailure: string | undefined;
+  const changeOne = async (target: Target): Promise<Applied> => {
     const { ref, input: fn } = target;
+    if (firstFailure !== undefined)
+      return {
+        result: skippedResult(fn, `Not started: --fail-fast stopped the run after ${firstFailure} failed.`),
+      };
     let applied = await applyVpcConfig(applyDeps, {
       ref,
       input: fn,
@@ -180,6 +187,7 @@ export async function runChange(
             }
           : undefined,
     });
+    if (applied.error && request.failFast) firstFailure ??= fn;
     if (request.rollbackOnFailure && updateOfOursFailed(applied)) {
       const rolledBack = await rollBack(applyDeps, rollbackTarget(target), applied.result, applied.seen);
       applied = withOwnRollback(applied, rolledBack, rollbackTarget(target));
@@ -191,7 +199,9 @@ export async function runChange(
     result.notes.unshift(...request.notes);
     const merged = mergeNotes.get(fn);
     if (merged) result.notes.push(merged);
-    if (spec.noteWhenWritten && result.written !== false) result.notes.push(spec.noteWhenWritten);
+    // Rolled back: the change the note is about was undone.
+    if (spec.noteWhenWritten && result.written !== false && result.outcome !== 'rolled-back')
+      result.notes.push(spec.noteWhenWritten);
     show(applied);
     return { result, error };
   };

@@ -377,6 +377,70 @@ describe('--fail-fast --rollback-on-failure: a fleet', () => {
     });
   });
 
+  it('the put-backs are bounded by --timeout: once it has passed nothing more is sent, and each says so', async () => {
+    const names = fleetNames(2);
+    const { fake, run } = await start(fleet(2, 100));
+    const [first, second] = names as [string, string];
+    fake.state.setNextUpdateOutcome(second, FAILED);
+    // The failed function's own rollback never settles: the wait for it spends the run's time.
+    fake.afterRequest((entry) => {
+      if (entry.operation === 'UpdateFunctionConfiguration' && entry.params.FunctionName === second)
+        fake.state.setUpdateDelay(3_600_000, second);
+    });
+    const body = await run(names, { failFast: true, concurrency: 1, timeoutMs: 60_000 });
+    expect(body.results[1]).toMatchObject({
+      outcome: 'failed',
+      rollback: { written: true, error: { code: 'TimedOut' } },
+    });
+    expect(body.results[0]).toMatchObject({
+      outcome: 'updated',
+      rollback: { written: false, error: { code: 'TimedOut' } },
+    });
+    expect(body.results[0]?.notes.some((n) => n.startsWith(`Not put back after ${second} failed:`))).toBe(
+      true,
+    );
+    expect(writesOf(fake, first)).toHaveLength(1);
+    expect(writesOf(fake, second)).toHaveLength(2);
+  });
+
+  it('detach: a function put back is not told its interfaces go away', async () => {
+    const scenario = fleet(2, 100);
+    for (const fn of scenario.functions ?? [])
+      fn.VpcConfig = { SubnetIds: [I.subnetA], SecurityGroupIds: [I.sg] };
+    const { fake, run } = await start(scenario);
+    const names = fleetNames(2);
+    fake.state.setNextUpdateOutcome(names[0] as string, FAILED);
+    const detached = { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false };
+    const body = await run(
+      names,
+      { failFast: true, concurrency: 1 },
+      { ...SPEC, desired: detached, noteWhenWritten: 'ENIs go.' },
+    );
+    expect(body.results.map((r) => r.outcome)).toEqual(['rolled-back', 'skipped']);
+    expect(body.results[0]?.notes).not.toContain('ENIs go.');
+    expect(fake.state.getFunction(names[0] as string).VpcConfig?.SubnetIds).toEqual([I.subnetA]);
+  });
+
+  it('no function starts while the failed one is rolled back; one in flight then is waited for and put back', async () => {
+    const scenario = fleet(3, 100);
+    const [a, b, c] = fleetNames(3) as [string, string, string];
+    const specs = scenario.functions ?? [];
+    specs[0] = { ...(specs[0] as (typeof specs)[0]), nextUpdateOutcome: FAILED };
+    specs[1] = { ...(specs[1] as (typeof specs)[0]), updateDelayMs: 2_500 };
+    const { fake, run } = await start(scenario);
+    // a's rollback takes long: b settles meanwhile, and its worker would take c next.
+    const off = fake.afterRequest((entry) => {
+      if (entry.operation !== 'UpdateFunctionConfiguration' || entry.params.FunctionName !== a) return;
+      fake.state.setUpdateDelay(20_000, a);
+      off();
+    });
+    const body = await run([a, b, c], { failFast: true, concurrency: 2 });
+    expect(body.results.map((r) => r.outcome)).toEqual(['rolled-back', 'rolled-back', 'skipped']);
+    expect(body.results[2]?.notes).toEqual([`Not started: --fail-fast stopped the run after ${a} failed.`]);
+    expect(writesOf(fake, b).map(vpcSent)).toEqual([[I.subnetA], []]);
+    expect(writesOf(fake, c)).toHaveLength(0);
+  });
+
   it('without --fail-fast nothing else is put back', async () => {
     const names = fleetNames(2);
     const { fake, run } = await start(fleet(2, 100));
