@@ -211,16 +211,21 @@ export async function runChange(
     const batch = await runBatch(targets, request, changeOne);
     results = batch.results;
     if (request.failFast && request.rollbackOnFailure && !batch.runEnded) {
-      putBack = await putBackChanged(targets, results, request.concurrency, async (target, changed) => {
-        const applied = withPutBack(
-          changed,
-          await rollBack(applyDeps, rollbackTarget(target), changed, seen.get(target.input)),
-          rollbackTarget(target),
-          failedIn(results),
-        );
-        show(applied);
-        return applied.result;
-      });
+      putBack = await putBackChanged(
+        targets,
+        results,
+        request.concurrency,
+        async (target, changed, failed) => {
+          const applied = withPutBack(
+            changed,
+            await rollBack(applyDeps, rollbackTarget(target), changed, seen.get(target.input)),
+            rollbackTarget(target),
+            failed,
+          );
+          show(applied);
+          return applied.result;
+        },
+      );
     }
   } finally {
     progress.stop();
@@ -272,7 +277,7 @@ async function putBackChanged(
   targets: readonly Target[],
   results: FunctionResult[],
   concurrency: number,
-  putBack: (target: Target, changed: FunctionResult) => Promise<FunctionResult>,
+  putBack: (target: Target, changed: FunctionResult, failed: readonly string[]) => Promise<FunctionResult>,
 ): Promise<PutBack | undefined> {
   const failed = failedIn(results);
   if (failed.length === 0) return undefined;
@@ -283,7 +288,7 @@ async function putBackChanged(
       : [];
   });
   await runPool(changed, concurrency, async ({ target, index, result }) => {
-    results[index] = await putBack(target, result);
+    results[index] = await putBack(target, result, failed);
   });
   return {
     failed,

@@ -53,7 +53,14 @@ export async function rollBack(
       `${target.input}: the revision our update left is not known, so putting the previous configuration back could overwrite someone else's change; nothing written back.`,
     );
     return {
-      result: { ...changed, outcome: 'failed', written: false, notes: [], error: errorJson(error) },
+      result: {
+        ...changed,
+        outcome: 'failed',
+        written: false,
+        after: null,
+        notes: [],
+        error: errorJson(error),
+      },
       error,
     };
   }
