@@ -1,12 +1,15 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Chalk } from 'chalk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
 import type { DesiredVpc } from '../../src/core/plan.js';
-import type { FunctionResult } from '../../src/core/result.js';
+import { emptyResult, type FunctionResult } from '../../src/core/result.js';
 import { ExitCode } from '../../src/errors.js';
 import type { Progress } from '../../src/output/progress.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import { type ChangeRequest, type ChangeSpec, runChange } from '../../src/workflows/change.js';
+import { startDeadline } from '../../src/workflows/deadline.js';
+import { restoring, rollBack } from '../../src/workflows/rollback.js';
 import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
 import { fleet, fleetNames, MINIMAL_IDS as I, minimal } from '../fake-aws/scenarios.js';
 import type { RequestLogEntry, Scenario } from '../fake-aws/types.js';
@@ -448,5 +451,60 @@ describe('--fail-fast --rollback-on-failure: a fleet', () => {
     const body = await run(names, { concurrency: 1 });
     expect(body.results.map((r) => r.outcome)).toEqual(['updated', 'rolled-back']);
     expect(writesOf(fake, names[0] as string)).toHaveLength(1);
+  });
+});
+
+describe('rollBack and restoring', () => {
+  it('out of a VPC the write-back is the detach request, whatever the read said of IPv6', () => {
+    expect(restoring({ ...NOT_IN_VPC, ipv6AllowedForDualStack: true })).toEqual({
+      subnetIds: [],
+      securityGroupIds: [],
+      ipv6AllowedForDualStack: false,
+    });
+    expect(
+      restoring({
+        vpcId: I.vpc,
+        subnetIds: [I.subnetA],
+        securityGroupIds: [I.sg],
+        ipv6AllowedForDualStack: true,
+      }),
+    ).toEqual({ subnetIds: [I.subnetA], securityGroupIds: [I.sg], ipv6AllowedForDualStack: true });
+  });
+
+  it('without the revision the change left, nothing is sent: Undetermined, written false', async () => {
+    const { fake } = await start();
+    const clock = fakeClock();
+    const lambda = new LambdaClient({
+      endpoint: fake.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const changed: FunctionResult = {
+      ...emptyResult(I.fn),
+      outcome: 'updated',
+      written: true,
+      before: NOT_IN_VPC,
+      after: {
+        vpcId: I.vpc,
+        subnetIds: [I.subnetA],
+        securityGroupIds: [I.sg],
+        ipv6AllowedForDualStack: false,
+      },
+    };
+    const target = {
+      ref: { id: I.fn, name: I.fn },
+      input: I.fn,
+      resumeCommand: 'x',
+      cliPrefix: 'lambda-vpc',
+    };
+    const applied = await rollBack(
+      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 60_000) },
+      target,
+      changed,
+      undefined,
+    );
+    expect(applied.error?.code).toBe('Undetermined');
+    expect(applied.result).toMatchObject({ written: false, after: null });
+    expect(fake.requests).toHaveLength(0);
   });
 });
