@@ -125,6 +125,10 @@ export async function runChange(
       return { exitCode: outcome.stop.exitCode, error: errorJson(outcome.stop), results: [], ...sections };
     }
   }
+  if (request.rollbackOnFailure && !request.wait && !request.dryRun)
+    reporter.warn(
+      '--rollback-on-failure needs the wait: with --no-wait a failed update is not seen, so nothing is rolled back.',
+    );
   const gates = (spec.gates ?? []).map((make) => make(scope));
   const progress = await reporter.progress(targets.length);
   const printedNotes = new Set([...request.notes, ...mergeNotes.values()]);

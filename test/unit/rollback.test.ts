@@ -150,6 +150,17 @@ describe('--rollback-on-failure: one function', () => {
     expect(printed).not.toMatch(/^ +undo /m);
   });
 
+  it('with --no-wait the failure is never seen: a warning says nothing is rolled back, one write', async () => {
+    const { fake, said, run } = await start();
+    fake.state.setNextUpdateOutcome(I.fn, FAILED);
+    const body = await run([I.fn], { wait: false });
+    expect(body.results[0]).toMatchObject({ outcome: 'started', rollback: null });
+    expect(said).toContain(
+      'warn: --rollback-on-failure needs the wait: with --no-wait a failed update is not seen, so nothing is rolled back.',
+    );
+    expect(writesOf(fake, I.fn)).toHaveLength(1);
+  });
+
   it('without --rollback-on-failure the failed update stays, one write', async () => {
     const { fake, run } = await start();
     fake.state.setNextUpdateOutcome(I.fn, FAILED);
