@@ -103,6 +103,27 @@ describe.concurrent('attach --rollback-on-failure', () => {
     });
   });
 
+  it('detach: a failed detach is attached back as it was, and no interface-deletion note is left on it', async () => {
+    const scenario = minimal();
+    const fn = scenario.functions?.find((f) => f.FunctionName === I.fn);
+    if (fn) {
+      fn.VpcConfig = { SubnetIds: [I.subnetA, I.subnetB], SecurityGroupIds: [I.sg] };
+      fn.nextUpdateOutcome = { status: 'Failed', reasonCode: 'InternalError', reason: 'Oops.' };
+    }
+    const f = await start(scenario);
+    const r = await cli(f, ['-o', 'json', 'detach', I.fn, '--rollback-on-failure']);
+    expect(r.code).toBe(6);
+    const [result] = JSON.parse(r.stdout).results;
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      after: { subnetIds: [I.subnetA, I.subnetB], securityGroupIds: [I.sg] },
+      rollback: { undone: { subnetIds: [], securityGroupIds: [] }, written: true, error: null },
+    });
+    expect(result.notes.some((n: string) => n.includes('deletes the function'))).toBe(false);
+    expect(updatesOf(f, I.fn).map(subnetsSent)).toEqual([[], [I.subnetA, I.subnetB]]);
+    expect(f.state.getFunction(I.fn).VpcConfig?.SubnetIds).toEqual([I.subnetA, I.subnetB]);
+  });
+
   it('a fleet with --fail-fast: the functions attached before the failure are put back, one rollback write each, the summary names them', async () => {
     const names = fleetNames(5);
     const scenario = fleet(5, 40);
