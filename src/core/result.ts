@@ -20,7 +20,9 @@ export interface FunctionResult {
    * --fail-fast or an error that ends the run (credentials, Ctrl-C) stopped the batch first;
    * interrupted / timed-out: written (or maybe written), then Ctrl-C, SIGTERM or --timeout
    * ended the run while the update continues on AWS's side (see error for how to follow it);
-   * rolled-back: --rollback-on-failure: the update failed and the previous VpcConfig was written back.
+   * rolled-back: --rollback-on-failure: the update failed and the previous VpcConfig was written
+   * back and settled (error keeps why the update failed), or, with --fail-fast, the function was
+   * put back because another function of the run failed (see rollback).
    */
   outcome: Outcome;
   /**
@@ -38,6 +40,11 @@ export interface FunctionResult {
   elapsedMs: number;
   notes: string[];
   error: ErrorJson | null;
+  /**
+   * attach/detach: --rollback-on-failure put (or tried to put) the previous configuration back;
+   * null when not asked or not needed. Absent from status results.
+   */
+  rollback?: RollbackReport | null;
   /** status: the network check of the function's VPC; null when not in a VPC, absent with --no-network. */
   network?: NetworkReport | null;
   /** status: Lambda's network interfaces serving the configuration; null when not in a VPC, absent with --no-network. */
@@ -47,6 +54,20 @@ export interface FunctionResult {
    * whether its role can still delete them; null when in a VPC, absent with --no-network.
    */
   remainingEnis?: RemainingEnisReport | null;
+}
+
+/** What --rollback-on-failure did for one function (docs/json-output.md). */
+export interface RollbackReport {
+  /** The function whose update failed: this one, or (--fail-fast) the one that made the run put this one back. */
+  failedFunction: string;
+  /** The configuration that was undone: what the update had set, as AWS reported it. */
+  undone: VpcSettings | null;
+  /** Whether AWS applied the write that puts `before` back (`unknown`: its answer was lost and never resolved). */
+  written: boolean | 'unknown';
+  /** The configuration after the rollback as AWS reports it; null when the rollback never read the function. */
+  after: VpcSettings | null;
+  /** Why the previous configuration is not back and settled; null when it is. */
+  error: ErrorJson | null;
 }
 
 export type Outcome =

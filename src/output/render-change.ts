@@ -53,20 +53,32 @@ export function renderChange(
     skipped: `${c.dim('-')} ${r.function}: not started`,
     interrupted: `${c.yellow('■')} ${r.function}: interrupted${CONTINUES_WORDS[String(r.written)]}`,
     'timed-out': `${c.yellow('■')} ${r.function}: timed out${CONTINUES_WORDS[String(r.written)]}`,
-    'rolled-back': `${c.red('↺')} ${r.function}: update failed, rolled back to the previous configuration`,
+    'rolled-back': rolledBackHeadline(r, c),
   };
   const lines = [headline[r.outcome]];
   if (r.before) {
     const label = r.outcome === 'unchanged' ? 'current' : 'before';
     lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.before)}`);
   }
+  if (r.rollback?.undone && (r.outcome === 'rolled-back' || r.rollback.written !== false))
+    lines.push(`  ${c.dim('undone'.padEnd(7))} ${describeVpc(r.rollback.undone)}`);
   if (r.after && r.outcome !== 'unchanged') {
     const label = (r.outcome === 'failed' || stillInProgress(r)) && r.written !== true ? 'wanted' : 'after';
     lines.push(`  ${c.dim(label.padEnd(7))} ${describeVpc(r.after)}`);
   }
-  if (r.written !== false && r.before)
+  // Rolled back: the function is as `before`, there is nothing to undo.
+  if (r.written !== false && r.before && r.outcome !== 'rolled-back')
     lines.push(`  ${c.dim('undo'.padEnd(7))} ${undoCommand(cliPrefix, r.function, r.before)}`);
   return lines.join('\n');
+}
+
+/** Its own update failed and was undone, or (--fail-fast) it was put back after another function's failure. */
+function rolledBackHeadline(r: FunctionResult, c: ChalkInstance): string {
+  const failed = r.rollback?.failedFunction;
+  const took = `(${r.status?.lastUpdateStatus ?? r.status?.state ?? ''}, ${seconds(r.elapsedMs)})`;
+  return failed && failed !== r.function
+    ? `${c.yellow('↺')} ${r.function}: put back to the previous configuration because ${failed} failed ${took}`
+    : `${c.red('↺')} ${r.function}: update failed, rolled back to the previous configuration ${took}`;
 }
 
 const WRITTEN_WORDS: Record<string, string> = {
@@ -92,7 +104,7 @@ const CHANGE_WORDS: Record<FunctionResult['outcome'], string> = {
   skipped: 'not started',
   interrupted: "interrupted while the update continues on AWS's side",
   'timed-out': "timed out while the update continues on AWS's side",
-  'rolled-back': 'failed and rolled back',
+  'rolled-back': 'rolled back',
 };
 
 /** One line after a batch of several functions: how many ended each way. */
@@ -101,11 +113,23 @@ export function renderChangeSummary(summary: Summary, words: ChangeWords, c: Cha
     const said = CHANGE_WORDS[outcome as FunctionResult['outcome']].replace('{verb}', words.summary);
     const text = `${count} ${said}`;
     if (outcome === 'failed') return c.red(text);
-    return outcome === 'skipped' || outcome === 'interrupted' || outcome === 'timed-out'
+    return outcome === 'skipped' ||
+      outcome === 'rolled-back' ||
+      outcome === 'interrupted' ||
+      outcome === 'timed-out'
       ? c.yellow(text)
       : text;
   });
   return `${c.bold(`${summary.total} functions:`)} ${parts.join(', ')}`;
+}
+
+/** After the summary of a --fail-fast --rollback-on-failure run: which functions were put back, and why. */
+export function renderPutBack(
+  failed: readonly string[],
+  putBack: readonly string[],
+  c: ChalkInstance,
+): string {
+  return `${c.yellow('↺')} Put back because ${failed.join(', ')} failed: ${putBack.join(', ')}`;
 }
 
 /**

@@ -60,11 +60,25 @@ export interface ApplyRequest {
   beforeWrite?:
     | ((current: FunctionConfiguration, admission: Admission) => Promise<CliError | undefined>)
     | undefined;
+  /**
+   * Writes only over this revision (a rollback: the one our own update left). A function
+   * changed since is someone else's change: it is left as it is (Conflict, nothing written),
+   * and a PreconditionFailedException is not re-planned.
+   */
+  onlyOverRevision?: string | undefined;
+  /**
+   * The function as a read of this run just saw it (a rollback: the read that saw the update
+   * end): the first pass plans from it instead of reading again; its RevisionId still guards
+   * the write.
+   */
+  startFrom?: FunctionConfiguration | undefined;
 }
 
 export interface Applied {
   result: FunctionResult;
   error?: CliError;
+  /** The function as last read, once it was settled (or refused by a gate): what a rollback starts from. */
+  seen?: FunctionConfiguration;
 }
 
 /** Re-plans after a concurrent change at most this often before giving up. */
@@ -118,16 +132,20 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
     result.functionArn = c.FunctionArn ?? result.functionArn;
     result.status = statusFields(c);
     result.elapsedMs = now() - started;
-    return { result };
+    return { result, seen: c };
   };
+  let reuse = request.startFrom;
 
   try {
     let preconditionRetries = 0;
     let conflictRetries = 0;
     let writeAttempts = 0;
     for (;;) {
-      progress('reading');
-      const read = await readFunctionWithTags(lambda, ref.id, { signal });
+      if (!reuse) progress('reading');
+      const read = reuse
+        ? { configuration: reuse, tags: {} }
+        : await readFunctionWithTags(lambda, ref.id, { signal });
+      reuse = undefined;
       let current = read.configuration;
       role = current.Role;
       result.functionArn = current.FunctionArn ?? null;
@@ -157,6 +175,12 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         unanswered = undefined;
       }
       if (!updated) {
+        const guard = request.onlyOverRevision;
+        if (guard !== undefined && current.RevisionId !== guard) {
+          result.before = vpcSettingsOf(current.VpcConfig);
+          result.after = result.before;
+          throw changedSince(request, guard);
+        }
         if (!isSettled(current)) {
           if (request.dryRun) {
             result.notes.push(
@@ -190,9 +214,9 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           note: (text) => result.notes.push(text),
         });
         if (refusal) {
-          finish('failed', current);
+          const applied = finish('failed', current);
           result.error = errorJson(refusal);
-          return { result, error: refusal };
+          return { ...applied, error: refusal };
         }
         if (request.dryRun) return finish('planned', current);
 
@@ -206,6 +230,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
           });
         } catch (error) {
           const name = (error as { name?: string }).name;
+          if (name === 'PreconditionFailedException' && request.onlyOverRevision !== undefined)
+            throw changedSince(request, request.onlyOverRevision, error);
           if (name === 'PreconditionFailedException' && preconditionRetries < MAX_PRECONDITION_RETRIES) {
             preconditionRetries++;
             result.notes.push(
@@ -256,16 +282,16 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         : await waitUntilSettled(lambda, ref.id, { ...waitOptions, justWritten: true });
       result.after = vpcSettingsOf(settled.VpcConfig);
       if (isFailed(settled)) {
-        finish('failed', settled);
+        const applied = finish('failed', settled);
         const error = updateFailedError(request.input, settled);
         result.error = errorJson(error);
-        return { result, error };
+        return { ...applied, error };
       }
       if (!sameVpcConfig(result.after, desired)) {
-        finish('failed', settled);
+        const applied = finish('failed', settled);
         const error = replacedConcurrently(request.input, result.after);
         result.error = errorJson(error);
-        return { result, error };
+        return { ...applied, error };
       }
       return finish('updated', settled);
     }
@@ -329,6 +355,15 @@ function roleLacksEc2Permissions(thrown: unknown, role: string | undefined): Cli
     cause: thrown,
     requestId: e.$metadata?.requestId,
   });
+}
+
+/** The function is no longer at the revision a rollback may write over: someone else changed it. */
+function changedSince(request: ApplyRequest, revisionId: string, cause?: unknown): CliError {
+  return new CliError(
+    'Conflict',
+    `${request.input}: changed by someone else since revision ${revisionId}; left as it is, so as not to overwrite their change.`,
+    { hint: `See what the function has now with: ${request.resumeCommand.replace(/ --wait$/, '')}`, cause },
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { EmitTool } from '../core/emit.js';
 import type { DesiredVpc } from '../core/plan.js';
-import { errorJson, type FunctionResult, stillInProgress, summarize } from '../core/result.js';
+import { runPool } from '../core/pool.js';
+import { errorJson, type FunctionResult, skippedResult, stillInProgress, summarize } from '../core/result.js';
 import type { Target } from '../core/validate.js';
 import { CliError, type ExitCode, worstExitCode } from '../errors.js';
 import type { ChangeBody } from '../output/json.js';
@@ -10,11 +11,19 @@ import {
   followCommand,
   renderChange,
   renderChangeSummary,
+  renderPutBack,
 } from '../output/render-change.js';
-import { applyVpcConfig } from './apply-vpc-config.js';
+import { type Applied, type ApplyDeps, applyVpcConfig } from './apply-vpc-config.js';
 import { dedupeTargets, runBatch } from './batch.js';
 import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
+import {
+  type RollbackTarget,
+  rollBack,
+  updateOfOursFailed,
+  withOwnRollback,
+  withPutBack,
+} from './rollback.js';
 
 /** The parts of the JSON document that the steps around the writes contribute. */
 export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach'>;
@@ -116,47 +125,33 @@ export async function runChange(
       return { exitCode: outcome.stop.exitCode, error: errorJson(outcome.stop), results: [], ...sections };
     }
   }
+  if (request.rollbackOnFailure && !request.wait && !request.dryRun)
+    reporter.warn(
+      '--rollback-on-failure needs the wait: with --no-wait a failed update is not seen, so nothing is rolled back.',
+    );
   const gates = (spec.gates ?? []).map((make) => make(scope));
   const progress = await reporter.progress(targets.length);
   const printedNotes = new Set([...request.notes, ...mergeNotes.values()]);
   // A fleet's updates still going on when the run ends are followed with one command, after the summary.
   const fleet = targets.length > 1;
-  const changeOne = async ({ ref, input: fn }: Target) => {
-    const { result, error } = await applyVpcConfig(
-      {
-        lambda,
-        writer,
-        region,
-        clock,
-        signal: deps.signal,
-        deadline,
-        pollIntervalMs: deps.pollIntervalMs,
-        onProgress: (event) => progress.update(event.fn, event.text),
-      },
-      {
-        ref,
-        input: fn,
-        desired: spec.desired,
-        wait: request.wait,
-        dryRun: request.dryRun,
-        resumeCommand: `${deps.cliPrefix} status ${fn} --wait`,
-        beforeWrite:
-          gates.length > 0
-            ? async (current, admission) => {
-                for (const gate of gates) {
-                  const refusal = await gate.admit(fn, current, admission);
-                  if (refusal) return refusal;
-                }
-                return undefined;
-              }
-            : undefined,
-      },
-    );
-    progress.done(fn, !error);
-    result.notes.unshift(...request.notes);
-    const merged = mergeNotes.get(fn);
-    if (merged) result.notes.push(merged);
-    if (spec.noteWhenWritten && result.written !== false) result.notes.push(spec.noteWhenWritten);
+  const applyDeps: ApplyDeps = {
+    lambda,
+    writer,
+    region,
+    clock,
+    signal: deps.signal,
+    deadline,
+    pollIntervalMs: deps.pollIntervalMs,
+    onProgress: (event) => progress.update(event.fn, event.text),
+  };
+  const rollbackTarget = ({ ref, input }: Target): RollbackTarget => ({
+    ref,
+    input,
+    resumeCommand: `${deps.cliPrefix} status ${input} --wait`,
+    cliPrefix: deps.cliPrefix,
+  });
+  const show = ({ result, error }: Applied) => {
+    const fn = result.function;
     progress.print(() => {
       reporter.show((c) => renderChange(result, spec.words, c, deps.cliPrefix));
       for (const note of result.notes.filter((n) => !printedNotes.has(n))) {
@@ -166,18 +161,88 @@ export async function runChange(
       const shown = error && fleet && stillInProgress(result) ? withoutHint(error) : error;
       if (shown) reporter.error(shown, shown.message.includes(fn) ? '' : `${fn}: `);
     });
+  };
+  // Each function's last read, for a put-back to start from (--fail-fast --rollback-on-failure).
+  const seen = new Map<string, FunctionConfiguration>();
+  // --fail-fast: the first function that failed, known before its rollback ends, so that no
+  // function starts while it is being rolled back.
+  let firstFailure: string | undefined;
+  const changeOne = async (target: Target): Promise<Applied> => {
+    const { ref, input: fn } = target;
+    if (firstFailure !== undefined)
+      return {
+        result: skippedResult(fn, `Not started: --fail-fast stopped the run after ${firstFailure} failed.`),
+      };
+    let applied = await applyVpcConfig(applyDeps, {
+      ref,
+      input: fn,
+      desired: spec.desired,
+      wait: request.wait,
+      dryRun: request.dryRun,
+      resumeCommand: `${deps.cliPrefix} status ${fn} --wait`,
+      beforeWrite:
+        gates.length > 0
+          ? async (current, admission) => {
+              for (const gate of gates) {
+                const refusal = await gate.admit(fn, current, admission);
+                if (refusal) return refusal;
+              }
+              return undefined;
+            }
+          : undefined,
+    });
+    if (applied.error && request.failFast) firstFailure ??= fn;
+    if (request.rollbackOnFailure && updateOfOursFailed(applied)) {
+      const rolledBack = await rollBack(applyDeps, rollbackTarget(target), applied.result, applied.seen);
+      applied = withOwnRollback(applied, rolledBack, rollbackTarget(target));
+    }
+    const { result, error } = applied;
+    if (applied.seen) seen.set(fn, applied.seen);
+    result.rollback ??= null;
+    progress.done(fn, !error);
+    result.notes.unshift(...request.notes);
+    const merged = mergeNotes.get(fn);
+    if (merged) result.notes.push(merged);
+    // Rolled back: the change the note is about was undone.
+    if (spec.noteWhenWritten && result.written !== false && result.outcome !== 'rolled-back')
+      result.notes.push(spec.noteWhenWritten);
+    show(applied);
     return { result, error };
   };
   let results: FunctionResult[];
+  let putBack: PutBack | undefined;
   try {
-    ({ results } = await runBatch(targets, request, changeOne));
+    const batch = await runBatch(targets, request, changeOne);
+    results = batch.results;
+    if (request.failFast && request.rollbackOnFailure && !batch.runEnded) {
+      putBack = await putBackChanged(
+        targets,
+        results,
+        request.concurrency,
+        async (target, changed, failed) => {
+          const applied = withPutBack(
+            changed,
+            await rollBack(applyDeps, rollbackTarget(target), changed, seen.get(target.input)),
+            rollbackTarget(target),
+            failed,
+          );
+          show(applied);
+          return applied.result;
+        },
+      );
+    }
   } finally {
     progress.stop();
     // What follows the writes (the ENI wait of detach) has its own bound.
     deps.aws.limitTo(undefined);
   }
+  for (const r of results) r.rollback ??= null;
   for (const gate of gates) Object.assign(sections, gate.sections());
   if (results.length > 1) reporter.show((c) => renderChangeSummary(summarize(results), spec.words, c));
+  if (putBack && putBack.functions.length > 0) {
+    const { failed, functions } = putBack;
+    reporter.show((c) => renderPutBack(failed, functions, c));
+  }
   const going = results.filter(stillInProgress);
   if (fleet && going.length > 0)
     reporter.notice(
@@ -194,6 +259,48 @@ export async function runChange(
     Object.assign(sections, after.sections);
   }
   return { exitCode: worstExitCode(exitCodes), error: null, results, ...sections };
+}
+
+/** The functions a --fail-fast run put back after a failure, and the failures that made it. */
+interface PutBack {
+  failed: readonly string[];
+  functions: readonly string[];
+}
+
+/** The functions of the run that failed (their own rollback done or not): the run's reason to put the others back. */
+const failedIn = (results: readonly FunctionResult[]) =>
+  results
+    .filter((r) => r.error && (r.outcome === 'failed' || r.outcome === 'rolled-back'))
+    .map((r) => r.function);
+
+/**
+ * --fail-fast --rollback-on-failure: once a function failed, each function this run changed
+ * (updated, written by us) is put back, up to --concurrency at once, in place in `results`.
+ */
+async function putBackChanged(
+  targets: readonly Target[],
+  results: FunctionResult[],
+  concurrency: number,
+  putBack: (target: Target, changed: FunctionResult, failed: readonly string[]) => Promise<FunctionResult>,
+): Promise<PutBack | undefined> {
+  const failed = failedIn(results);
+  if (failed.length === 0) return undefined;
+  const changed = targets.flatMap((target, index) => {
+    const result = results[index];
+    return result?.outcome === 'updated' && result.written === true && result.before
+      ? [{ target, index, result }]
+      : [];
+  });
+  await runPool(changed, concurrency, async ({ target, index, result }) => {
+    results[index] = await putBack(target, result, failed);
+  });
+  return {
+    failed,
+    functions: changed
+      .map(({ index }) => results[index] as FunctionResult)
+      .filter((r) => r.outcome === 'rolled-back')
+      .map((r) => r.function),
+  };
 }
 
 /** A fleet's error line for a function whose update goes on: the one command after the summary follows them all. */

@@ -116,6 +116,7 @@ describe('attach', () => {
         'functionArn',
         'notes',
         'outcome',
+        'rollback',
         'status',
         'vpc',
         'written',
@@ -126,6 +127,7 @@ describe('attach', () => {
       functionArn: MY_FN_ARN,
       outcome: 'updated',
       written: true,
+      rollback: null,
       before: { vpcId: null, subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
       after: {
         vpcId: VPC.VpcId,
