@@ -123,6 +123,8 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
   let plan: VpcPlan | undefined;
   let role: string | undefined;
   let unanswered: UnansweredWrite | undefined;
+  /** The revision our last write was sent over: a read still at it, Inactive, predates the write. */
+  let writtenOver: string | undefined;
   /** An earlier lost write was never resolved (the function changed to something else since). */
   let lostEarlier = false;
   /** The error to end with once the read after the last write attempt has been made. */
@@ -224,6 +226,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         if (deadline.expiry.aborted) throw deadline.expiry.reason;
         progress('updating');
         writeAttempts++;
+        writtenOver = current.RevisionId;
         try {
           updated = await updateVpcConfig(writer, ref.id, desired, current.RevisionId, {
             signal: deadline.expiry,
@@ -279,7 +282,11 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
       }
       const settled = isSettled(updated)
         ? updated
-        : await waitUntilSettled(lambda, ref.id, { ...waitOptions, justWritten: true });
+        : await waitUntilSettled(lambda, ref.id, {
+            ...waitOptions,
+            justWritten: true,
+            revisionBeforeWrite: writtenOver,
+          });
       result.after = vpcSettingsOf(settled.VpcConfig);
       if (isFailed(settled)) {
         const applied = finish('failed', settled);

@@ -1,6 +1,6 @@
 import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { type Clock, poll } from '../core/poll.js';
-import { isSettled, statusLabel } from '../core/settle.js';
+import { settledAfterWrite, statusLabel } from '../core/settle.js';
 import { CliError, isTransient } from '../errors.js';
 import { readFunction } from '../services/lambda.js';
 
@@ -31,6 +31,11 @@ export interface WaitOptions {
    * one poll interval instead of spending a GetFunction on what is already known.
    */
   justWritten?: boolean;
+  /**
+   * The RevisionId the function had before our write: a read still showing it Inactive at that
+   * revision predates the write, and the wait goes on (core/settle.ts settledAfterWrite).
+   */
+  revisionBeforeWrite?: string | undefined;
 }
 
 /**
@@ -49,7 +54,7 @@ export function waitUntilSettled(
   const rank = options.clock.now();
   return poll({
     read: () => readFunction(lambda, functionId, { qualifier: options.qualifier, signal, rank }),
-    done: isSettled,
+    done: (c) => settledAfterWrite(c, options.revisionBeforeWrite),
     deadline: options.deadline,
     clock: options.clock,
     signal,

@@ -127,6 +127,42 @@ describe('an update of an Inactive function', () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
   });
 
+  it('a poll that still shows it Inactive at the revision from before the write is not the end of the update', async () => {
+    const vpc = { SubnetIds: ['subnet-a'], SecurityGroupIds: ['sg-1'], VpcId: 'vpc-1' };
+    lambdaMock
+      .on(GetFunctionCommand)
+      .resolvesOnce(getFunctionOutput({ ...INACTIVE, RevisionId: 'before' }))
+      .resolvesOnce(getFunctionOutput({ ...INACTIVE, RevisionId: 'before' }))
+      .resolves(
+        getFunctionOutput({
+          State: 'Active',
+          LastUpdateStatus: 'Successful',
+          RevisionId: 'ours',
+          VpcConfig: vpc,
+        }),
+      );
+    lambdaMock
+      .on(UpdateFunctionConfigurationCommand)
+      .resolves(functionConfig({ ...RESTORING, RevisionId: 'ours', VpcConfig: vpc }));
+    const clock = fakeClock();
+    const { result, error } = await applyVpcConfig(
+      { lambda, clock, deadline: startDeadline({ clock, signal: undefined }, 900_000) },
+      {
+        ref: { id: 'my-fn', name: 'my-fn' },
+        input: 'my-fn',
+        desired: { subnetIds: ['subnet-a'], securityGroupIds: ['sg-1'], ipv6AllowedForDualStack: false },
+        wait: true,
+        dryRun: false,
+        resumeCommand: 'lambda-vpc status my-fn --wait',
+      },
+    );
+    // Without the revision check the stale read ends the wait, and the old configuration it
+    // shows reads as a concurrent change (Conflict).
+    expect(error).toBeUndefined();
+    expect(result.outcome).toBe('updated');
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(3);
+  });
+
   it('the gate notes nothing for a function that is not Inactive, and never refuses', async () => {
     const notes: string[] = [];
     const gate = inactiveGate(true)(undefined as never);
