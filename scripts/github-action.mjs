@@ -79,7 +79,7 @@ function readInputs(env) {
       USAGE,
     );
   const args = splitArgs(env.INPUT_ARGS ?? '');
-  if (args.some((a) => a === '-o' || a === '--output' || a.startsWith('--output=')))
+  if (args.some((a) => a.startsWith('-o') || a === '--output' || a.startsWith('--output=')))
     throw new ActionError(
       'The action runs lambda-vpc with --output json itself: remove --output/-o from `args`.',
       USAGE,
@@ -206,6 +206,34 @@ function writeOutputs(file, outputs) {
   appendFileSync(file, text);
 }
 
+/** Markdown cells: AWS's text may hold a pipe, a line break or HTML. */
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\|/g, '\\|');
+const SUMMARY_ROWS = 50;
+
+/** The job summary GitHub shows on the run's page: the exit code, then one row per function. */
+function stepSummary(command, outputs, doc) {
+  const error = outputs['error-code'] ? ` (${outputs['error-code']})` : '';
+  const verdict = outputs.verdict ? `, ${outputs.verdict}` : '';
+  const lines = [`### lambda-vpc ${cell(command)}: exit ${outputs['exit-code']}${error}${verdict}`, ''];
+  if (doc?.error?.message) lines.push(cell(doc.error.message), '');
+  const results = doc?.results ?? [];
+  if (results.length > 0) {
+    lines.push('| function | outcome | written | error |', '|---|---|---|---|');
+    for (const r of results.slice(0, SUMMARY_ROWS))
+      lines.push(
+        `| ${cell(r.function)} | ${cell(r.outcome)} | ${cell(r.written)} | ${r.error ? cell(`${r.error.code}: ${r.error.message}`) : ''} |`,
+      );
+    if (results.length > SUMMARY_ROWS)
+      lines.push('', `… and ${results.length - SUMMARY_ROWS} more: the json-file output has them all.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 async function main(env) {
   let inputs;
   try {
@@ -229,6 +257,8 @@ async function main(env) {
     } else writeFileSync(jsonFile, `${JSON.stringify(doc, null, 2)}\n`);
     const outputs = outputsOf(code, doc, doc === undefined ? '' : jsonFile);
     writeOutputs(env.GITHUB_OUTPUT, outputs);
+    if (env.GITHUB_STEP_SUMMARY)
+      appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummary(inputs.command, outputs, doc));
     if (doc !== undefined && outputs.json === '')
       process.stderr.write(
         `The JSON document is larger than a step output may be: read it from ${jsonFile}.\n`,

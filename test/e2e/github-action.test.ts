@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -291,8 +291,19 @@ describe.concurrent('the action script against the fake AWS', () => {
       reasonCode: 'SubnetOutOfIPAddresses',
       reason: 'All subnets are out of IP addresses.',
     });
-    const r = await runAction({ command: 'attach', args: `${I.fn} ${NETWORK} ${at(f)}` });
+    const summaryFile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-summary-')), 'step-summary.md');
+    const r = await runAction(
+      { command: 'attach', args: `${I.fn} ${NETWORK} ${at(f)}` },
+      { env: { GITHUB_STEP_SUMMARY: summaryFile } },
+    );
     expect(r.code).toBe(6);
+    // The run's page: the exit code, and a row per function with its error.
+    const summary = readFileSync(summaryFile, 'utf8').split('\n');
+    expect(summary[0]).toBe('### lambda-vpc attach: exit 6 (UpdateFailed)');
+    expect(summary).toContain('| function | outcome | written | error |');
+    expect(summary.find((l) => l.startsWith(`| ${I.fn} |`))).toMatch(
+      new RegExp(`^\\| ${I.fn} \\| failed \\| true \\| UpdateFailed: .*SubnetOutOfIPAddresses.* \\|$`),
+    );
     expect(r.outputs).toMatchObject({ 'exit-code': '6', outcome: 'failed', 'error-code': 'UpdateFailed' });
     expect(documentOf(r).results[0].status.lastUpdateStatusReasonCode).toBe('SubnetOutOfIPAddresses');
     expect(r.stderr).toContain('SubnetOutOfIPAddresses');
@@ -390,6 +401,7 @@ describe.concurrent("the action's own input mistakes: exit 2, nothing run", () =
     ['no command', { command: '' }, /Name a command/],
     ['a command with its flags', { command: 'attach my-fn' }, /must be one lambda-vpc command/],
     ['--output in args', { command: 'status', args: 'my-fn -o human' }, /remove --output/],
+    ['-o stuck to its value', { command: 'status', args: 'my-fn -ohuman' }, /remove --output/],
     [
       'an unterminated quote',
       { command: 'status', args: "my-fn --functions-file 'x" },
@@ -449,6 +461,68 @@ describe("`version`: the package from npm instead of the action's own code", () 
     expect(r.stderr).toMatch(/^Error: npm install .* failed with exit code \d+\.$/m);
     expect(r.outputs).toMatchObject({ 'exit-code': '1', json: '', 'json-file': '' });
     expect(f.requests).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------ docs/ci.md's shell loop
+// The loop reads the documents with jq, as the doc says; without jq on the machine there is nothing to run.
+const HAS_JQ = spawnSync('jq', ['--version']).status === 0;
+
+describe.skipIf(!HAS_JQ)("docs/ci.md's plain shell loop, as printed", () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## A plain shell'));
+  const loop = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+
+  /** Runs the loop in a directory with its input files, `lambda-vpc` on PATH pointing at the fake. */
+  async function runLoop(f: FakeAws) {
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-vpc-loop-'));
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      writeFileSync(join(dir, `functions-${region}.txt`), `${I.fn}\n`);
+      writeFileSync(join(dir, `subnets-${region}.txt`), `${I.subnetA},${I.subnetB}\n`);
+      writeFileSync(join(dir, `sg-${region}.txt`), `${I.sg}\n`);
+    }
+    const bin = join(dir, 'bin');
+    execFileSync('mkdir', [bin]);
+    writeFileSync(
+      join(bin, 'lambda-vpc'),
+      `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin', 'lambda-vpc.cjs')}" --endpoint-url ${f.url} "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(dir, 'loop.sh'), loop);
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('bash', ['loop.sh'], {
+        cwd: dir,
+        env: cleanEnv({ ...AWS_ENV, PATH: `${bin}:${process.env.PATH}` }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('goes through every region, prints each outcome with jq, and exits 0 when all passed', async () => {
+    expect(loop).toContain('set -euo pipefail');
+    const f = await start();
+    const r = await runLoop(f);
+    expect(r.stdout).toBe(`eu-west-1 ${I.fn}: updated\nus-east-1 ${I.fn}: unchanged\n`);
+    expect(r.code).toBe(0);
+  });
+
+  it('a failed update does not stop the loop; the script exits 1 at the end', async () => {
+    const f = await start();
+    f.state.setNextUpdateOutcome(I.fn, { status: 'Failed', reasonCode: 'InvalidSecurityGroup', reason: 'x' });
+    const r = await runLoop(f);
+    expect(r.stdout.split('\n')[0]).toBe(`eu-west-1 ${I.fn}: failed (UpdateFailed)`);
+    expect(r.stdout.split('\n')).toHaveLength(3);
+    expect(r.code).toBe(1);
   });
 });
 
