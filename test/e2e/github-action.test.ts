@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -218,14 +218,14 @@ function readOutputs(file: string): Record<string, string> {
 
 function startAction(
   inputs: { command: string; args?: string; version?: string },
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {},
 ) {
   if (!existsSync(join(ROOT, 'dist', 'cli.js')))
     // Without dist/ the script would build the action's checkout: this repository's.
     throw new Error('dist/ is missing: run `npm run build` (npm test does it).');
   const temp = mkdtempSync(join(tmpdir(), 'lambda-vpc-action-'));
   const outputFile = join(temp, 'github-output');
-  const child = spawn(process.execPath, [SCRIPT], {
+  const child = spawn(process.execPath, [options.script ?? SCRIPT], {
     cwd: options.cwd ?? temp,
     env: cleanEnv({
       ...AWS_ENV,
@@ -424,6 +424,38 @@ describe.concurrent("the action's own input mistakes: exit 2, nothing run", () =
 describe("`version`: the package from npm instead of the action's own code", () => {
   // A version is any npm spec after `lambda-vpc@`; a tarball spec tests the install path offline.
   const NPM_OFFLINE = { npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+
+  it("empty: builds the action's own checkout when it has no dist/, then runs it", {
+    timeout: 120_000,
+  }, async () => {
+    // A copy of what a `uses:` checkout holds (no node_modules, no dist), from this working tree.
+    const checkout = mkdtempSync(join(tmpdir(), 'lambda-vpc-action-checkout-'));
+    try {
+      for (const entry of [
+        'package.json',
+        'package-lock.json',
+        'action.yml',
+        'bin',
+        'scripts',
+        'src',
+        'schemas',
+      ])
+        cpSync(join(ROOT, entry), join(checkout, entry), { recursive: true });
+      const f = await start();
+      const r = await runAction(
+        { command: 'status', args: `${I.fn} ${at(f)}` },
+        { env: NPM_OFFLINE, script: join(checkout, 'scripts', 'github-action.mjs') },
+      );
+      expect(r.stderr).toContain(`building the action's own copy in ${checkout}`);
+      expect(r.code).toBe(0);
+      expect(r.outputs).toMatchObject({ 'exit-code': '0', outcome: 'status' });
+      expect(existsSync(join(checkout, 'dist', 'cli.js'))).toBe(true);
+      // npm's output went to stderr: the step's stdout stays empty.
+      expect(r.stdout).toBe('');
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
 
   it('installs that package into RUNNER_TEMP and runs it', async () => {
     const packDir = mkdtempSync(join(tmpdir(), 'lambda-vpc-action-pack-'));
