@@ -31,7 +31,7 @@ class ActionError extends Error {
  * outside quotes escapes the next character. `$VAR` stays as written: GitHub has already
  * replaced ${{ … }} expressions, and nothing here runs a shell.
  */
-export function splitArgs(text) {
+function splitArgs(text) {
   const words = [];
   let word = '';
   let inWord = false;
@@ -118,6 +118,8 @@ async function npm(args, cwd) {
   const { code } = await run('npm', [...args, '--no-audit', '--no-fund', '--no-update-notifier'], {
     cwd,
     stdio: ['ignore', process.stderr, process.stderr],
+  }).catch((error) => {
+    throw new ActionError(`npm could not be started: ${error.message}`, SETUP_FAILED);
   });
   if (stoppedBy)
     throw new ActionError(`Stopped by ${stoppedBy} before lambda-vpc ran.`, signalExitCode(stoppedBy));
@@ -288,4 +290,4 @@ for (const signal of ['SIGINT', 'SIGTERM'])
     }
   });
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await main(process.env);
+process.exitCode = await main(process.env);
