@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeAws } from '../fake-aws/fake-aws.js';
-import { MINIMAL_IDS as I } from '../fake-aws/scenarios.js';
+import { fleet, fleetNames, MINIMAL_IDS as I } from '../fake-aws/scenarios.js';
 import { assertValidDocument } from '../json-schema.js';
 import { fakeAwsPerTest } from './fakes.js';
 import { cleanEnv, ROOT } from './spawn.js';
@@ -379,6 +379,34 @@ describe.concurrent('the action script against the fake AWS', () => {
     const r = await run.done;
     expect(r.code).toBe(130);
     expect(r.outputs).toMatchObject({ 'exit-code': '130', outcome: 'interrupted' });
+  });
+
+  it('a document too big for a step output: `json` empty, the whole document in json-file', async () => {
+    // 100 functions in a VPC: each status result carries its network, some 7,000 characters.
+    const names = fleetNames(100);
+    const f = await start((s) => {
+      Object.assign(s, fleet(names.length));
+      for (const fn of s.functions ?? [])
+        fn.VpcConfig = { SubnetIds: [I.subnetA, I.subnetB], SecurityGroupIds: [I.sg] };
+    });
+    const summaryFile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-summary-')), 'step-summary.md');
+    const r = await runAction(
+      { command: 'status', args: `${names.join(' ')} ${at(f)}` },
+      { env: { GITHUB_STEP_SUMMARY: summaryFile } },
+    );
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ 'exit-code': '0', json: '', outcome: 'status' });
+    // The job summary stops at 50 rows and says where the rest is.
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary.split('\n').filter((l) => l.startsWith('| fleet-'))).toHaveLength(50);
+    expect(summary).toContain('… and 50 more: the json-file output has them all.');
+    const text = readFileSync(r.outputs['json-file'] ?? '', 'utf8');
+    expect(JSON.stringify(JSON.parse(text)).length).toBeGreaterThan(500_000);
+    const doc = JSON.parse(text);
+    assertValidDocument(doc);
+    expect(doc.results).toHaveLength(100);
+    expect(JSON.parse(r.outputs.summary ?? '')).toEqual({ total: 100, outcomes: { status: 100 } });
+    expect(r.stderr).toContain(`larger than a step output may be: read it from ${r.outputs['json-file']}`);
   });
 
   it('under GitHub, workflow commands are off while the CLI prints', async () => {
