@@ -36,6 +36,10 @@ describe('the published package', () => {
     // The launcher answers `COMMAND --help` from these.
     expect(files).toContain('dist/help/attach.txt');
     for (const schema of readdirSync(join(ROOT, 'schemas'))) expect(files).toContain(`schemas/${schema}`);
+    // The CI recipes travel with the docs; the GitHub Action runs from a checkout, not from here.
+    expect(files).toContain('docs/ci.md');
+    for (const f of ['action.yml', 'docs/examples/github-actions.yml', 'scripts/github-action.mjs'])
+      expect(files).not.toContain(f);
     const outside = files.filter(
       (f) =>
         !/^(bin\/lambda-vpc\.cjs|dist\/.+\.js|dist\/(help|THIRD-PARTY-LICENSES)\.txt|dist\/help\/[a-z-]+\.txt|docs\/[a-z-]+\.md|schemas\/[a-z-]+\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
