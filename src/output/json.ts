@@ -2,6 +2,7 @@ import type { EnisReport, EniWaitJson } from '../core/enis.js';
 import type { PermissionsReport, PreflightPermissions } from '../core/permission-report.js';
 import type { ReachReport } from '../core/reach-resolve.js';
 import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } from '../core/result.js';
+import type { TeardownReport } from '../core/teardown-plan.js';
 import type { ExitCode } from '../errors.js';
 
 /**
@@ -55,6 +56,11 @@ export interface EnisBody extends Body {
 /** reach: the configuration checked and, per target, the verdict and the path from each subnet. */
 export interface ReachBody extends Body, ReachReport {}
 
+/** teardown: the plan for a subnet, security group or VPC (docs/teardown.md). */
+export interface TeardownBody extends Body {
+  teardown: TeardownReport;
+}
+
 /** What each command's workflow hands back: its JSON document without the envelope. */
 export interface DocumentBodies {
   attach: ChangeBody;
@@ -63,6 +69,7 @@ export interface DocumentBodies {
   'check-perms': CheckPermsBody;
   enis: EnisBody;
   reach: ReachBody;
+  teardown: TeardownBody;
 }
 
 export type CommandName = keyof DocumentBodies;
