@@ -137,9 +137,15 @@ describe('planTeardown', () => {
     expect(step(r, 'delete-network').commands).toEqual([
       `aws ec2 delete-subnet --subnet-id ${SUBNET_A} --region us-east-1`,
     ]);
-    expect(step(r, 'delete-network').summary).toMatch(/^Safe to delete the subnet once the steps above are done/);
+    expect(step(r, 'delete-network').summary).toMatch(
+      /^Safe to delete the subnet once the steps above are done/,
+    );
     expect(r.roles.checked && r.roles.items).toEqual([
-      { role: ROLE, usedBy: ['api:$LATEST', 'api:3', 'worker:$LATEST'], stillNeededBy: ['api:4', 'report:$LATEST'] },
+      {
+        role: ROLE,
+        usedBy: ['api:$LATEST', 'api:3', 'worker:$LATEST'],
+        stillNeededBy: ['api:4', 'report:$LATEST'],
+      },
     ]);
     expect(step(r, 'remove-role-permissions').notes).toContainEqual(
       'Keep them on app-role: api:4, report:$LATEST are still in a VPC with it.',
@@ -227,13 +233,16 @@ describe('planTeardown', () => {
     expect(r.unknown.map((u) => [u.part, u.call])).toEqual([['interfaces', 'ec2:DescribeNetworkInterfaces']]);
     expect(r.interfaces).toEqual({
       checked: false,
-      skippedReason: 'ec2:DescribeNetworkInterfaces failed: User is not authorized to perform: ec2:DescribeNetworkInterfaces',
+      skippedReason:
+        'ec2:DescribeNetworkInterfaces failed: User is not authorized to perform: ec2:DescribeNetworkInterfaces',
     });
     expect(step(r, 'wait-for-interfaces').status).toBe('unknown');
     expect(step(r, 'delete-leftover-interfaces').status).toBe('unknown');
     expect(step(r, 'delete-leftover-interfaces').commands).toEqual([]);
     expect(step(r, 'delete-network').status).toBe('unknown');
-    expect(step(r, 'delete-network').summary).toMatch(/^Not proved safe: ec2:DescribeNetworkInterfaces failed/);
+    expect(step(r, 'delete-network').summary).toMatch(
+      /^Not proved safe: ec2:DescribeNetworkInterfaces failed/,
+    );
   });
 
   it('ListFunctions denied: who uses it is unknown, and an interface nobody was seen using is not called left over', () => {
@@ -264,7 +273,9 @@ describe('planTeardown', () => {
     expect(r.unknown.map((u) => u.part)).toEqual(['aliases']);
     expect(r.functions.checked && r.functions.published[0]?.aliases).toBeNull();
     const versions = step(r, 'remove-published-versions');
-    expect(versions.commands).toEqual(['aws lambda delete-function --function-name api --qualifier 3 --region us-east-1']);
+    expect(versions.commands).toEqual([
+      'aws lambda delete-function --function-name api --qualifier 3 --region us-east-1',
+    ]);
     expect(versions.notes).toContainEqual(
       'Aliases of api not listed (lambda:ListAliases failed): a version an alias points at cannot be deleted; see them with aws lambda list-aliases --function-name FN --region us-east-1.',
     );
@@ -303,7 +314,9 @@ describe('planTeardown', () => {
       }),
     );
     expect(r.functions.checked && r.functions.latest.map((v) => v.function)).toEqual(['api']);
-    expect(step(r, 'delete-network').commands).toEqual([`aws ec2 delete-vpc --vpc-id ${VPC} --region us-east-1`]);
+    expect(step(r, 'delete-network').commands).toEqual([
+      `aws ec2 delete-vpc --vpc-id ${VPC} --region us-east-1`,
+    ]);
   });
 });
 
