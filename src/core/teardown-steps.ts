@@ -170,9 +170,10 @@ function versionsStep({ facts, published }: StepContext): StepDraft {
       `Aliases of ${unlisted.join(', ')} not listed (${why}): a version an alias points at cannot be deleted; see them with aws lambda list-aliases --function-name FN --region ${r}.`,
     );
   }
-  notes.push(
-    'An alias must point somewhere else before its version can be deleted: publish a version after step 1 (aws lambda publish-version) and point the alias at it, or delete the alias (aws lambda delete-alias).',
-  );
+  if (unlisted.length > 0 || published.some((v) => (aliasesOf(facts, v) ?? []).length > 0))
+    notes.push(
+      'An alias must point somewhere else before its version can be deleted: publish a version after step 1 (aws lambda publish-version) and point the alias at it, or delete the alias (aws lambda delete-alias).',
+    );
   return {
     ...base,
     status: 'to-do',
@@ -215,7 +216,9 @@ function waitStep({ facts, latest, published, lambdaEnis }: StepContext): StepDr
     summary: `Wait for Lambda to delete ${plural(awaited.length, 'network interface')}: ${awaited.map((a) => a.eni.id).join(', ')}. It does within about ${minutes(LAMBDA_ENI_RELEASE_MS)} of the last function or version leaving (up to ${minutes(DEFAULT_ENI_WAIT_MS)}).`,
     commands: [recheck],
     notes: [
-      'detach --wait-enis (step 1) waits for them; run this plan again to see what is left.',
+      (latest?.length ?? 0) > 0
+        ? 'detach --wait-enis (step 1) waits for them; run this plan again to see what is left.'
+        : 'Run this plan again to see what is left.',
       'Keep the execution roles’ EC2 permissions until then (step 6): without them Lambda cannot delete the interfaces.',
     ],
   };

@@ -58,7 +58,24 @@ export interface ReachBody extends Body, ReachReport {}
 
 /** teardown: the plan for a subnet, security group or VPC (docs/teardown.md). */
 export interface TeardownBody extends Body {
+  /** --execute: detach's results for step 1; empty otherwise. */
+  results: FunctionResult[];
+  /** The plan; after --execute ran step 1, the plan read again (what is left). */
   teardown: TeardownReport;
+  /** --execute: whether step 1 ran, and if not why. */
+  execution:
+    | {
+        checked: true;
+        ran: boolean;
+        skippedReason: string | null;
+        /** The functions step 1 detached (or tried to: their results say how each ended). */
+        detached: string[];
+        /** Why detach as a whole stopped, or null. */
+        error: ErrorJson | null;
+      }
+    | NotChecked;
+  /** --execute: the wait for the network interfaces, as detach --wait-enis reports it. */
+  enis: EniWaitJson | NotChecked;
 }
 
 /** What each command's workflow hands back: its JSON document without the envelope. */

@@ -1,4 +1,4 @@
-import { isPublished } from '../core/enis.js';
+import { DEFAULT_ENI_WAIT_MS, isPublished } from '../core/enis.js';
 import { errorJson } from '../core/result.js';
 import {
   type AliasInfo,
@@ -8,8 +8,9 @@ import {
   type TeardownScope,
   usesScope,
 } from '../core/teardown-plan.js';
-import { CliError, ExitCode, toCliError } from '../errors.js';
-import type { TeardownBody } from '../output/json.js';
+import { parseFunctionRef } from '../core/validate.js';
+import { CliError, ExitCode, toCliError, worstExitCode } from '../errors.js';
+import { type ChangeBody, notChecked, type TeardownBody } from '../output/json.js';
 import { renderTeardown } from '../output/render-teardown.js';
 import { listAliasesOf, listAllFunctionVersions } from '../services/function-versions.js';
 import type { RunDeps } from './deps.js';
@@ -19,6 +20,10 @@ import type { RunDeps } from './deps.js';
  * many functions the plan names the aliases' command instead of listing them.
  */
 export const MAX_ALIAS_LISTINGS = 20;
+
+/** detach's own defaults for --timeout and --concurrency: step 1 runs as `detach FN… --wait-enis` would. */
+const DEFAULT_CHANGE_TIMEOUT_MS = 15 * 60_000;
+const DETACH_CONCURRENCY = 100;
 
 /** The errors that leave a part of the plan unknown; anything else (credentials, Ctrl-C, the deadline) ends the run. */
 const PART_UNKNOWN = new Set(['AccessDenied', 'Throttled', 'ServiceError']);
@@ -33,13 +38,83 @@ async function read<T>(call: string, run: () => Promise<T>, region: string): Pro
   }
 }
 
+/** What the command asks: the plan, and whether to run step 1 (--execute; `yes` asks nobody). */
+export interface TeardownRequest {
+  scope: TeardownScope;
+  execute: { yes: boolean } | null;
+}
+
 /**
  * The teardown plan of a subnet, security group or VPC. Reads only: one DescribeNetworkInterfaces
  * query, one ListFunctions(ALL) listing, and ListAliases for the functions whose published
- * versions are in the way. Deletes nothing.
+ * versions are in the way. With --execute, once confirmed, step 1 runs through detach (with
+ * --wait-enis) and the plan is read again, so what is printed last is what is left. Nothing is
+ * ever deleted, published versions least of all.
  */
-export async function planTeardownOf(deps: RunDeps, scope: TeardownScope): Promise<TeardownBody> {
+export async function planTeardownOf(deps: RunDeps, request: TeardownRequest): Promise<TeardownBody> {
   const region = await deps.aws.regionFor([]);
+  const before = await readAndPlan(deps, request.scope, region);
+  deps.reporter.show((c) => renderTeardown(before, c));
+  if (!request.execute) return finish(deps, before, notChecked('without --execute'), null);
+
+  const skip = (skippedReason: string) =>
+    finish(deps, before, { checked: true, ran: false, skippedReason, detached: [], error: null }, null);
+  if (!before.complete) return skip('the plan is incomplete: step 1 is not run on a guess');
+  const names = before.functions.checked ? before.functions.latest.map((f) => f.function) : [];
+  if (names.length === 0) return skip('no function ($LATEST) to detach');
+  const question = `Detach ${names.join(', ')} from the VPC and wait for Lambda to delete the interfaces only they used? Published versions, subnets, groups and roles are left as they are. [y/N] `;
+  if (!request.execute.yes && !(await deps.confirm?.(question))) {
+    deps.reporter.notice('Nothing changed.');
+    return skip('not confirmed');
+  }
+
+  const { detach } = await import('./detach.js');
+  const detached = await detach(deps, {
+    targets: names.map((input) => ({ input, ref: parseFunctionRef(input) })),
+    timeoutMs: DEFAULT_CHANGE_TIMEOUT_MS,
+    concurrency: DETACH_CONCURRENCY,
+    failFast: false,
+    wait: true,
+    dryRun: false,
+    rollbackOnFailure: false,
+    failOnIac: false,
+    notes: [],
+    enis: { wait: true, timeoutMs: DEFAULT_ENI_WAIT_MS },
+  });
+  // Read again: the plan printed last, and the document's, is what is left after step 1.
+  const after = await readAndPlan(deps, request.scope, region);
+  deps.reporter.show((c) => `\nAfter step 1:\n${renderTeardown(after, c)}`);
+  return finish(
+    deps,
+    after,
+    { checked: true, ran: true, skippedReason: null, detached: names, error: detached.error },
+    detached,
+  );
+}
+
+function finish(
+  deps: RunDeps,
+  report: TeardownReport,
+  execution: TeardownBody['execution'],
+  detached: ChangeBody | null,
+): TeardownBody {
+  const error = report.complete ? null : incomplete(report);
+  if (error) deps.reporter.error(error);
+  const exitCode = worstExitCode([
+    error ? error.exitCode : ExitCode.Success,
+    detached?.exitCode ?? ExitCode.Success,
+  ]);
+  return {
+    exitCode,
+    error: error ? errorJson(error) : null,
+    results: detached?.results ?? [],
+    teardown: report,
+    execution,
+    enis: detached?.enis ?? notChecked(execution.checked ? 'step 1 did not run' : 'without --execute'),
+  };
+}
+
+async function readAndPlan(deps: RunDeps, scope: TeardownScope, region: string): Promise<TeardownReport> {
   const { signal } = deps;
   const [{ describeNetworkInterfaces }, ec2, lambda] = await Promise.all([
     import('../services/enis.js'),
@@ -88,7 +163,7 @@ export async function planTeardownOf(deps: RunDeps, scope: TeardownScope): Promi
     for (const [name, aliasRead] of listed) aliases.set(name, aliasRead);
   }
 
-  const report = planTeardown({
+  return planTeardown({
     region,
     scope,
     now: deps.clock.now(),
@@ -98,14 +173,6 @@ export async function planTeardownOf(deps: RunDeps, scope: TeardownScope): Promi
     aliases,
     aliasesSkipped: skipped,
   });
-  deps.reporter.show((c) => renderTeardown(report, c));
-  const error = report.complete ? null : incomplete(report);
-  if (error) deps.reporter.error(error);
-  return {
-    exitCode: error ? error.exitCode : ExitCode.Success,
-    error: error ? errorJson(error) : null,
-    teardown: report,
-  };
 }
 
 function incomplete(report: TeardownReport): CliError {

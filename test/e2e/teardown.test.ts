@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli.js';
 import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
 import { demo, DEMO_IDS as I } from '../fake-aws/scenarios.js';
 import type { Scenario } from '../fake-aws/types.js';
+import { captureStream, fakeClock } from '../helpers.js';
+import { checkJsonOutput } from '../json-schema.js';
 import { cleanEnv, runBin } from './spawn.js';
 
 // The built binary against the fake AWS. The demo has reports-job ($LATEST and version 1) in
@@ -13,6 +16,7 @@ const ENV = cleanEnv({
   AWS_SECRET_ACCESS_KEY: 'secret',
   AWS_REGION: 'us-east-1',
   NO_COLOR: '1',
+  LAMBDA_VPC_POLL_INTERVAL_MS: '20',
 });
 const ENI_A = 'eni-0a1b2c3d4e5f60101';
 const ORDERS_ENI = 'eni-0a1b2c3d4e5f60201';
@@ -208,5 +212,122 @@ describe('teardown against the fake AWS', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("'sg-12' is not a valid security group ID");
     expect(f.requests).toEqual([]);
+  });
+});
+
+describe('teardown --execute against the fake AWS', () => {
+  it('--yes: detaches $LATEST with --wait-enis, never touches version 1, then shows what is left', async () => {
+    const f = await start();
+    // Lambda deletes orders-api's interface once the wait has seen it there (the plan's describe,
+    // the wait's own, one poll): deterministic however slow the machine.
+    let describes = 0;
+    f.afterRequest((entry) => {
+      if (entry.operation === 'DescribeNetworkInterfaces' && ++describes === 3)
+        f.state.networkInterfaces = f.state.networkInterfaces.filter(
+          (e) => e.NetworkInterfaceId !== ORDERS_ENI,
+        );
+    });
+    const r = await cli(f, '-o', 'json', 'teardown', '--subnet', I.privateSubnetA, '--execute', '--yes');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as TeardownJson & {
+      results: Array<{ function: string; outcome: string; written: boolean }>;
+      execution: { checked: boolean; ran: boolean; detached: string[] };
+      enis: { deleted: string[]; kept: Array<{ id: string; usedBy: string[] }> };
+    };
+    expect(doc.results.map((x) => [x.function, x.outcome, x.written])).toEqual([
+      ['orders-api', 'updated', true],
+      ['reports-job', 'updated', true],
+    ]);
+    expect(doc.execution).toMatchObject({
+      checked: true,
+      ran: true,
+      detached: ['orders-api', 'reports-job'],
+    });
+    expect(doc.enis.deleted).toEqual([ORDERS_ENI]);
+    // detach takes reports-job out of private-b too, where version 1 keeps its other interface.
+    expect(doc.enis.kept.map((k) => [k.id, k.usedBy])).toEqual([
+      [ENI_A, ['reports-job:1']],
+      ['eni-0a1b2c3d4e5f60102', ['reports-job:1']],
+    ]);
+    // The plan read again: step 1 done, version 1 and its interface still in the way.
+    const t = doc.teardown;
+    expect(t.steps.map((s) => s.status).slice(0, 3)).toEqual(['nothing-to-do', 'to-do', 'to-do']);
+    expect(t.functions.published?.map((v) => `${v.function}:${v.version}`)).toEqual(['reports-job:1']);
+    expect(t.interfaces.lambda?.map((e) => e.id)).toEqual([ENI_A, LEFTOVER_ENI]);
+    // The only writes: the two detaches. No version, interface, subnet or policy deleted.
+    expect(f.writes().map((w) => [w.operation, w.params.FunctionName])).toEqual([
+      ['UpdateFunctionConfiguration', 'orders-api'],
+      ['UpdateFunctionConfiguration', 'reports-job'],
+    ]);
+    expect(operations(f).filter((op) => !READ.test(op))).toEqual([
+      'UpdateFunctionConfiguration',
+      'UpdateFunctionConfiguration',
+    ]);
+    expect(f.state.getFunction('reports-job').VpcConfig?.SubnetIds).toEqual([]);
+    expect(f.state.findFunction('reports-job')?.versions[0]?.VpcConfig?.SubnetIds).toEqual([
+      I.privateSubnetA,
+      I.privateSubnetB,
+    ]);
+  });
+
+  it('without a terminal and without --yes: a usage error before any call', async () => {
+    const f = await start();
+    const r = await cli(f, 'teardown', '--subnet', I.privateSubnetA, '--execute');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '--execute detaches functions and needs confirmation, but this is not a terminal.',
+    );
+    expect(f.requests).toEqual([]);
+  });
+
+  it('an incomplete plan is not executed: nothing written, exit 9', async () => {
+    const f = await start((s) => {
+      s.deniedActions = ['ec2:DescribeNetworkInterfaces'];
+    });
+    const r = await cli(f, '-o', 'json', 'teardown', '--subnet', I.privateSubnetA, '--execute', '--yes');
+    expect(r.code).toBe(9);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.execution).toMatchObject({ checked: true, ran: false });
+    expect(doc.execution.skippedReason).toContain('incomplete');
+    expect(doc.results).toEqual([]);
+    expect(f.writes()).toEqual([]);
+  });
+
+  it('asked on a terminal and declined: nothing written, the plan as it was', async () => {
+    const f = await start();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    const stdout = captureStream();
+    const stderr = captureStream(true);
+    const questions: string[] = [];
+    try {
+      const code = await run(
+        ['--endpoint-url', f.url, 'teardown', '--subnet', I.privateSubnetA, '--execute'],
+        {
+          stdout,
+          stderr,
+          env: { NO_COLOR: '1' },
+          clock: fakeClock(),
+          confirm: async (question) => {
+            questions.push(question);
+            return false;
+          },
+        },
+      );
+      checkJsonOutput(stdout.text);
+      expect(code).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(questions).toEqual([
+      expect.stringMatching(/^Detach orders-api, reports-job from the VPC and wait for Lambda to delete/),
+    ]);
+    expect(stderr.text).toContain('Nothing changed.');
+    expect(stdout.text).not.toContain('After step 1');
+    expect(f.writes()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTeardownScope } from '../../src/commands/teardown.js';
+import { parseTeardownRequest, parseTeardownScope } from '../../src/commands/teardown.js';
 import type { FunctionVersionNetwork, NetworkInterfaceInfo } from '../../src/core/enis.js';
 import type { ErrorJson } from '../../src/core/result.js';
 import {
@@ -281,6 +281,21 @@ describe('planTeardown', () => {
     );
   });
 
+  it('a version no alias points at: deleted without a word about aliases', () => {
+    const r = planTeardown(
+      facts({
+        versions: ok([version('api', '7', [SUBNET_A])]),
+        aliases: new Map([['api', ok([{ name: 'live', functionVersion: '8', weightedVersions: [] }])]]),
+      }),
+    );
+    const versions = step(r, 'remove-published-versions');
+    expect(versions.commands).toEqual([
+      'aws lambda delete-function --function-name api --qualifier 7 --region us-east-1',
+    ]);
+    expect(versions.notes.filter((n) => n.includes('alias'))).toEqual([]);
+    expect(step(r, 'wait-for-interfaces').status).toBe('nothing-to-do');
+  });
+
   it('a security group: users by group, and the references that block its delete mentioned', () => {
     const scope: TeardownScope = { kind: 'securityGroup', ids: [SG_OTHER] };
     const r = planTeardown(
@@ -331,30 +346,56 @@ describe('parseTeardownScope', () => {
   };
 
   it('takes one kind, several IDs comma-separated, duplicates dropped', () => {
-    expect(parseTeardownScope({ subnet: `${SUBNET_A}, ${SUBNET_B},${SUBNET_A}`, dryRun: false })).toEqual({
+    expect(parseTeardownScope({ subnet: `${SUBNET_A}, ${SUBNET_B},${SUBNET_A}` })).toEqual({
       kind: 'subnet',
       ids: [SUBNET_A, SUBNET_B],
     });
-    expect(parseTeardownScope({ sg: SG, dryRun: true })).toEqual({ kind: 'securityGroup', ids: [SG] });
-    expect(parseTeardownScope({ vpc: VPC, dryRun: false })).toEqual({ kind: 'vpc', ids: [VPC] });
+    expect(parseTeardownScope({ sg: SG })).toEqual({ kind: 'securityGroup', ids: [SG] });
+    expect(parseTeardownScope({ vpc: VPC })).toEqual({ kind: 'vpc', ids: [VPC] });
   });
 
   it('refuses none, two kinds, an empty list and a malformed ID', () => {
-    expect(usage(() => parseTeardownScope({ dryRun: false }))).toEqual([
+    expect(usage(() => parseTeardownScope({}))).toEqual([
       'Usage',
       'teardown takes exactly one of --subnet, --sg or --vpc.',
     ]);
-    expect(usage(() => parseTeardownScope({ subnet: SUBNET_A, vpc: VPC, dryRun: false }))).toEqual([
+    expect(usage(() => parseTeardownScope({ subnet: SUBNET_A, vpc: VPC }))).toEqual([
       'Usage',
       'teardown takes exactly one of --subnet, --sg or --vpc.',
     ]);
-    expect(usage(() => parseTeardownScope({ vpc: ' , ', dryRun: false }))).toEqual([
+    expect(usage(() => parseTeardownScope({ vpc: ' , ' }))).toEqual([
       'Usage',
       '--vpc needs at least one VPC ID.',
     ]);
-    expect(usage(() => parseTeardownScope({ sg: SUBNET_A, dryRun: false }))).toEqual([
+    expect(usage(() => parseTeardownScope({ sg: SUBNET_A }))).toEqual([
       'Usage',
       `'${SUBNET_A}' is not a valid security group ID (expected e.g. sg-0123456789abcdef0).`,
     ]);
+  });
+
+  it('--execute: a yes from --yes or from a terminal, never with --dry-run; --yes alone is refused', () => {
+    const base = { subnet: SUBNET_A, dryRun: false, execute: false, yes: false };
+    const terminal = { confirm: async () => true };
+    const scope = { kind: 'subnet', ids: [SUBNET_A] };
+    expect(parseTeardownRequest(base, {})).toEqual({ scope, execute: null });
+    expect(parseTeardownRequest({ ...base, execute: true }, terminal)).toEqual({
+      scope,
+      execute: { yes: false },
+    });
+    expect(parseTeardownRequest({ ...base, execute: true, yes: true }, {})).toEqual({
+      scope,
+      execute: { yes: true },
+    });
+    expect(usage(() => parseTeardownRequest({ ...base, execute: true }, {}))).toEqual([
+      'Usage',
+      '--execute detaches functions and needs confirmation, but this is not a terminal.',
+    ]);
+    expect(usage(() => parseTeardownRequest({ ...base, yes: true }, terminal))).toEqual([
+      'Usage',
+      '--yes only applies to --execute.',
+    ]);
+    expect(
+      usage(() => parseTeardownRequest({ ...base, execute: true, yes: true, dryRun: true }, {})),
+    ).toEqual(['Usage', '--execute runs step 1; --dry-run writes nothing: choose one.']);
   });
 });
