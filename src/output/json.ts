@@ -72,6 +72,8 @@ export interface TeardownBody extends Body {
         detached: string[];
         /** Why detach as a whole stopped, or null. */
         error: ErrorJson | null;
+        /** `teardown` is the plan read after step 1; false: it is the plan from before (step 1 did not run, or the read after failed). */
+        planReadAfter: boolean;
       }
     | NotChecked;
   /** --execute: the wait for the network interfaces, as detach --wait-enis reports it. */

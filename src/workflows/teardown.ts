@@ -25,15 +25,15 @@ export const MAX_ALIAS_LISTINGS = 20;
 const DEFAULT_CHANGE_TIMEOUT_MS = 15 * 60_000;
 const DETACH_CONCURRENCY = 100;
 
-/** The errors that leave a part of the plan unknown; anything else (credentials, Ctrl-C, the deadline) ends the run. */
-const PART_UNKNOWN = new Set(['AccessDenied', 'Throttled', 'ServiceError']);
+/** The errors that end the run; any other failed read leaves its part of the plan unknown. */
+const ENDS_THE_RUN = new Set(['Credentials', 'Interrupted', 'TimedOut', 'Network', 'Usage', 'Config']);
 
 async function read<T>(call: string, run: () => Promise<T>, region: string): Promise<Read<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (thrown) {
     const error = toCliError(thrown, { region });
-    if (!PART_UNKNOWN.has(error.code)) throw error;
+    if (ENDS_THE_RUN.has(error.code)) throw error;
     return { ok: false, call, error: errorJson(error) };
   }
 }
@@ -58,7 +58,12 @@ export async function planTeardownOf(deps: RunDeps, request: TeardownRequest): P
   if (!request.execute) return finish(deps, before, notChecked('without --execute'), null);
 
   const skip = (skippedReason: string) =>
-    finish(deps, before, { checked: true, ran: false, skippedReason, detached: [], error: null }, null);
+    finish(
+      deps,
+      before,
+      { checked: true, ran: false, skippedReason, detached: [], error: null, planReadAfter: false },
+      null,
+    );
   if (!before.complete) return skip('the plan is incomplete: step 1 is not run on a guess');
   const names = before.functions.checked ? before.functions.latest.map((f) => f.function) : [];
   if (names.length === 0) return skip('no function ($LATEST) to detach');
@@ -81,15 +86,37 @@ export async function planTeardownOf(deps: RunDeps, request: TeardownRequest): P
     notes: [],
     enis: { wait: true, timeoutMs: DEFAULT_ENI_WAIT_MS },
   });
-  // Read again: the plan printed last, and the document's, is what is left after step 1.
-  const after = await readAndPlan(deps, request.scope, region);
-  deps.reporter.show((c) => `\nAfter step 1:\n${renderTeardown(after, c)}`);
+  // Read again: the plan printed last, and the document's, is what is left after step 1. When
+  // that read cannot be made, the detach results still stand, with the plan as it was before.
+  const reread = deps.signal?.aborted ? null : await readAgain(deps, request.scope, region);
+  if (reread && 'report' in reread)
+    deps.reporter.show((c) => `\nAfter step 1:\n${renderTeardown(reread.report, c)}`);
   return finish(
     deps,
-    after,
-    { checked: true, ran: true, skippedReason: null, detached: names, error: detached.error },
+    reread && 'report' in reread ? reread.report : before,
+    {
+      checked: true,
+      ran: true,
+      skippedReason: null,
+      detached: names,
+      error: detached.error,
+      planReadAfter: Boolean(reread && 'report' in reread),
+    },
     detached,
+    reread && 'error' in reread ? reread.error : null,
   );
+}
+
+async function readAgain(
+  deps: RunDeps,
+  scope: TeardownScope,
+  region: string,
+): Promise<{ report: TeardownReport } | { error: CliError }> {
+  try {
+    return { report: await readAndPlan(deps, scope, region) };
+  } catch (thrown) {
+    return { error: toCliError(thrown, { region }) };
+  }
 }
 
 function finish(
@@ -97,11 +124,12 @@ function finish(
   report: TeardownReport,
   execution: TeardownBody['execution'],
   detached: ChangeBody | null,
+  rereadError: CliError | null = null,
 ): TeardownBody {
-  const error = report.complete ? null : incomplete(report);
+  const error = report.complete ? rereadError : incomplete(report);
   if (error) deps.reporter.error(error);
   const exitCode = worstExitCode([
-    error ? error.exitCode : ExitCode.Success,
+    error?.exitCode ?? ExitCode.Success,
     detached?.exitCode ?? ExitCode.Success,
   ]);
   return {

@@ -270,6 +270,32 @@ describe('teardown --execute against the fake AWS', () => {
     ]);
   });
 
+  it('the read after step 1 denied: the detaches are reported as made, the plan left unknown, exit 9', async () => {
+    const f = await start();
+    let listings = 0;
+    let describes = 0;
+    f.afterRequest((entry) => {
+      // The plan's listing, then detach's own: the one after step 1 is refused.
+      if (entry.operation === 'ListFunctions' && ++listings === 2) f.state.denyAction('lambda:ListFunctions');
+      if (entry.operation === 'DescribeNetworkInterfaces' && ++describes === 3)
+        f.state.networkInterfaces = f.state.networkInterfaces.filter(
+          (e) => e.NetworkInterfaceId !== ORDERS_ENI,
+        );
+    });
+    const r = await cli(f, '-o', 'json', 'teardown', '--subnet', I.privateSubnetA, '--execute', '--yes');
+    expect(r.code).toBe(9);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { function: string; written: boolean }) => [x.function, x.written])).toEqual([
+      ['orders-api', true],
+      ['reports-job', true],
+    ]);
+    expect(doc.execution).toMatchObject({ ran: true, planReadAfter: true, error: null });
+    expect(doc.teardown.functions.checked).toBe(false);
+    expect(doc.teardown.deletable).toBe('unknown');
+    expect(doc.error.code).toBe('Undetermined');
+    expect(f.writes()).toHaveLength(2);
+  });
+
   it('without a terminal and without --yes: a usage error before any call', async () => {
     const f = await start();
     const r = await cli(f, 'teardown', '--subnet', I.privateSubnetA, '--execute');
