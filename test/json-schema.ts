@@ -20,6 +20,7 @@ const COMMAND_SCHEMA: Record<string, string> = {
   'check-perms': 'check-perms.schema.json',
   enis: 'enis.schema.json',
   reach: 'reach.schema.json',
+  teardown: 'teardown.schema.json',
 };
 
 /** The keys of the error-only document: an error, and nothing of the command's own. */

@@ -4,6 +4,7 @@ import { detachCommand } from '../commands/detach.js';
 import { enisCommand } from '../commands/enis.js';
 import { reachCommand } from '../commands/reach.js';
 import { statusCommand } from '../commands/status.js';
+import { teardownCommand } from '../commands/teardown.js';
 import type { CommandSpec } from './action.js';
 
 /** Every command, in the order --help lists them. A new command is one file and one line here. */
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   checkPermsCommand,
   enisCommand,
   reachCommand,
+  teardownCommand,
 ];

@@ -33,6 +33,10 @@ export interface FunctionVersionNetwork {
   version: string;
   subnetIds: string[];
   securityGroupIds: string[];
+  /** The execution role's ARN, when the listing carried it (ListFunctions does). */
+  role?: string;
+  /** The VPC of its subnets, when the listing carried it. */
+  vpcId?: string;
 }
 
 export const LAMBDA_ENI_DESCRIPTION = 'AWS Lambda VPC ENI';

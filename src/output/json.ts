@@ -3,6 +3,7 @@ import type { PermissionsReport, PreflightPermissions } from '../core/permission
 import type { ReachReport } from '../core/reach-resolve.js';
 import type { RemainingEnisReport } from '../core/remaining-enis.js';
 import { type ErrorJson, type FunctionResult, type NetworkReport, summarize } from '../core/result.js';
+import type { TeardownReport } from '../core/teardown-plan.js';
 import type { ExitCode } from '../errors.js';
 
 /**
@@ -61,6 +62,30 @@ export interface EnisBody extends Body {
 /** reach: the configuration checked and, per target, the verdict and the path from each subnet. */
 export interface ReachBody extends Body, ReachReport {}
 
+/** teardown: the plan for a subnet, security group or VPC (docs/teardown.md). */
+export interface TeardownBody extends Body {
+  /** --execute: detach's results for step 1; empty otherwise. */
+  results: FunctionResult[];
+  /** The plan; after --execute ran step 1, the plan read again (what is left). */
+  teardown: TeardownReport;
+  /** --execute: whether step 1 ran, and if not why. */
+  execution:
+    | {
+        checked: true;
+        ran: boolean;
+        skippedReason: string | null;
+        /** The functions step 1 detached (or tried to: their results say how each ended). */
+        detached: string[];
+        /** Why detach as a whole stopped, or null. */
+        error: ErrorJson | null;
+        /** `teardown` is the plan read after step 1; false: it is the plan from before (step 1 did not run, or the read after failed). */
+        planReadAfter: boolean;
+      }
+    | NotChecked;
+  /** --execute: the wait for the network interfaces, as detach --wait-enis reports it. */
+  enis: EniWaitJson | NotChecked;
+}
+
 /** What each command's workflow hands back: its JSON document without the envelope. */
 export interface DocumentBodies {
   attach: ChangeBody;
@@ -69,6 +94,7 @@ export interface DocumentBodies {
   'check-perms': CheckPermsBody;
   enis: EnisBody;
   reach: ReachBody;
+  teardown: TeardownBody;
 }
 
 export type CommandName = keyof DocumentBodies;

@@ -10,6 +10,7 @@ export interface EniQuery {
   subnetIds?: readonly string[] | undefined;
   securityGroupIds?: readonly string[] | undefined;
   eniIds?: readonly string[] | undefined;
+  vpcIds?: readonly string[] | undefined;
   /**
    * Only interfaces described as Lambda's. The description, not `interface-type lambda`: an
    * interface Lambda failed to delete may keep only its description, and those are the ones
@@ -42,6 +43,7 @@ export async function describeNetworkInterfaces(
   add('subnet-id', q.subnetIds);
   add('group-id', q.securityGroupIds);
   add('network-interface-id', q.eniIds);
+  add('vpc-id', q.vpcIds);
   const found: NetworkInterfaceInfo[] = [];
   const pages = paginateDescribeNetworkInterfaces(
     { client: ec2, pageSize: PAGE_SIZE },

@@ -1,10 +1,12 @@
 import {
   type FunctionConfiguration,
   type LambdaClient,
+  paginateListAliases,
   paginateListFunctions,
   paginateListVersionsByFunction,
 } from '@aws-sdk/client-lambda';
 import type { FunctionVersionNetwork } from '../core/enis.js';
+import type { AliasInfo } from '../core/teardown-plan.js';
 
 // Kept apart from services/enis.ts so that detach, which needs only these Lambda listings,
 // does not load the EC2 client.
@@ -64,6 +66,8 @@ function toNetwork(c: FunctionConfiguration): FunctionVersionNetwork {
     version: c.Version ?? '$LATEST',
     subnetIds: [...(c.VpcConfig?.SubnetIds ?? [])],
     securityGroupIds: [...(c.VpcConfig?.SecurityGroupIds ?? [])],
+    ...(c.Role ? { role: c.Role } : {}),
+    ...(c.VpcConfig?.VpcId ? { vpcId: c.VpcConfig.VpcId } : {}),
   };
 }
 
@@ -85,5 +89,27 @@ export async function listFunctionNetworks(
     found.push(...(page.Functions ?? []));
     onPage?.(page.Functions ?? []);
   }
+  return found;
+}
+
+/** The aliases of one function and the versions each sends traffic to, every page. */
+export async function listAliasesOf(
+  lambda: LambdaClient,
+  functionName: string,
+  signal?: AbortSignal,
+): Promise<AliasInfo[]> {
+  const found: AliasInfo[] = [];
+  const pages = paginateListAliases(
+    { client: lambda },
+    { FunctionName: functionName },
+    signal ? { abortSignal: signal } : {},
+  );
+  for await (const page of pages)
+    for (const a of page.Aliases ?? [])
+      found.push({
+        name: a.Name ?? '',
+        functionVersion: a.FunctionVersion ?? '',
+        weightedVersions: Object.keys(a.RoutingConfig?.AdditionalVersionWeights ?? {}),
+      });
   return found;
 }

@@ -58,7 +58,7 @@ describe('the built binary', () => {
   it('a bare lambda-vpc, or only global options, is a usage error: the help on stderr, exit 2', async () => {
     const help = (await runCli(['--help'])).stdout;
     const error =
-      "Error: Name a command: attach, detach, status, check-perms, enis or reach.\nHint: Run 'lambda-vpc --help' for usage.\n";
+      "Error: Name a command: attach, detach, status, check-perms, enis, reach or teardown.\nHint: Run 'lambda-vpc --help' for usage.\n";
     for (const args of [[], ['--no-color', '--region', 'us-east-1']]) {
       const r = await runBin(args);
       expect(r.code).toBe(2);
@@ -77,7 +77,7 @@ describe('the built binary', () => {
       error: {
         code: 'Usage',
         exitCode: 2,
-        message: 'Name a command: attach, detach, status, check-perms, enis or reach.',
+        message: 'Name a command: attach, detach, status, check-perms, enis, reach or teardown.',
         hint: "Run 'lambda-vpc --help' for usage.",
       },
     });

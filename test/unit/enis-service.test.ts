@@ -45,7 +45,13 @@ describe('listAllFunctionVersions', () => {
       'c:7',
     ]);
     expect(versions[2]).toEqual({ functionName: 'a', version: '2', subnetIds: [], securityGroupIds: [] });
-    expect(versions[5]).toEqual({ functionName: 'c', version: '7', subnetIds: [S1], securityGroupIds: [SG] });
+    expect(versions[5]).toEqual({
+      functionName: 'c',
+      version: '7',
+      subnetIds: [S1],
+      securityGroupIds: [SG],
+      vpcId: 'vpc-1',
+    });
     expect(calls).toEqual([
       { FunctionVersion: 'ALL' },
       { FunctionVersion: 'ALL', Marker: 'm1' },
