@@ -17,7 +17,7 @@ import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 
 /** The parts of the JSON document that the steps around the writes contribute. */
-export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach'>;
+export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach' | 'emit'>;
 
 /** Which functions, and how: flags parsed, before any AWS call. */
 export interface ChangeRequest {

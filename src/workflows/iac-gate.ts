@@ -1,0 +1,36 @@
+import { describeEvidence, type IacManagement, iacToolName, nextDeploy, recogniseIac } from '../core/iac.js';
+import { CliError } from '../errors.js';
+import type { Gate } from './change.js';
+
+/**
+ * The infrastructure-as-code guard, consulted by each function right before its write (dry
+ * runs too). It reads nothing: the tags come with the read the write is planned from. A
+ * managed function gets a warning on its own result; with --fail-on-iac it is refused, nothing
+ * written, and the other functions of a fleet go on, each with its own verdict.
+ */
+export function iacGate(options: { failOnIac: boolean }): Gate {
+  return {
+    async admit(fn, _current, admission) {
+      const iac = recogniseIac(admission.tags);
+      if (!iac) return undefined;
+      if (options.failOnIac) return managedByIac(fn, iac);
+      admission.note(
+        `${fn} is managed by ${iacToolName(iac.tool)} (${describeEvidence(iac)}): ${nextDeploy(iac)}. Make the change there: --emit ${iac.tool} prints it.`,
+      );
+      return undefined;
+    },
+    sections: () => ({}),
+  };
+}
+
+function managedByIac(fn: string, iac: IacManagement): CliError {
+  return new CliError(
+    'ManagedByIac',
+    `${fn} is managed by ${iacToolName(iac.tool)} (${describeEvidence(iac)}): not written (--fail-on-iac).`,
+    {
+      hint: `${capitalised(nextDeploy(iac))}. Make the change there (--emit ${iac.tool} prints it), or run without --fail-on-iac to write it here all the same.`,
+    },
+  );
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
