@@ -121,7 +121,7 @@ const RENDERERS: Record<EmitTool, { attach: Renderer; detach: Renderer }> = {
       ),
     detach: ({ function: fn }) =>
       lines(
-        `# ${fn}: under its entry in functions: of serverless.yml, delete vpc:, or, when provider: sets one,`,
+        `# ${fn}: under its entry in functions: of serverless.yml, delete vpc:; where provider: sets one, override it:`,
         'vpc: ~',
       ),
   },
