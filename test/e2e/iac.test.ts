@@ -153,6 +153,33 @@ describe.concurrent('infrastructure-as-code guard', () => {
   });
 });
 
+describe.concurrent('tags Lambda leaves out (the caller lacks lambda:ListTags)', () => {
+  const noListTags = (s: Scenario) => {
+    s.deniedActions = ['lambda:ListTags'];
+  };
+
+  it('unknown, said so with the remedy, and written', async () => {
+    const f = await start(noListTags);
+    const r = await cli(f, ['attach', 'my-fn', ...NETWORK]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Lambda returned no tags for my-fn (AccessDeniedException:');
+    expect(r.stderr).toContain('whether it is managed by infrastructure as code is unknown');
+    expect(r.stderr).not.toContain('is managed by CloudFormation');
+    expect(updates(f)).toHaveLength(1);
+  });
+
+  it('--fail-on-iac: not proved unmanaged, so not written (exit 9)', async () => {
+    const f = await start(noListTags);
+    const r = await cli(f, ['-o', 'json', 'attach', 'plain-fn', ...NETWORK, '--fail-on-iac']);
+    expect(r.code).toBe(9);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0].error.code).toBe('Undetermined');
+    expect(doc.results[0].written).toBe(false);
+    expect(r.stderr).toContain('Allow the caller lambda:ListTags');
+    expect(updates(f)).toEqual([]);
+  });
+});
+
 describe.concurrent('--emit', () => {
   it('--emit terraform: the vpc_config block on stdout after the results, nothing written', async () => {
     const f = await start();

@@ -92,11 +92,36 @@ describe('nextDeploy: what the tool does with the change', () => {
 });
 
 describe('iacGate: a verdict per function, from the tags of the read it is given', () => {
-  const admit = async (tags: Record<string, string>, failOnIac: boolean) => {
+  const admit = async (tags: Record<string, string>, failOnIac: boolean, tagsError?: string) => {
     const notes: string[] = [];
-    const refusal = await iacGate({ failOnIac }).admit('orders', {}, { tags, note: (t) => notes.push(t) });
+    const refusal = await iacGate({ failOnIac }).admit(
+      'orders',
+      {},
+      { tags, tagsError, note: (t) => notes.push(t) },
+    );
     return { refusal, notes };
   };
+  const NO_LIST_TAGS =
+    'AccessDeniedException: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: lambda:ListTags';
+
+  it('tags left out of the read (no lambda:ListTags): unknown, said so with the remedy; written', async () => {
+    const { refusal, notes } = await admit({}, false, NO_LIST_TAGS);
+    expect(refusal).toBeUndefined();
+    expect(notes).toEqual([
+      `Lambda returned no tags for orders (${NO_LIST_TAGS}): whether it is managed by infrastructure as code is unknown. Allow the caller lambda:ListTags on the function so its tags can tell.`,
+    ]);
+  });
+
+  it('tags left out, --fail-on-iac: not proved unmanaged, so refused as Undetermined (exit 9)', async () => {
+    const { refusal, notes } = await admit({}, true, NO_LIST_TAGS);
+    expect(refusal?.code).toBe('Undetermined');
+    expect(refusal?.exitCode).toBe(9);
+    expect(refusal?.message).toContain(
+      'whether it is managed by infrastructure as code is unknown; not written',
+    );
+    expect(refusal?.hint).toContain('lambda:ListTags');
+    expect(notes).toEqual([]);
+  });
 
   it('a managed function: a note naming the stack, the next deploy and the --emit tool; not refused', async () => {
     const { refusal, notes } = await admit(cfn({ 'lambda:createdBy': 'SAM' }), false);
