@@ -18,12 +18,16 @@ export async function readFunction(
   return (await readFunctionWithTags(lambda, functionId, options)).configuration;
 }
 
-/** The same one GetFunction call, with the function's tags (GetFunction returns them; unqualified reads only). */
+/**
+ * The same one GetFunction call, with the function's tags (GetFunction returns them; unqualified
+ * reads only). Lambda leaves the tags out, and says why in TagsError, when the caller may not
+ * lambda:ListTags: `tagsError` is then set, and `tags` is not all the function has.
+ */
 export async function readFunctionWithTags(
   lambda: LambdaClient,
   functionId: string,
   options: { qualifier?: string | undefined; signal?: AbortSignal | undefined } = {},
-): Promise<{ configuration: FunctionConfiguration; tags: Record<string, string> }> {
+): Promise<{ configuration: FunctionConfiguration; tags: Record<string, string>; tagsError?: string }> {
   const out = await lambda.send(
     new GetFunctionCommand({
       FunctionName: functionId,
@@ -31,7 +35,14 @@ export async function readFunctionWithTags(
     }),
     options.signal ? { abortSignal: options.signal } : {},
   );
-  return { configuration: out.Configuration ?? {}, tags: out.Tags ?? {} };
+  const tagsError = out.TagsError
+    ? [out.TagsError.ErrorCode, out.TagsError.Message].filter(Boolean).join(': ') || 'TagsError'
+    : undefined;
+  return {
+    configuration: out.Configuration ?? {},
+    tags: out.Tags ?? {},
+    ...(tagsError ? { tagsError } : {}),
+  };
 }
 
 /**

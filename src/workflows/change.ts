@@ -54,6 +54,8 @@ export type Preflight = (scope: RunScope) => Promise<{ sections?: ChangeSections
 export interface Admission {
   /** The function's tags, from the same GetFunction read as `current` (no call of its own). */
   tags: Readonly<Record<string, string>>;
+  /** Why Lambda left the tags out of that read (GetFunction's TagsError): `tags` is then not all there is. */
+  tagsError?: string | undefined;
   /** Adds a note to this function's result (printed with it, and in JSON `notes`). */
   note(text: string): void;
 }
