@@ -1,3 +1,4 @@
+import type { EmitTool } from '../core/emit.js';
 import { describeEvidence, type IacManagement, iacToolName, nextDeploy, recogniseIac } from '../core/iac.js';
 import { CliError } from '../errors.js';
 import type { Admission, Gate } from './change.js';
@@ -8,14 +9,14 @@ import type { Admission, Gate } from './change.js';
  * managed function gets a warning on its own result; with --fail-on-iac it is refused, nothing
  * written, and the other functions of a fleet go on, each with its own verdict.
  */
-export function iacGate(options: { failOnIac: boolean }): Gate {
+export function iacGate(options: { failOnIac: boolean; emit?: EmitTool | undefined }): Gate {
   return {
     async admit(fn, _current, admission) {
       const iac = recogniseIac(admission.tags);
       if (!iac) return admission.tagsError ? unknown(fn, admission.tagsError, options, admission) : undefined;
       if (options.failOnIac) return managedByIac(fn, iac);
       admission.note(
-        `${fn} is managed by ${iacToolName(iac.tool)} (${describeEvidence(iac)}): ${nextDeploy(iac)}. Make the change there: --emit ${iac.tool} prints it.`,
+        `${fn} is managed by ${iacToolName(iac.tool)} (${describeEvidence(iac)}): ${nextDeploy(iac)}. ${makeItThere(iac, options.emit)}`,
       );
       return undefined;
     },
@@ -53,6 +54,12 @@ function unknown(
     );
   admission.note(`${why}: whether it is managed by infrastructure as code is unknown. ${remedy}.`);
   return undefined;
+}
+
+/** The hint to the --emit tool, unless this run already prints the change for it. */
+function makeItThere(iac: IacManagement, emitting: EmitTool | undefined): string {
+  if (emitting === iac.tool) return 'Make the change there: the snippet below is for it.';
+  return `Make the change there: --emit ${iac.tool} prints it.`;
 }
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

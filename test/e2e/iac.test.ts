@@ -198,6 +198,7 @@ describe.concurrent('--emit', () => {
     // The snippet goes to stdout only; the guard's note still goes to stderr.
     expect(r.stderr).not.toContain('vpc_config {');
     expect(r.stderr).toContain('tf-fn is managed by Terraform');
+    expect(r.stderr).toContain('Make the change there: the snippet below is for it.');
     expect(updates(f)).toEqual([]);
     expect(f.writes()).toEqual([]);
   });

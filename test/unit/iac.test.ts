@@ -132,6 +132,16 @@ describe('iacGate: a verdict per function, from the tags of the read it is given
     expect(notes[0]).toContain('--emit sam prints it');
   });
 
+  it('--emit for the same tool: the hint points at the snippet instead', async () => {
+    const notes: string[] = [];
+    await iacGate({ failOnIac: false, emit: 'terraform' }).admit(
+      'orders',
+      {},
+      { tags: { Terraform: 'true' }, note: (t) => notes.push(t) },
+    );
+    expect(notes[0]).toMatch(/Make the change there: the snippet below is for it\.$/);
+  });
+
   it('--fail-on-iac: refused with ManagedByIac (exit 11), and no note', async () => {
     const { refusal, notes } = await admit({ ManagedBy: 'terraform' }, true);
     expect(refusal?.code).toBe('ManagedByIac');
