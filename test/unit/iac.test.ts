@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type IacManagement, nextDeploy, recogniseIac } from '../../src/core/iac.js';
+import { readFunctionWithTags } from '../../src/services/lambda.js';
 import { iacGate } from '../../src/workflows/iac-gate.js';
+import { getFunctionOutput, lambdaMock, resetAwsMocks, verifyAwsMocks } from '../aws-mocks.js';
 
 const STACK_ID =
   'arn:aws:cloudformation:us-east-1:123456789012:stack/orders-prod/4c1a2b30-7a1b-11ee-b962-0242ac120002';
@@ -153,5 +156,32 @@ describe('iacGate: a verdict per function, from the tags of the read it is given
 
   it.each([false, true])('an unmanaged function passes, no note (--fail-on-iac %s)', async (failOnIac) => {
     expect(await admit({ team: 'payments' }, failOnIac)).toEqual({ refusal: undefined, notes: [] });
+  });
+});
+
+describe('readFunctionWithTags: the tags of the one GetFunction, or why Lambda left them out', () => {
+  const lambda = new LambdaClient({ region: 'us-east-1' });
+  beforeEach(resetAwsMocks);
+  afterEach(verifyAwsMocks);
+
+  it('the tags, and no tagsError, when Lambda returns them', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves({ ...getFunctionOutput(), Tags: { STAGE: 'prod' } });
+    const read = await readFunctionWithTags(lambda, 'my-fn');
+    expect(read.tags).toEqual({ STAGE: 'prod' });
+    expect(read.tagsError).toBeUndefined();
+  });
+
+  it('TagsError: no tags, and the reason', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves({
+      ...getFunctionOutput(),
+      TagsError: {
+        ErrorCode: 'AccessDeniedException',
+        Message: 'not authorized to perform: lambda:ListTags',
+      },
+    });
+    const read = await readFunctionWithTags(lambda, 'my-fn');
+    expect(read.tags).toEqual({});
+    expect(read.tagsError).toBe('AccessDeniedException: not authorized to perform: lambda:ListTags');
+    expect(lambdaMock.commandCalls(GetFunctionCommand)).toHaveLength(1);
   });
 });
