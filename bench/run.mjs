@@ -484,7 +484,9 @@ async function twoRunsAtOnce(fixture, size) {
       ),
     );
     const ms = Date.now() - started;
-    const attached = names.filter((name) => fake.state.getFunction(name).LastUpdateStatus === 'Successful').length;
+    const attached = names.filter(
+      (name) => fake.state.getFunction(name).LastUpdateStatus === 'Successful',
+    ).length;
     return {
       ms,
       runs,

@@ -88,7 +88,12 @@ on. lambda-vpc check-perms shows the details (docs/permissions.md).
 
 With many functions, up to --concurrency are worked on at once, and all Lambda calls share
 budgets under AWS's per-account limits (--lambda-rate, --get-function-rate). Each result is
-printed as it finishes, then a summary; the exit code is the worst one.`,
+printed as it finishes, then a summary; the exit code is the worst one.
+
+A function deployed by CloudFormation, SAM, CDK, the Serverless Framework or Terraform (told
+from its tags, no extra call) is warned about: its next deploy puts its own VpcConfig back.
+--fail-on-iac refuses to write it (exit 11). --emit TOOL prints the change for that tool
+(terraform, cdk, sam, serverless, cloudformation) and writes nothing (docs/commands.md).`,
     )
     .action(
       action(async (functions: string[], options: AttachOptions) => {

@@ -41,7 +41,11 @@ refuses empty lists with it on). A function that is not in a VPC is left alone. 
 deletes the network interfaces within about 20 minutes if no other function or published
 version uses them: keep the execution role's EC2 permissions until it has. detach warns
 when published versions still use a VPC: they keep the interfaces until they are deleted.
-With --wait-enis it follows those interfaces until Lambda has deleted them (docs/enis.md).`,
+With --wait-enis it follows those interfaces until Lambda has deleted them (docs/enis.md).
+
+As attach, it warns about a function deployed by infrastructure as code (its next deploy puts
+the VpcConfig back), refuses it with --fail-on-iac (exit 11), and with --emit TOOL prints the
+removal for that tool instead of making it.`,
     )
     .action(
       action(async (functions: string[], options: DetachOptions) => {

@@ -1,3 +1,4 @@
+import type { EmitReport } from '../core/emit.js';
 import type { EnisReport, EniWaitJson } from '../core/enis.js';
 import type { PermissionsReport, PreflightPermissions } from '../core/permission-report.js';
 import type { ReachReport } from '../core/reach-resolve.js';
@@ -40,6 +41,8 @@ export interface ChangeBody extends Body {
   enis?: EniWaitJson | NotChecked;
   /** attach: the paths to each target, checked before writing (--check-reach). */
   reach?: ({ checked: true } & ReachReport) | NotChecked;
+  /** attach and detach: the change as an infrastructure-as-code tool writes it (--emit). */
+  emit?: EmitReport | NotChecked;
 }
 
 export interface StatusBody extends Body {

@@ -26,12 +26,16 @@ export async function readFunction(
   return (await readFunctionWithTags(lambda, functionId, options)).configuration;
 }
 
-/** The same one GetFunction call, with the function's tags (GetFunction returns them; unqualified reads only). */
+/**
+ * The same one GetFunction call, with the function's tags (GetFunction returns them; unqualified
+ * reads only). Lambda leaves the tags out, and says why in TagsError, when the caller may not
+ * lambda:ListTags: `tagsError` is then set, and `tags` is not all the function has.
+ */
 export async function readFunctionWithTags(
   lambda: LambdaClient,
   functionId: string,
   options: ReadOptions = {},
-): Promise<{ configuration: FunctionConfiguration; tags: Record<string, string> }> {
+): Promise<{ configuration: FunctionConfiguration; tags: Record<string, string>; tagsError?: string }> {
   const send = () =>
     lambda.send(
       new GetFunctionCommand({
@@ -41,7 +45,14 @@ export async function readFunctionWithTags(
       options.signal ? { abortSignal: options.signal } : {},
     );
   const out = await (options.rank === undefined ? send() : withReadRank(options.rank, send));
-  return { configuration: out.Configuration ?? {}, tags: out.Tags ?? {} };
+  const tagsError = out.TagsError
+    ? [out.TagsError.ErrorCode, out.TagsError.Message].filter(Boolean).join(': ') || 'TagsError'
+    : undefined;
+  return {
+    configuration: out.Configuration ?? {},
+    tags: out.Tags ?? {},
+    ...(tagsError ? { tagsError } : {}),
+  };
 }
 
 /**

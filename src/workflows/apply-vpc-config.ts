@@ -213,6 +213,7 @@ export async function applyVpcConfig(deps: ApplyDeps, request: ApplyRequest): Pr
         }
         const refusal = await request.beforeWrite?.(current, {
           tags: read.tags,
+          tagsError: read.tagsError,
           note: (text) => result.notes.push(text),
         });
         if (refusal) {

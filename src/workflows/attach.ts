@@ -1,10 +1,12 @@
 import { skippedPreflight } from '../core/permission-report.js';
 import type { DesiredVpc } from '../core/plan.js';
 import type { ReachTargetSpec } from '../core/reach-targets.js';
-import { type ChangeBody, notChecked } from '../output/json.js';
+import { type ChangeBody, type NetworkPreflightJson, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
+import { emitNotChecked, emitStep, withEmit } from './emit-step.js';
+import { iacGate } from './iac-gate.js';
 import { inactiveGate } from './inactive-gate.js';
 import { type NetworkPreflightOptions, networkPreflight } from './network-preflight.js';
 import { reachPreflight } from './reach-preflight.js';
@@ -29,17 +31,28 @@ const ATTACH_WORDS: ChangeWords = {
 
 /** Checks the network once, then sets each function's VpcConfig after its role passed the gate. */
 export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBody> {
-  return runChange(deps, request, {
+  const network = networkPreflight(request.network);
+  // --emit's CDK snippet names the VPC and the public subnets: the network check has read them.
+  let networkSeen: NetworkPreflightJson | undefined;
+  return runChange(deps, withEmit(request), {
     desired: request.desired,
     words: ATTACH_WORDS,
     preflights: [
-      networkPreflight(request.network),
+      async (scope) => {
+        const outcome = await network(scope);
+        networkSeen = outcome.sections?.network;
+        return outcome;
+      },
       ...(request.checkReach?.length ? [reachPreflight(request.checkReach)] : []),
     ],
+    // The guard first: it reads nothing, and a refusal spares the role check its IAM calls. The
+    // Inactive note last, for the functions that will be written.
     gates: [
-      inactiveGate(!request.dryRun && request.emit === undefined),
+      () => iacGate(request),
       (scope) => roleGate(scope, request.permissions),
+      inactiveGate(!request.dryRun && request.emit === undefined),
     ],
+    after: request.emit ? emitStep(deps, request.emit, request.desired, () => networkSeen) : undefined,
     notChecked: {
       network: {
         checked: false,
@@ -50,6 +63,7 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
       reach: notChecked(
         request.checkReach?.length ? 'the command stopped before the reach check' : 'without --check-reach',
       ),
+      emit: notChecked(emitNotChecked(request)),
     },
   });
 }

@@ -26,7 +26,7 @@ import {
 } from './rollback.js';
 
 /** The parts of the JSON document that the steps around the writes contribute. */
-export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach'>;
+export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach' | 'emit'>;
 
 /** Which functions, and how: flags parsed, before any AWS call. */
 export interface ChangeRequest {
@@ -63,6 +63,8 @@ export type Preflight = (scope: RunScope) => Promise<{ sections?: ChangeSections
 export interface Admission {
   /** The function's tags, from the same GetFunction read as `current` (no call of its own). */
   tags: Readonly<Record<string, string>>;
+  /** Why Lambda left the tags out of that read (GetFunction's TagsError): `tags` is then not all there is. */
+  tagsError?: string | undefined;
   /** Adds a note to this function's result (printed with it, and in JSON `notes`). */
   note(text: string): void;
 }

@@ -3,7 +3,9 @@ import { type ChangeBody, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
+import { emitNotChecked, emitStep, withEmit } from './emit-step.js';
 import { type EniWaitRequest, eniRelease } from './eni-release.js';
+import { iacGate } from './iac-gate.js';
 import { inactiveGate } from './inactive-gate.js';
 
 export interface DetachRequest extends ChangeRequest {
@@ -23,15 +25,18 @@ export const DETACH_NOTE =
 
 /** Empties each function's VpcConfig; warns about published versions first, and with --wait-enis follows the interfaces out. */
 export function detach(deps: RunDeps, request: DetachRequest): Promise<ChangeBody> {
-  const release = eniRelease(request.enis);
-  return runChange(deps, request, {
+  // --emit writes nothing, so there are no interfaces to follow out.
+  const enis = request.emit ? { ...request.enis, wait: false } : request.enis;
+  const release = eniRelease(enis);
+  return runChange(deps, withEmit(request), {
     desired: DETACHED,
     words: DETACH_WORDS,
     preflights: [release.checkPublishedVersions],
-    gates: [inactiveGate(!request.dryRun && request.emit === undefined)],
-    after: release.afterDetach,
+    gates: [() => iacGate(request), inactiveGate(!request.dryRun && request.emit === undefined)],
+    after: request.emit ? emitStep(deps, request.emit, DETACHED) : release.afterDetach,
     notChecked: {
-      enis: notChecked(request.enis.wait ? 'the command stopped before the wait' : 'without --wait-enis'),
+      enis: notChecked(enis.wait ? 'the command stopped before the wait' : 'without --wait-enis'),
+      emit: notChecked(emitNotChecked(request)),
     },
     noteWhenWritten: DETACH_NOTE,
   });
