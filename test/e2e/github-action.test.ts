@@ -580,7 +580,8 @@ describe.skipIf(!HAS_JQ)("docs/ci.md's plain shell loop, as printed", () => {
     const f = await start();
     f.state.setNextUpdateOutcome(I.fn, { status: 'Failed', reasonCode: 'InvalidSecurityGroup', reason: 'x' });
     const r = await runLoop(f);
-    expect(r.stdout.split('\n')[0]).toBe(`eu-west-1 ${I.fn}: failed (UpdateFailed)`);
+    // The loop passes --rollback-on-failure: the previous configuration was written back.
+    expect(r.stdout.split('\n')[0]).toBe(`eu-west-1 ${I.fn}: rolled-back (UpdateFailed)`);
     expect(r.stdout.split('\n')).toHaveLength(3);
     expect(r.code).toBe(1);
   });
