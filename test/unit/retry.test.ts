@@ -152,7 +152,13 @@ describe('PerCallRetryStrategy', () => {
   it('a pause ends with an AbortError when the run is interrupted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const strategy = retryStrategy({ maxAttempts: 6, clock: fakeClock(), signal: () => controller.signal });
+    const strategy = retryStrategy({
+      maxAttempts: 6,
+      clock: fakeClock(),
+      signal: () => controller.signal,
+      // A pause of 0 ms (the jitter's low end) would not sleep at all: the test is of a real pause.
+      random: () => 0.5,
+    });
     const token = await strategy.acquireInitialRetryToken('');
     await expect(strategy.refreshRetryTokenForRetry(token, info('TRANSIENT'))).rejects.toMatchObject({
       name: 'AbortError',
