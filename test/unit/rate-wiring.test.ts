@@ -12,6 +12,7 @@ import {
   DEFAULT_GET_FUNCTION_RATE,
   lambdaBudgets,
 } from '../../src/aws/rate-budget.js';
+import type { Clock } from '../../src/core/poll.js';
 import { readFunction } from '../../src/services/lambda.js';
 import { type FakeAws, startFakeAws } from '../fake-aws/fake-aws.js';
 import { fleet, fleetNames } from '../fake-aws/scenarios.js';
@@ -37,23 +38,28 @@ function recordSends(client: LambdaClient, clock: { now: () => number }, sent: A
   );
 }
 
+/** A run's clients as the CLI builds them, to the fake, with these budgets on the run's clock. */
+const runClients = (url: string, clock: Clock, rates: { controlPlane: number; getFunction: number }) => {
+  const budgets = lambdaBudgets(rates, clock);
+  const aws = new AwsClients({
+    region: 'us-east-1',
+    endpointUrl: url,
+    env: {},
+    awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
+    clock,
+    lambdaBudgets: budgets,
+  });
+  return { aws, budgets };
+};
+const DEFAULT_RATES = { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: DEFAULT_GET_FUNCTION_RATE };
+
 const busiestSecond = (times: number[]) =>
   Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
 
 it("the reading and the writing Lambda client share the run's budgets, below AWS's limits in every second", async () => {
   fake = await startFakeAws({ scenario: fleet(40) });
   const { clock, runUntil } = eventClock();
-  const aws = new AwsClients({
-    region: 'us-east-1',
-    endpointUrl: fake.url,
-    env: {},
-    awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
-    clock,
-    lambdaBudgets: lambdaBudgets(
-      { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: DEFAULT_GET_FUNCTION_RATE },
-      clock,
-    ),
-  });
+  const { aws } = runClients(fake.url, clock, DEFAULT_RATES);
   const [reader, writer] = [await aws.lambda(), await aws.lambdaWriter()];
   const sent: Array<[string, number]> = [];
   recordSends(reader, clock, sent);
@@ -80,14 +86,7 @@ it("the reading and the writing Lambda client share the run's budgets, below AWS
 it("a read's rank reaches the GetFunction budget through the SDK: queued polls leave lowest rank first", async () => {
   fake = await startFakeAws({ scenario: fleet(4) });
   const { clock, runUntil } = eventClock();
-  const aws = new AwsClients({
-    region: 'us-east-1',
-    endpointUrl: fake.url,
-    env: {},
-    awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
-    clock,
-    lambdaBudgets: lambdaBudgets({ controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: 1 }, clock),
-  });
+  const { aws } = runClients(fake.url, clock, { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: 1 });
   const reader = await aws.lambda();
   const [busy, ...polled] = fleetNames(4);
   const ranks = [300, 100, 200];
@@ -110,22 +109,8 @@ it('two runs at once against one account: AWS throttles the overlap, each run ha
     scenario: { ...fleet(60), rateLimits: { lambdaControlPlane: AWS_CONTROL_PLANE_LIMIT } },
     clock: clock.now,
   });
-  const run = () => {
-    const budgets = lambdaBudgets(
-      { controlPlane: DEFAULT_CONTROL_PLANE_RATE, getFunction: DEFAULT_GET_FUNCTION_RATE },
-      clock,
-    );
-    const aws = new AwsClients({
-      region: 'us-east-1',
-      endpointUrl: fake?.url,
-      env: {},
-      awsEnv: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' },
-      clock,
-      lambdaBudgets: budgets,
-    });
-    return { aws, budgets };
-  };
-  const runs = [run(), run()];
+  const url = fake.url;
+  const runs = [runClients(url, clock, DEFAULT_RATES), runClients(url, clock, DEFAULT_RATES)];
   const lowest = runs.map(() => DEFAULT_CONTROL_PLANE_RATE);
   const readers = await Promise.all(runs.map((r) => r.aws.lambda()));
   // The fake counts its window on the same clock: it stands still while a call is on the wire,
