@@ -5,6 +5,7 @@ import {
   DEFAULT_CONTROL_PLANE_RATE,
   DEFAULT_GET_FUNCTION_RATE,
 } from '../aws/rate-budget.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT } from '../core/pool.js';
 import { parseCount } from '../core/validate.js';
 
 /** The options every command takes (read by cli/session.ts as GlobalOptions). */
@@ -40,12 +41,6 @@ export function addGlobalOptions(program: Command): Command {
     );
 }
 
-/**
- * Functions in flight at once, by default. The rate budgets, not this, keep AWS from
- * throttling; with real updates taking 30–90 s, this is what bounds a fleet's throughput,
- * while 100 functions polling stay well within the GetFunction budget.
- */
-const DEFAULT_CONCURRENCY = 100;
 const MAX_CONCURRENCY = 500;
 
 export interface FleetOptions {
@@ -76,7 +71,7 @@ export const concurrencyOf = (options: FleetOptions): number =>
 export const timeoutOption = [
   '--timeout <duration>',
   'the bound on the whole command: reads, writes and waits for every function (e.g. 90s, 15m, 1h)',
-  '15m',
+  DEFAULT_TIMEOUT,
 ] as const;
 
 /** For repeatable flags: `--subnets a --subnets b` collects both values. */

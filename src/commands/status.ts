@@ -2,6 +2,7 @@ import { defineCommand } from '../cli/action.js';
 import { functionNames, rejectOtherResources } from '../cli/fleet.js';
 import { concurrencyOf, type FleetOptions, withFleetOptions } from '../cli/options.js';
 import type { NetworkFilter } from '../core/fleet-filter.js';
+import { DEFAULT_TIMEOUT } from '../core/pool.js';
 import { parseDuration, parseFunctionRef, parseResourceId, type Target } from '../core/validate.js';
 import { usageError } from '../errors.js';
 
@@ -42,7 +43,7 @@ export const statusCommand = defineCommand('status', (command, action, ctx) =>
       )
       .option('--qualifier <version-or-alias>', 'a published version or alias (default $LATEST)')
       .option('--wait', 'wait until State is not Pending and LastUpdateStatus is not InProgress', false)
-      .option('--timeout <duration>', 'with --wait: how long to wait (e.g. 90s, 15m, 1h)', '15m')
+      .option('--timeout <duration>', 'with --wait: how long to wait (e.g. 90s, 15m, 1h)', DEFAULT_TIMEOUT)
       .option('--no-network', 'skip the network section (no EC2 read: subnets, routes, security groups)')
       .option('--all', 'every function in the region (ListFunctions), as one line each', false)
       .option('--vpc <vpc-id>', 'with --all: only functions in this VPC')

@@ -1,4 +1,14 @@
 /**
+ * Functions in flight at once, by default. The rate budgets, not this, keep AWS from
+ * throttling; with real updates taking 30–90 s, this is what bounds a fleet's throughput,
+ * while 100 functions polling stay well within the GetFunction budget.
+ */
+export const DEFAULT_CONCURRENCY = 100;
+
+/** --timeout's default for attach, detach and status --wait: the bound on the whole command. */
+export const DEFAULT_TIMEOUT = '15m';
+
+/**
  * Runs `work` on each item with at most `concurrency` in flight, starting them in order.
  * Once `stopped()` says so, nothing new starts; work already started runs to its end, since
  * an update that was sent must be seen through. Resolves with each item's result, in the

@@ -1,4 +1,5 @@
 import { DEFAULT_ENI_WAIT_MS, isPublished } from '../core/enis.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT } from '../core/pool.js';
 import { errorJson } from '../core/result.js';
 import {
   type AliasInfo,
@@ -8,7 +9,7 @@ import {
   type TeardownScope,
   usesScope,
 } from '../core/teardown-plan.js';
-import { parseFunctionRef } from '../core/validate.js';
+import { parseDuration, parseFunctionRef } from '../core/validate.js';
 import { CliError, ExitCode, toCliError, worstExitCode } from '../errors.js';
 import { type ChangeBody, notChecked, type TeardownBody } from '../output/json.js';
 import { renderTeardown } from '../output/render-teardown.js';
@@ -22,8 +23,7 @@ import type { RunDeps } from './deps.js';
 export const MAX_ALIAS_LISTINGS = 20;
 
 /** detach's own defaults for --timeout and --concurrency: step 1 runs as `detach FN… --wait-enis` would. */
-const DEFAULT_CHANGE_TIMEOUT_MS = 15 * 60_000;
-const DETACH_CONCURRENCY = 100;
+const DEFAULT_CHANGE_TIMEOUT_MS = parseDuration(DEFAULT_TIMEOUT);
 
 /** The errors that end the run; any other failed read leaves its part of the plan unknown. */
 const ENDS_THE_RUN = new Set(['Credentials', 'Interrupted', 'TimedOut', 'Network', 'Usage', 'Config']);
@@ -77,7 +77,7 @@ export async function planTeardownOf(deps: RunDeps, request: TeardownRequest): P
   const detached = await detach(deps, {
     targets: names.map((input) => ({ input, ref: parseFunctionRef(input) })),
     timeoutMs: DEFAULT_CHANGE_TIMEOUT_MS,
-    concurrency: DETACH_CONCURRENCY,
+    concurrency: DEFAULT_CONCURRENCY,
     failFast: false,
     wait: true,
     dryRun: false,
