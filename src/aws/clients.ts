@@ -4,6 +4,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Clock } from '../core/poll.js';
@@ -69,6 +70,7 @@ export class AwsClients {
   private iamClient: Promise<IAMClient> | undefined;
   private stsClient: Promise<STSClient> | undefined;
   private rdsClient: Promise<RDSClient> | undefined;
+  private quotasClient: Promise<ServiceQuotasClient> | undefined;
 
   /** The run's deadline once it has started (limitTo), which ends pauses between attempts too. */
   private deadline: AbortSignal | undefined;
@@ -139,6 +141,14 @@ export class AwsClients {
   rds(): Promise<RDSClient> {
     this.rdsClient ??= this.create(import('@aws-sdk/client-rds').then((sdk) => sdk.RDSClient));
     return this.rdsClient;
+  }
+
+  /** Only for attach's network-interface budget (the Region's quota, L-DF5E4CA3). */
+  serviceQuotas(): Promise<ServiceQuotasClient> {
+    this.quotasClient ??= this.create(
+      import('@aws-sdk/client-service-quotas').then((sdk) => sdk.ServiceQuotasClient),
+    );
+    return this.quotasClient;
   }
 
   /** A client of the class `loading` gives, with the run's settings, middleware and destroy. */

@@ -1,5 +1,7 @@
 import type { EmitReport } from '../core/emit.js';
+import type { EniBudgetReport } from '../core/eni-budget.js';
 import type { EnisReport, EniWaitJson } from '../core/enis.js';
+import type { NetworkChoiceReport } from '../core/network-choice.js';
 import type { PermissionsReport, PreflightPermissions } from '../core/permission-report.js';
 import type { ReachReport } from '../core/reach-resolve.js';
 import type { RemainingEnisReport } from '../core/remaining-enis.js';
@@ -43,6 +45,10 @@ export interface ChangeBody extends Body {
   reach?: ({ checked: true } & ReachReport) | NotChecked;
   /** attach and detach: the change as an infrastructure-as-code tool writes it (--emit). */
   emit?: EmitReport | NotChecked;
+  /** attach: what --vpc, --like and the name:/tag: selectors chose, and why. */
+  choice?: NetworkChoiceReport | NotChecked;
+  /** attach: the Lambda network interfaces the change creates, against the Region's quota. */
+  eniBudget?: EniBudgetReport | NotChecked;
 }
 
 export interface StatusBody extends Body {

@@ -1,11 +1,15 @@
+import type { NetworkInterfaceInfo } from '../core/enis.js';
+import type { NetworkChoiceReport } from '../core/network-choice.js';
 import { skippedPreflight } from '../core/permission-report.js';
 import type { DesiredVpc } from '../core/plan.js';
 import type { ReachTargetSpec } from '../core/reach-targets.js';
 import { type ChangeBody, type NetworkPreflightJson, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
+import type { NetworkFacts } from '../services/network.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { RunDeps } from './deps.js';
 import { emitNotChecked, emitStep, withEmit } from './emit-step.js';
+import { eniBudgetPreflight } from './eni-budget.js';
 import { iacGate } from './iac-gate.js';
 import { inactiveGate } from './inactive-gate.js';
 import { type NetworkPreflightOptions, networkPreflight } from './network-preflight.js';
@@ -20,6 +24,10 @@ export interface AttachRequest extends ChangeRequest {
   permissions: { skip: boolean };
   /** --check-reach: targets that must be reachable before anything is written. */
   checkReach?: readonly ReachTargetSpec[] | undefined;
+  /** What --vpc, --like or the selectors chose (the `choice` section); none when IDs were given. */
+  choice?: NetworkChoiceReport | undefined;
+  /** Reads the choice made already, so the checks do not make them again. */
+  prefetched?: { facts?: NetworkFacts; interfaces?: readonly NetworkInterfaceInfo[] } | undefined;
 }
 
 const ATTACH_WORDS: ChangeWords = {
@@ -43,6 +51,11 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
         networkSeen = outcome.sections?.network;
         return outcome;
       },
+      eniBudgetPreflight({
+        skip: request.network.skip,
+        vpcId: () => (networkSeen?.checked ? networkSeen.vpc?.id : undefined),
+        interfaces: request.prefetched?.interfaces,
+      }),
       ...(request.checkReach?.length ? [reachPreflight(request.checkReach)] : []),
     ],
     // The guard first: it reads nothing, and a refusal spares the role check its IAM calls. The
@@ -64,6 +77,8 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
         request.checkReach?.length ? 'the command stopped before the reach check' : 'without --check-reach',
       ),
       emit: notChecked(emitNotChecked(request)),
+      choice: notChecked('subnets and security groups given by ID'),
+      eniBudget: notChecked('the command stopped before the network-interface budget'),
     },
   });
 }

@@ -26,7 +26,10 @@ import {
 } from './rollback.js';
 
 /** The parts of the JSON document that the steps around the writes contribute. */
-export type ChangeSections = Pick<ChangeBody, 'network' | 'permissions' | 'enis' | 'reach' | 'emit'>;
+export type ChangeSections = Pick<
+  ChangeBody,
+  'network' | 'permissions' | 'enis' | 'reach' | 'emit' | 'choice' | 'eniBudget'
+>;
 
 /** Which functions, and how: flags parsed, before any AWS call. */
 export interface ChangeRequest {
