@@ -3,10 +3,16 @@ import { type ChangeOptions, parseChangeRequest, withSafetyOptions } from '../cl
 import { functionNames } from '../cli/fleet.js';
 import { collect, timeoutOption, withFleetOptions } from '../cli/options.js';
 import { parseReachTargets } from '../core/reach-targets.js';
-import { parseIdList } from '../core/validate.js';
+import { parseResourceList, parseVpcSelector, type ResourceList } from '../core/selectors.js';
 import { usageError } from '../errors.js';
+import type { NetworkChoiceRequest } from '../workflows/choose-network.js';
 
 interface AttachOptions extends ChangeOptions {
+  vpc?: string;
+  like?: string;
+  createSg?: string;
+  internet: boolean;
+  needs?: string[];
   subnets?: string[];
   securityGroups?: string[];
   ipv6DualStack?: boolean;
@@ -25,13 +31,31 @@ export const attachCommand = defineCommand('attach', (command, action, ctx) =>
         )
         .argument('[function...]', 'function names, full ARNs or partial ARNs ($LATEST only)')
         .option(
-          '--subnets <ids>',
-          'comma-separated subnet IDs, 1 to 16, all in one VPC (repeatable)',
+          '--vpc <vpc>',
+          'the VPC, by ID, name:VALUE (its Name tag) or tag:KEY=VALUE; without --subnets, lambda-vpc chooses them',
+        )
+        .option(
+          '--subnets <list>',
+          'comma-separated subnet IDs, name:VALUE or tag:KEY=VALUE selectors, 1 to 16 subnets in one VPC (repeatable)',
           collect,
         )
         .option(
-          '--sg, --security-groups <ids>',
-          'comma-separated security group IDs, 1 to 5 (repeatable)',
+          '--sg, --security-groups <list>',
+          'comma-separated security group IDs, name:VALUE (group name or Name tag) or tag:KEY=VALUE, 1 to 5 (repeatable)',
+          collect,
+        )
+        .option('--like <function>', "copy another function's subnets, groups and IPv6 setting (--sg wins)")
+        .option(
+          '--create-sg <name>',
+          'with --vpc: create a security group of that name (egress all, no ingress), or reuse the one there',
+        )
+        .option(
+          '--no-internet',
+          'with --vpc: subnets without internet may be chosen (isolated ones, with --needs)',
+        )
+        .option(
+          '--needs <services>',
+          'with --vpc: AWS services every chosen subnet must reach, e.g. s3,secretsmanager (repeatable)',
           collect,
         )
         .option('--ipv6-dual-stack', 'allow IPv6 traffic for dual-stack subnets', false)
@@ -64,10 +88,20 @@ export const attachCommand = defineCommand('attach', (command, action, ctx) =>
       'after',
       `
 Examples:
+  $ lambda-vpc attach my-fn --vpc vpc-0a1b2c3d4e5f60001 --sg name:lambda-egress --dry-run   # see what it chooses
+  $ lambda-vpc attach my-fn --vpc name:prod --create-sg lambda-egress
+  $ lambda-vpc attach my-fn --vpc name:prod --sg sg-0a1b2c3d4e5f60001 --no-internet --needs s3,secretsmanager
+  $ lambda-vpc attach my-fn --like orders-api
   $ lambda-vpc attach my-fn --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002 --sg sg-0a1b2c3d4e5f60001
-  $ lambda-vpc attach my-fn other-fn --subnets subnet-0a1b2c3d4e5f60001 --sg sg-0a1b2c3d4e5f60001 --dry-run
-  $ lambda-vpc attach arn:aws:lambda:eu-west-1:123456789012:function:my-fn --subnets ... --sg ... --timeout 30m
-  $ lambda-vpc attach --functions-file payments.txt --subnets ... --sg ... --fail-fast   # a fleet
+  $ lambda-vpc attach --functions-file payments.txt --vpc name:prod --sg name:lambda-egress --fail-fast   # a fleet
+
+With --vpc and no --subnets, attach reads the VPC's subnets, route tables, NAT gateways and
+endpoints and chooses one subnet per Availability Zone whose internet path through a NAT gateway
+is proved (never a public subnet; with --no-internet also isolated ones that reach every --needs
+service), preferring subnets that already have a Lambda interface for the groups, then more free
+addresses. It prints each subnet with the reason, and needs the groups: --sg, or --create-sg NAME.
+--subnets and --sg also take name:VALUE and tag:KEY=VALUE. Before writing it says how many new
+Lambda network interfaces the change creates, against the Region's quota.
 
 attach sends only VpcConfig, guarded by the function's RevisionId, so it never overwrites a
 concurrent change. It waits for an update already in progress before writing, does nothing
@@ -103,24 +137,25 @@ from its tags, no extra call) is warned about: its next deploy puts its own VpcC
             sg: { flag: '--sg', values: options.securityGroups },
           },
         });
-        if (!options.subnets)
-          throw usageError(
-            'attach needs --subnets.',
-            'Example: --subnets subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
-          );
-        if (!options.securityGroups)
-          throw usageError('attach needs --sg (security groups).', 'Example: --sg sg-0a1b2c3d4e5f60001');
         const checkReach = options.checkReach ? parseReachTargets(options.checkReach) : undefined;
-        const subnets = parseIdList(options.subnets, 'subnet');
-        const groups = parseIdList(options.securityGroups, 'securityGroup');
+        const subnets = options.subnets ? parseResourceList(options.subnets, 'subnet') : undefined;
+        const groups = options.securityGroups
+          ? parseResourceList(options.securityGroups, 'securityGroup')
+          : undefined;
+        const choose = networkChoiceOf(options, subnets, groups);
+        if (!choose && (!subnets || !groups)) throw missingNetwork(subnets);
         const request = {
           ...parseChangeRequest(names, options, 'attach', functions),
-          desired: {
-            subnetIds: subnets.ids,
-            securityGroupIds: groups.ids,
-            ipv6AllowedForDualStack: Boolean(options.ipv6DualStack),
-          },
-          notes: [...subnets.notes, ...groups.notes],
+          desired:
+            choose || !subnets || !groups
+              ? undefined
+              : {
+                  subnetIds: subnets.ids,
+                  securityGroupIds: groups.ids,
+                  ipv6AllowedForDualStack: Boolean(options.ipv6DualStack),
+                },
+          choose,
+          notes: [...(subnets?.notes ?? []), ...(groups?.notes ?? [])],
           network: { force: Boolean(options.force), skip: Boolean(options.skipNetworkCheck) },
           permissions: { skip: Boolean(options.skipPermsCheck) },
           checkReach,
@@ -130,3 +165,76 @@ from its tags, no extra call) is warned about: its next deploy puts its own VpcC
       }),
     ),
 );
+
+const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
+/** AWS's rule for a VPC security group's name: 255 characters of this set, not starting with sg-. */
+const GROUP_NAME = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+
+/**
+ * How to find the network when not every part of it was given by ID; undefined when it was.
+ * Combinations that cannot mean anything are usage errors here, before any AWS call.
+ */
+function networkChoiceOf(
+  options: AttachOptions,
+  subnets: ResourceList | undefined,
+  groups: ResourceList | undefined,
+): NetworkChoiceRequest | undefined {
+  const chooser = options.vpc !== undefined && !subnets && options.like === undefined;
+  const selectors = Boolean(subnets?.selectors.length || groups?.selectors.length);
+  if (!options.internet && !chooser)
+    throw usageError(
+      '--no-internet applies to the subnets --vpc chooses; drop it, or drop --subnets/--like.',
+    );
+  if (options.needs && !chooser)
+    throw usageError('--needs applies to the subnets --vpc chooses; drop it, or drop --subnets/--like.');
+  const choosing =
+    options.vpc !== undefined || options.like !== undefined || options.createSg !== undefined || selectors;
+  if (!choosing) return undefined;
+  if (options.like !== undefined && options.vpc !== undefined)
+    throw usageError('--like copies the VPC of another function; it cannot go with --vpc.');
+  if (options.createSg !== undefined && groups)
+    throw usageError('--create-sg and --sg both name the groups: pass one of them.');
+  if (options.createSg !== undefined && options.vpc === undefined && !subnets)
+    throw usageError('--create-sg needs to know the VPC: add --vpc (or --subnets).');
+  if (
+    options.createSg !== undefined &&
+    (!GROUP_NAME.test(options.createSg) || options.createSg.startsWith('sg-'))
+  )
+    throw usageError(
+      `--create-sg ${options.createSg}: not a valid group name (1 to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with sg-).`,
+    );
+  if (options.skipNetworkCheck)
+    throw usageError(
+      '--skip-network-check cannot go with --vpc, --like, --create-sg or name:/tag: selectors: choosing reads the network.',
+      'Name the subnets and groups by ID to skip the check.',
+    );
+  const needs = (options.needs ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = needs.find((n) => !SERVICE.test(n));
+  if (bad) throw usageError(`--needs ${bad}: not a service name (e.g. s3, secretsmanager, ecr.api).`);
+  return {
+    vpc:
+      options.vpc === undefined ? undefined : { raw: options.vpc, selector: parseVpcSelector(options.vpc) },
+    like: options.like,
+    subnets,
+    securityGroups: groups,
+    createSecurityGroup: options.createSg,
+    ipv6: Boolean(options.ipv6DualStack),
+    requireInternet: options.internet,
+    needs: [...new Set(needs)],
+  };
+}
+
+function missingNetwork(subnets: ResourceList | undefined) {
+  return subnets
+    ? usageError(
+        'attach needs --sg (security groups), or --vpc with --create-sg.',
+        'Example: --sg sg-0a1b2c3d4e5f60001',
+      )
+    : usageError(
+        'attach needs the network: --vpc (lambda-vpc chooses the subnets), --subnets with --sg, or --like FUNCTION.',
+        'Example: --vpc vpc-0a1b2c3d4e5f60001 --sg sg-0a1b2c3d4e5f60001',
+      );
+}

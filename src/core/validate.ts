@@ -148,8 +148,8 @@ export function requireUnqualified(ref: FunctionRef, command: string): FunctionR
 
 export const SUBNET_LIMIT = 16;
 export const SECURITY_GROUP_LIMIT = 5;
-const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** One VPC or subnet ID, as a filter flag takes it. */

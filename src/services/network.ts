@@ -47,6 +47,11 @@ export interface NetworkQuery {
    * the VPC's NAT gateways and interface endpoints use. Without it, the reads are as before.
    */
   paths?: PathQuery | undefined;
+  /**
+   * Every subnet and group of this VPC instead of the IDs (attach --vpc chooses among them): one
+   * listing each by `vpc-id`, the IDs asked for included.
+   */
+  wholeVpc?: string | undefined;
 }
 
 /** The describe results, in the SDK's own shapes (what analyzeNetwork takes). */
@@ -100,10 +105,12 @@ export async function describeNetwork(ec2: EC2Client, query: NetworkQuery): Prom
     ...(paths?.securityGroupIds ?? []),
     ...uniq(interfaces.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId))),
   ];
-  const [subnets, securityGroups] = await allSettled<[Subnet[], SecurityGroup[]]>([
-    describeSubnets(ec2, subnetIds, opts),
-    describeGroups(ec2, groupIds, opts),
-  ]);
+  const whole = query.wholeVpc;
+  const [subnets, securityGroups] = await allSettled<[Subnet[], SecurityGroup[]]>(
+    whole
+      ? [listSubnetsOfVpc(ec2, whole, opts), listGroupsOfVpc(ec2, whole, opts)]
+      : [describeSubnets(ec2, subnetIds, opts), describeGroups(ec2, groupIds, opts)],
+  );
   const vpcIds = uniq([...subnets, ...securityGroups].map((x) => x.VpcId)).sort();
   const missing = (wanted: readonly string[], found: Array<string | undefined>) =>
     [...new Set(wanted)].filter((id) => !found.includes(id));
@@ -263,6 +270,20 @@ const describeGroups = (ec2: EC2Client, ids: readonly string[], opts: { abortSig
         (p) => p.SecurityGroups,
       ),
     'group-id',
+  );
+
+const listSubnetsOfVpc = (ec2: EC2Client, vpcId: string, opts: { abortSignal?: AbortSignal }) =>
+  collect(
+    'DescribeSubnets',
+    paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, opts),
+    (p) => p.Subnets,
+  );
+
+const listGroupsOfVpc = (ec2: EC2Client, vpcId: string, opts: { abortSignal?: AbortSignal }) =>
+  collect(
+    'DescribeSecurityGroups',
+    paginateDescribeSecurityGroups({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, opts),
+    (p) => p.SecurityGroups,
   );
 
 /** The subnets and groups of a VPC configuration alone: their VPC, owner account and tags. */

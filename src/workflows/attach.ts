@@ -7,6 +7,7 @@ import { type ChangeBody, type NetworkPreflightJson, notChecked } from '../outpu
 import type { ChangeWords } from '../output/render-change.js';
 import type { NetworkFacts } from '../services/network.js';
 import { type ChangeRequest, runChange } from './change.js';
+import type { NetworkChoiceRequest } from './choose-network.js';
 import type { RunDeps } from './deps.js';
 import { emitNotChecked, emitStep, withEmit } from './emit-step.js';
 import { eniBudgetPreflight } from './eni-budget.js';
@@ -17,7 +18,10 @@ import { reachPreflight } from './reach-preflight.js';
 import { roleGate } from './role-gate.js';
 
 export interface AttachRequest extends ChangeRequest {
-  desired: DesiredVpc;
+  /** The VpcConfig, when given by ID; else `choose` says how to find it. */
+  desired?: DesiredVpc | undefined;
+  /** --vpc, --like, name:/tag: selectors, --create-sg: chosen before the checks. */
+  choose?: NetworkChoiceRequest | undefined;
   /** --force, --skip-network-check */
   network: NetworkPreflightOptions;
   /** --skip-perms-check */
@@ -37,15 +41,23 @@ const ATTACH_WORDS: ChangeWords = {
   summary: 'attached',
 };
 
-/** Checks the network once, then sets each function's VpcConfig after its role passed the gate. */
-export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBody> {
-  const network = networkPreflight(request.network);
+/**
+ * Chooses the network when asked to, checks it once, then sets each function's VpcConfig after
+ * its role passed the gate.
+ */
+export async function attach(deps: RunDeps, asked: AttachRequest): Promise<ChangeBody> {
+  const request = asked.choose ? await withChoice(deps, asked, asked.choose) : asked;
+  const desired = request.desired;
+  if (!desired) throw new Error('attach: neither a VpcConfig nor a way to choose one');
+  const network = networkPreflight({ ...request.network, facts: request.prefetched?.facts });
+  const choice = request.choice;
   // --emit's CDK snippet names the VPC and the public subnets: the network check has read them.
   let networkSeen: NetworkPreflightJson | undefined;
   return runChange(deps, withEmit(request), {
-    desired: request.desired,
+    desired,
     words: ATTACH_WORDS,
     preflights: [
+      ...(choice ? [async () => ({ sections: { choice } })] : []),
       async (scope) => {
         const outcome = await network(scope);
         networkSeen = outcome.sections?.network;
@@ -65,7 +77,7 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
       (scope) => roleGate(scope, request.permissions),
       inactiveGate(!request.dryRun && request.emit === undefined),
     ],
-    after: request.emit ? emitStep(deps, request.emit, request.desired, () => networkSeen) : undefined,
+    after: request.emit ? emitStep(deps, request.emit, desired, () => networkSeen) : undefined,
     notChecked: {
       network: {
         checked: false,
@@ -81,4 +93,17 @@ export function attach(deps: RunDeps, request: AttachRequest): Promise<ChangeBod
       eniBudget: notChecked('the command stopped before the network-interface budget'),
     },
   });
+}
+
+async function withChoice(
+  deps: RunDeps,
+  request: AttachRequest,
+  choose: NetworkChoiceRequest,
+): Promise<AttachRequest> {
+  const { chooseNetwork } = await import('./choose-network.js');
+  const chosen = await chooseNetwork(deps, choose, {
+    targets: request.targets,
+    write: !request.dryRun && request.emit === undefined,
+  });
+  return { ...request, desired: chosen.desired, choice: chosen.report, prefetched: chosen.prefetched };
 }

@@ -1,6 +1,7 @@
 import type { Finding } from '../core/reachability/analyze.js';
 import { CliError, endsTheRun, toCliError } from '../errors.js';
 import { renderFindings, renderNetworkHeadline } from '../output/render-network.js';
+import type { NetworkFacts } from '../services/network.js';
 import type { Preflight } from './change.js';
 import { analyze, type Lookup, lookUpNetwork, partialReason } from './network-lookup.js';
 
@@ -9,6 +10,8 @@ export interface NetworkPreflightOptions {
   force: boolean;
   /** --skip-network-check */
   skip: boolean;
+  /** The network choice's reads of the whole VPC: the check analyses them instead of reading again. */
+  facts?: NetworkFacts | undefined;
 }
 
 /** Errors that --force may override: Lambda itself is the final judge of these. */
@@ -29,11 +32,13 @@ export const networkPreflight =
       };
     let lookup: Lookup;
     try {
-      lookup = await lookUpNetwork(deps, {
-        subnetIds: desired.subnetIds,
-        securityGroupIds: desired.securityGroupIds,
-        ipv6: desired.ipv6AllowedForDualStack,
-      });
+      lookup = options.facts
+        ? { facts: options.facts }
+        : await lookUpNetwork(deps, {
+            subnetIds: desired.subnetIds,
+            securityGroupIds: desired.securityGroupIds,
+            ipv6: desired.ipv6AllowedForDualStack,
+          });
     } catch (thrown) {
       const error = toCliError(thrown, { region });
       const network = {

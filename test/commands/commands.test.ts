@@ -417,8 +417,14 @@ describe('bad input: one line, exit 2, no AWS call', () => {
       ['attach', 'my-fn', '--subnets', S1, '--sg', 'sg-x'],
       "Error: 'sg-x' is not a valid security group ID (expected e.g. sg-0123456789abcdef0).",
     ],
-    [['attach', 'my-fn', '--subnets', S1], 'Error: attach needs --sg (security groups).'],
-    [['attach', 'my-fn', '--sg', SG], 'Error: attach needs --subnets.'],
+    [
+      ['attach', 'my-fn', '--subnets', S1],
+      'Error: attach needs --sg (security groups), or --vpc with --create-sg.',
+    ],
+    [
+      ['attach', 'my-fn', '--sg', SG],
+      'Error: attach needs the network: --vpc (lambda-vpc chooses the subnets), --subnets with --sg, or --like FUNCTION.',
+    ],
     [
       ['attach', 'my-fn:4', '--subnets', S1, '--sg', SG],
       "Error: attach changes $LATEST only, but 'my-fn:4' names a version or alias.",
@@ -507,7 +513,8 @@ describe('bad input: one line, exit 2, no AWS call', () => {
       error: {
         code: 'Usage',
         exitCode: 2,
-        message: "'nope' is not a valid subnet ID (expected e.g. subnet-0123456789abcdef0).",
+        message:
+          "'nope' is not a subnet ID (e.g. subnet-0a1b2c3d4e5f60001), name:VALUE or tag:KEY=VALUE (--subnets).",
         hint: null,
       },
     });

@@ -18,6 +18,8 @@ export interface Ec2Subnet {
   AvailabilityZoneId?: string | undefined;
   CidrBlock?: string | undefined;
   AvailableIpAddressCount?: number | undefined;
+  /** 'pending' | 'available' | 'unavailable' | 'failed' … */
+  State?: string | undefined;
   Ipv6CidrBlockAssociationSet?:
     | ReadonlyArray<{
         Ipv6CidrBlock?: string | undefined;

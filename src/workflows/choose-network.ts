@@ -1,0 +1,435 @@
+import type { SecurityGroup, Vpc } from '@aws-sdk/client-ec2';
+import { lambdaCombinations } from '../core/eni-combos.js';
+import type { NetworkInterfaceInfo } from '../core/enis.js';
+import {
+  type ChosenBy,
+  type CreatedGroup,
+  chooseSubnets,
+  type NetworkChoiceReport,
+  type SubnetCandidate,
+} from '../core/network-choice.js';
+import type { DesiredVpc } from '../core/plan.js';
+import { summarizeEgress } from '../core/reachability/analyze.js';
+import {
+  labelOf,
+  nameTag,
+  type ResourceList,
+  resolveList,
+  type Selector,
+  selectorFilter,
+  type VpcSelector,
+} from '../core/selectors.js';
+import type { Target } from '../core/validate.js';
+import { CliError, isAccessDenied, toCliError, usageError } from '../errors.js';
+import { renderChoice } from '../output/render-choice.js';
+import type { NetworkFacts } from '../services/network.js';
+import type { RunDeps } from './deps.js';
+import { pathInput as pathInputOf } from './network-lookup.js';
+
+/** How attach was told to find the network: flags parsed, before any AWS call. */
+export interface NetworkChoiceRequest {
+  /** --vpc as typed, parsed. */
+  vpc?: { raw: string; selector: VpcSelector } | undefined;
+  /** --like FN: the function whose VpcConfig to copy. */
+  like?: string | undefined;
+  subnets?: ResourceList | undefined;
+  securityGroups?: ResourceList | undefined;
+  /** --create-sg NAME */
+  createSecurityGroup?: string | undefined;
+  /** --ipv6-dual-stack was given. */
+  ipv6: boolean;
+  /** false with --no-internet. */
+  requireInternet: boolean;
+  /** --needs */
+  needs: string[];
+}
+
+export interface NetworkChosen {
+  desired: DesiredVpc;
+  report: NetworkChoiceReport;
+  /** The VPC's reads, for the network check and the interface budget not to make them again. */
+  prefetched: { facts?: NetworkFacts; interfaces?: readonly NetworkInterfaceInfo[] };
+}
+
+/** Tags on a group --create-sg makes: its Name (so name: finds it again) and who made it. */
+const createdTags = (name: string) => ({
+  Name: name,
+  'lambda-vpc:created-by': 'lambda-vpc attach --create-sg',
+});
+
+/**
+ * Turns --vpc, --like, the selectors and --create-sg into the VpcConfig to write, with the reads
+ * and reasons behind it. `write`: false for --dry-run and --emit, which plan the group instead of
+ * creating it. A choice that cannot be made is a CliError before any write.
+ */
+export async function chooseNetwork(
+  deps: RunDeps,
+  request: NetworkChoiceRequest,
+  scope: { targets: readonly Target[]; write: boolean },
+): Promise<NetworkChosen> {
+  const region = await deps.aws.regionFor(scope.targets);
+  const opts = deps.signal ? { abortSignal: deps.signal } : {};
+  const like = request.like ? await readLike(deps, request.like, region) : undefined;
+  const { describeNetwork, Ec2ReadDenied } = await import('../services/network.js');
+  const { describeNetworkInterfaces } = await import('../services/enis.js');
+  const choice = await import('../services/network-choice.js');
+  const ec2 = await deps.aws.ec2();
+  try {
+    const vpc = await findVpc(
+      request,
+      like?.vpcId,
+      (filters) => choice.findVpcs(ec2, filters, opts),
+      (filters) => choice.findSubnets(ec2, filters, opts),
+    );
+    const vpcId = vpc.VpcId ?? '';
+    const [facts, interfaces] = await Promise.all([
+      describeNetwork(ec2, {
+        subnetIds: [],
+        securityGroupIds: [],
+        ipv6: request.ipv6 || Boolean(like?.ipv6),
+        paths: {},
+        wholeVpc: vpcId,
+        signal: deps.signal,
+      }),
+      describeNetworkInterfaces(ec2, { lambdaOnly: false, signal: deps.signal }).catch((error: unknown) => {
+        if (isAccessDenied(error)) return undefined;
+        throw error;
+      }),
+    ]);
+    const ipv6 = request.ipv6 || Boolean(like?.ipv6 && !request.securityGroups && !request.subnets);
+    const warnings: string[] = [];
+    if (!interfaces)
+      warnings.push(
+        'Lambda network interfaces not read (no permission for ec2:DescribeNetworkInterfaces): no preference for subnets that already have one.',
+      );
+
+    // Groups first: their egress rules decide which subnets reach what.
+    const groups = await chooseGroups(request, like, facts, vpcId);
+    let created: CreatedGroup | null = null;
+    let groupIds = groups.ids;
+    if (request.createSecurityGroup) {
+      const outcome = await ensureGroup(request.createSecurityGroup, vpcId, facts, scope.write, {
+        create: () =>
+          choice.createSecurityGroup(
+            ec2,
+            {
+              vpcId,
+              name: request.createSecurityGroup ?? '',
+              description: 'Egress for Lambda functions, created by lambda-vpc',
+              tags: createdTags(request.createSecurityGroup ?? ''),
+            },
+            opts,
+          ),
+        find: (filters) => choice.findGroups(ec2, filters, opts),
+      });
+      created = outcome.created;
+      groupIds = [outcome.group.GroupId ?? ''];
+      facts.securityGroups = [
+        ...facts.securityGroups.filter((g) => g.GroupId !== outcome.group.GroupId),
+        outcome.group,
+      ];
+    }
+
+    const subnets = chooseSubnetIds(request, like, facts, vpcId, {
+      region,
+      groupIds,
+      ipv6,
+      interfaces,
+    });
+    warnings.push(...subnets.warnings);
+    const desired: DesiredVpc = {
+      subnetIds: subnets.ids,
+      securityGroupIds: groupIds,
+      ipv6AllowedForDualStack: ipv6,
+    };
+    const report: NetworkChoiceReport = {
+      checked: true,
+      asked: {
+        vpc: request.vpc?.raw ?? null,
+        like: request.like ?? null,
+        subnets: request.subnets?.raw ?? null,
+        securityGroups: request.securityGroups?.raw ?? null,
+        createSecurityGroup: request.createSecurityGroup ?? null,
+        internet: request.requireInternet,
+        needs: request.needs,
+      },
+      vpc: { id: vpcId, name: nameTag(vpc.Tags) },
+      subnets: { chosenBy: subnets.by, subnetIds: subnets.ids, candidates: subnets.candidates },
+      securityGroups: {
+        chosenBy: created ? 'created' : groups.by,
+        securityGroupIds: groupIds,
+        groups: groupIds.map((id) => {
+          const g = facts.securityGroups.find((x) => x.GroupId === id);
+          return { id, name: g?.GroupName ?? null, egress: g ? summarizeEgress(g) : 'unknown' };
+        }),
+      },
+      createdSecurityGroup: created,
+      ipv6AllowedForDualStack: ipv6,
+      warnings,
+    };
+    deps.reporter.note((c) => renderChoice(report, c));
+    for (const w of warnings) deps.reporter.warn(w);
+    return { desired, report, prefetched: { facts, ...(interfaces ? { interfaces } : {}) } };
+  } catch (error) {
+    if (error instanceof Ec2ReadDenied)
+      throw new CliError('AccessDenied', `Choosing the network: ${error.message}.`, {
+        cause: error,
+        hint: 'Grant the EC2 read actions in docs/permissions.md, or name the subnets and groups by ID with --skip-network-check. Nothing was written.',
+      });
+    throw toCliError(error, { region });
+  }
+}
+
+interface LikeConfig {
+  name: string;
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  ipv6: boolean;
+}
+
+/** --like FN: its VpcConfig, from one GetFunction. */
+async function readLike(deps: RunDeps, fn: string, region: string): Promise<LikeConfig> {
+  const { readFunction } = await import('../services/lambda.js');
+  const lambda = await deps.aws.lambda();
+  let config: Awaited<ReturnType<typeof readFunction>>;
+  try {
+    config = await readFunction(lambda, fn, { signal: deps.signal });
+  } catch (error) {
+    const e = toCliError(error, { region });
+    throw new CliError(e.code, `--like ${fn}: ${e.message}`, {
+      cause: e,
+      hint: e.hint,
+      requestId: e.requestId,
+    });
+  }
+  const vpc = config.VpcConfig;
+  if (!vpc?.SubnetIds?.length || !vpc.VpcId)
+    throw usageError(
+      `--like ${fn}: that function is not in a VPC, so there is nothing to copy.`,
+      'Pass --vpc to choose the network instead.',
+    );
+  return {
+    name: config.FunctionName ?? fn,
+    vpcId: vpc.VpcId,
+    subnetIds: [...vpc.SubnetIds],
+    securityGroupIds: [...(vpc.SecurityGroupIds ?? [])],
+    ipv6: vpc.Ipv6AllowedForDualStack ?? false,
+  };
+}
+
+type Find<T> = (filters: { Name: string; Values: string[] }[]) => Promise<T[]>;
+
+/** The one VPC the flags name: --vpc, the --like function's, or that of the subnets named. */
+async function findVpc(
+  request: NetworkChoiceRequest,
+  likeVpc: string | undefined,
+  findVpcs: Find<Vpc>,
+  findSubnets: Find<{ SubnetId?: string | undefined; VpcId?: string | undefined }>,
+): Promise<Vpc> {
+  const sel = request.vpc?.selector;
+  if (sel?.kind === 'id' || (!sel && likeVpc)) {
+    const id = sel?.kind === 'id' ? sel.id : (likeVpc ?? '');
+    const [vpc] = await findVpcs([{ Name: 'vpc-id', Values: [id] }]);
+    if (!vpc)
+      throw new CliError('NotFound', `VPC ${id} was not found in this Region.`, {
+        hint: 'Check the ID, the account and --region. Nothing was written.',
+      });
+    return vpc;
+  }
+  if (sel) {
+    const matched = await findVpcs([selectorFilter(sel)]);
+    if (matched.length === 1 && matched[0]) return matched[0];
+    if (matched.length > 1)
+      throw usageError(
+        `--vpc ${request.vpc?.raw}: ${matched.length} VPCs match: ${matched.map((v) => labelOf({ ...v, id: v.VpcId ?? '?' })).join(', ')}.`,
+        'Pass the VPC ID, or a selector that matches one VPC.',
+      );
+    const all = await findVpcs([]);
+    throw usageError(
+      `--vpc ${request.vpc?.raw} matches no VPC in this Region.`,
+      all.length === 0
+        ? 'The Region has no VPC.'
+        : `Its VPCs: ${all
+            .slice(0, 10)
+            .map((v) => labelOf({ ...v, id: v.VpcId ?? '?' }))
+            .join(', ')}${all.length > 10 ? ', …' : ''}.`,
+    );
+  }
+  // No --vpc and no --like: the subnets named say which VPC.
+  const list = request.subnets;
+  if (!list) throw usageError('attach needs --vpc, --subnets or --like.');
+  const found = [
+    ...(list.ids.length > 0 ? await findSubnets([{ Name: 'subnet-id', Values: list.ids }]) : []),
+    ...(await Promise.all(list.selectors.map((s: Selector) => findSubnets([selectorFilter(s)])))).flat(),
+  ];
+  const vpcIds = [...new Set(found.map((s) => s.VpcId ?? ''))].filter(Boolean);
+  if (vpcIds.length === 0)
+    throw usageError(
+      `--subnets ${list.raw.join(',')} matches no subnet in this Region.`,
+      'Check the IDs, the tags and --region.',
+    );
+  if (vpcIds.length > 1)
+    throw usageError(
+      `--subnets ${list.raw.join(',')} matches subnets in ${vpcIds.length} VPCs (${vpcIds.join(', ')}); a function's subnets are all in one VPC.`,
+      'Add --vpc to say which.',
+    );
+  const [vpc] = await findVpcs([{ Name: 'vpc-id', Values: vpcIds }]);
+  return vpc ?? { VpcId: vpcIds[0] };
+}
+
+/** --sg (IDs and selectors), else the --like function's groups; --create-sg is added by the caller. */
+function chooseGroups(
+  request: NetworkChoiceRequest,
+  like: LikeConfig | undefined,
+  facts: NetworkFacts,
+  vpcId: string,
+): { ids: string[]; by: Exclude<ChosenBy, 'chooser'> } {
+  if (request.securityGroups)
+    return {
+      ids: resolveList(request.securityGroups, facts.securityGroups, (g) => g.GroupId, {
+        kind: 'securityGroup',
+        vpcId,
+      }),
+      by: 'given',
+    };
+  if (like) return { ids: like.securityGroupIds, by: 'like' };
+  if (request.createSecurityGroup) return { ids: [], by: 'created' };
+  const egress = facts.securityGroups.filter((g) => summarizeEgress(g) !== 'none');
+  const listed = egress
+    .slice(0, 8)
+    .map((g) => `${g.GroupId} (${g.GroupName ?? '?'}: ${summarizeEgress(g)})`)
+    .join(', ');
+  throw usageError(
+    `attach --vpc needs security groups: name them with --sg, or let lambda-vpc create one with --create-sg NAME.`,
+    egress.length === 0
+      ? `No group in ${vpcId} allows outbound traffic. --create-sg NAME creates one (egress all, no ingress).`
+      : `Groups in ${vpcId} that allow outbound traffic: ${listed}${egress.length > 8 ? ', …' : ''}. Nothing is created unless you ask.`,
+  );
+}
+
+/**
+ * --create-sg NAME: the group of that name in the VPC if there is one (reused, nothing written),
+ * else created (or planned, for a dry run). A create whose answer is lost is settled by reading
+ * the group by name: only a read says whether it exists.
+ */
+async function ensureGroup(
+  name: string,
+  vpcId: string,
+  facts: NetworkFacts,
+  write: boolean,
+  io: { create: () => Promise<string>; find: Find<SecurityGroup> },
+): Promise<{ group: SecurityGroup; created: CreatedGroup }> {
+  const existing = facts.securityGroups.find((g) => g.GroupName === name && g.VpcId === vpcId);
+  if (existing)
+    return {
+      group: existing,
+      created: { name, id: existing.GroupId ?? null, outcome: 'reused', written: false },
+    };
+  if (!write) {
+    // Planned: what EC2 gives a new VPC group, so the checks see its one egress rule.
+    const planned: SecurityGroup = {
+      GroupId: plannedGroupId(name),
+      GroupName: name,
+      VpcId: vpcId,
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    };
+    return { group: planned, created: { name, id: null, outcome: 'planned', written: false } };
+  }
+  const byName = () =>
+    io.find([
+      { Name: 'vpc-id', Values: [vpcId] },
+      { Name: 'group-name', Values: [name] },
+    ]);
+  let id: string | undefined;
+  let answered = true;
+  try {
+    id = await io.create();
+  } catch (error) {
+    const code = (error as { name?: string }).name;
+    if (
+      code !== 'InvalidGroup.Duplicate' &&
+      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+    )
+      throw withNothingCreated(error, name);
+    // Duplicate: our own earlier attempt (a retry after a lost answer) or a concurrent run. No
+    // status at all: the answer was lost, and only a read can say whether the group exists.
+    answered = false;
+  }
+  const [group] = id ? await io.find([{ Name: 'group-id', Values: [id] }]) : await byName();
+  if (!group?.GroupId)
+    throw new CliError(
+      'ServiceError',
+      `--create-sg ${name}: CreateSecurityGroup got no answer, and no group ${name} exists in ${vpcId}: none was created.`,
+      {
+        hint: 'Run the command again. Nothing was written.',
+      },
+    );
+  return {
+    group,
+    created: {
+      name,
+      id: group.GroupId,
+      outcome: answered ? 'created' : 'created-answer-lost',
+      written: true,
+    },
+  };
+}
+
+function withNothingCreated(error: unknown, name: string): CliError {
+  const e = toCliError(error);
+  return new CliError(
+    e.code,
+    `--create-sg ${name}: ${e.message} No group was created and nothing was written.`,
+    {
+      cause: e,
+      hint:
+        e.code === 'AccessDenied'
+          ? 'The caller needs ec2:CreateSecurityGroup and ec2:CreateTags, or pass --sg with an existing group.'
+          : e.hint,
+      requestId: e.requestId,
+    },
+  );
+}
+
+/** The ID a dry run shows for the group --create-sg would create. */
+export const plannedGroupId = (name: string) => `(new:${name})`;
+
+/** --subnets (IDs and selectors), else --like's, else the chooser's. */
+function chooseSubnetIds(
+  request: NetworkChoiceRequest,
+  like: LikeConfig | undefined,
+  facts: NetworkFacts,
+  vpcId: string,
+  o: {
+    region: string;
+    groupIds: string[];
+    ipv6: boolean;
+    interfaces: readonly NetworkInterfaceInfo[] | undefined;
+  },
+): { ids: string[]; by: Exclude<ChosenBy, 'created'>; candidates: SubnetCandidate[]; warnings: string[] } {
+  if (request.subnets)
+    return {
+      ids: resolveList(request.subnets, facts.subnets, (s) => s.SubnetId, { kind: 'subnet', vpcId }),
+      by: 'given',
+      candidates: [],
+      warnings: [],
+    };
+  if (like) return { ids: like.subnetIds, by: 'like', candidates: [], warnings: [] };
+  const choice = chooseSubnets({
+    region: o.region,
+    vpcId,
+    network: { ...facts, ...pathInputOf(facts), deniedReads: facts.deniedActions },
+    securityGroupIds: o.groupIds,
+    ipv6: o.ipv6,
+    requireInternet: request.requireInternet,
+    needs: request.needs,
+    existingCombinations: lambdaCombinations(o.interfaces ?? []),
+  });
+  if (!choice.ok)
+    throw new CliError('InvalidParameter', choice.message, {
+      hint: `${choice.hint} Nothing was written.`,
+    });
+  return { ids: choice.subnetIds, by: 'chooser', candidates: choice.candidates, warnings: choice.warnings };
+}
