@@ -2,7 +2,7 @@ import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-
 import { afterEach, describe, expect, it } from 'vitest';
 import { clients, failure } from './clients.js';
 import { type FakeAws, startFakeAws } from './fake-aws.js';
-import { CHOOSE_IDS as I, choose } from './scenarios.js';
+import { choose, CHOOSE_IDS as I } from './scenarios.js';
 import type { Scenario } from './types.js';
 
 let fake: FakeAws;
@@ -47,7 +47,8 @@ describe('CreateSecurityGroup', () => {
       params: { GroupName: 'new-fn-egress', GroupDescription: 'new-fn: all outbound', VpcId: I.prodVpc },
     });
     const [group] =
-      (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [out.GroupId ?? ''] }))).SecurityGroups ?? [];
+      (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [out.GroupId ?? ''] }))).SecurityGroups ??
+      [];
     expect(group).toMatchObject({
       GroupId: out.GroupId,
       GroupName: 'new-fn-egress',

@@ -17,9 +17,13 @@ const MAX_LENGTH = 255;
 
 function checkText(what: 'GroupName' | 'GroupDescription', value: string): void {
   if (value.length > MAX_LENGTH)
-    throw invalid(`Value (${value}) for parameter ${what} is invalid. Length exceeds maximum of ${MAX_LENGTH} characters.`);
+    throw invalid(
+      `Value (${value}) for parameter ${what} is invalid. Length exceeds maximum of ${MAX_LENGTH} characters.`,
+    );
   if (!VALID_TEXT.test(value))
-    throw invalid(`Value (${value}) for parameter ${what} is invalid. Character sets beyond ASCII are not supported.`);
+    throw invalid(
+      `Value (${value}) for parameter ${what} is invalid. Character sets beyond ASCII are not supported.`,
+    );
 }
 
 /** `TagSpecification.N.ResourceType` + `.Tag.N.Key/Value`: the tags for `resourceType`. */
@@ -37,7 +41,7 @@ export function readTagSpecifications(params: Record<string, unknown>, resourceT
       const key = String(t.Key ?? '');
       if (key === '') throw invalid('Tag key cannot be empty.');
       if (key.toLowerCase().startsWith('aws:'))
-        throw invalid('Tag keys starting with \'aws:\' are reserved for internal use');
+        throw invalid("Tag keys starting with 'aws:' are reserved for internal use");
       tags[key] = String(t.Value ?? '');
     }
   }
@@ -58,8 +62,7 @@ function createSecurityGroup(state: FakeState, params: Record<string, unknown>):
   const groupDescription = String(description);
   checkText('GroupName', groupName);
   checkText('GroupDescription', groupDescription);
-  if (groupName.toLowerCase().startsWith('sg-'))
-    throw invalid("Group names may not be in the format sg-*.");
+  if (groupName.toLowerCase().startsWith('sg-')) throw invalid('Group names may not be in the format sg-*.');
   const vpcParam = param(params, 'VpcId');
   const vpcId = vpcParam === undefined ? defaultVpcId(state) : String(vpcParam);
   if (!/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/.test(vpcId))
