@@ -35,5 +35,6 @@ export function renderChoice(r: NetworkChoiceReport, c: ChalkInstance): string {
   if (r.createdSecurityGroup)
     lines.push(`  group ${r.createdSecurityGroup.name}: ${CREATED[r.createdSecurityGroup.outcome]}`);
   if (r.ipv6AllowedForDualStack) lines.push('  IPv6 dual-stack: on');
+  for (const w of r.warnings) lines.push(`  ${c.yellow('note:')} ${w}`);
   return lines.join('\n');
 }

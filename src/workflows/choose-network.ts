@@ -167,8 +167,8 @@ export async function chooseNetwork(
       ipv6AllowedForDualStack: ipv6,
       warnings,
     };
+    // The warnings go with the choice they explain; the network check that follows warns on its own.
     deps.reporter.note((c) => renderChoice(report, c));
-    for (const w of warnings) deps.reporter.warn(w);
     return { desired, report, prefetched: { facts, ...(interfaces ? { interfaces } : {}) } };
   } catch (error) {
     if (error instanceof Ec2ReadDenied)
