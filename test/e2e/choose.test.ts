@@ -97,7 +97,9 @@ describe('attach --vpc: the subnets chosen from the live routes', () => {
     const r = await cli(fake, ['attach', I.newFn, '--vpc', I.prodVpc, '--sg', I.sgLambdaEgress]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`Network choice: ${I.prodVpc} (prod)`);
-    expect(r.stderr).toMatch(new RegExp(`✓ ${I.privateA} +eu-west-1a/euw1-az1 +chosen: internet via ${I.nat}`));
+    expect(r.stderr).toMatch(
+      new RegExp(`✓ ${I.privateA} +eu-west-1a/euw1-az1 +chosen: internet via ${I.nat}`),
+    );
     expect(r.stderr).toContain(`· ${I.publicA}`);
     expect(functionVpc(fake, I.newFn)?.SubnetIds).toEqual([I.privateA, I.privateB, I.privateC]);
     expect(writes(fake)).toEqual(['UpdateFunctionConfiguration']);
