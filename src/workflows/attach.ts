@@ -8,6 +8,7 @@ import type { ChangeWords } from '../output/render-change.js';
 import type { NetworkFacts } from '../services/network.js';
 import { type ChangeRequest, runChange } from './change.js';
 import type { NetworkChoiceRequest } from './choose-network.js';
+import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
 import { emitNotChecked, emitStep, withEmit } from './emit-step.js';
 import { eniBudgetPreflight } from './eni-budget.js';
@@ -101,9 +102,17 @@ async function withChoice(
   choose: NetworkChoiceRequest,
 ): Promise<AttachRequest> {
   const { chooseNetwork } = await import('./choose-network.js');
-  const chosen = await chooseNetwork(deps, choose, {
+  // --timeout bounds the whole command: the choice's reads (and the group it creates) too.
+  const deadline = startDeadline(deps, request.timeoutMs);
+  const chosen = await chooseNetwork({ ...deps, signal: deadline.signal }, choose, {
     targets: request.targets,
     write: !request.dryRun && request.emit === undefined,
   });
-  return { ...request, desired: chosen.desired, choice: chosen.report, prefetched: chosen.prefetched };
+  return {
+    ...request,
+    timeoutMs: Math.max(0, deadline.at - deps.clock.now()),
+    desired: chosen.desired,
+    choice: chosen.report,
+    prefetched: chosen.prefetched,
+  };
 }
