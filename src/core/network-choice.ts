@@ -237,6 +237,12 @@ function refuse(
       reason:
         'public subnet: its default route goes to an internet gateway, and a function has no public address there',
     };
+  // Without its routes, not even "not public" is proved: refused with --no-internet too.
+  if (facts.kind === 'unknown' || facts.kind === undefined)
+    return {
+      decision: 'internet-unknown',
+      reason: `its routes are not known (${facts.internetReason ?? 'not read'})`,
+    };
   if (facts.requireInternet && base.internet === 'no')
     return { decision: 'no-internet', reason: `no internet (${facts.internetReason ?? 'no route'})` };
   if (facts.requireInternet && base.internet === 'unknown')

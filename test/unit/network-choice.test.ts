@@ -561,6 +561,23 @@ const rows: Row[] = [
     chosen: [],
     fields: { [NAT_A]: { internet: 'unknown', via: [] } },
   },
+  {
+    name: 'route tables not readable, with requireInternet false and no needs: still nothing is proved, not even "not public"',
+    net: () => {
+      const net = natInThreeAzs();
+      net.routeTables = [];
+      net.deniedReads = ['ec2:DescribeRouteTables'];
+      return net;
+    },
+    input: { requireInternet: false },
+    decisions: [
+      [PUB_A, 'internet-unknown'],
+      [NAT_C, 'internet-unknown'],
+      [NAT_A, 'internet-unknown'],
+      [NAT_B, 'internet-unknown'],
+    ],
+    chosen: [],
+  },
 ];
 
 function inputOf(row: Row): ChooseSubnetsInput {
@@ -623,6 +640,8 @@ function refusalsByAnalysis(input: ChooseSubnetsInput): Map<string, SubnetDecisi
     else if (input.ipv6 && !hasIpv6(s)) decision = 'no-ipv6';
     else if (s.AvailableIpAddressCount === 0) decision = 'no-free-ips';
     else if (summary?.internet.kind === 'public-no-internet') decision = 'public';
+    // Without its routes even "not public" is unproved: refused whatever --no-internet says.
+    else if (summary?.internet.kind === 'unknown') decision = 'internet-unknown';
     else if (input.requireInternet && internet === 'unreachable') decision = 'no-internet';
     else if (input.requireInternet && internet === 'unknown') decision = 'internet-unknown';
     else if (input.needs.some((n) => pathVerdict(n, id) !== 'reachable')) decision = 'needs-unmet';
