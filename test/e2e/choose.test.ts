@@ -161,7 +161,7 @@ describe('attach --vpc: the subnets chosen from the live routes', () => {
     const r = await cli(fake, ['attach', I.newFn, '--vpc', 'name:prod', '--sg', 'name:lambda-egress']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`No subnet of ${I.prodVpc} qualifies`);
-    expect(r.stderr).toContain('internet not proved');
+    expect(r.stderr).toContain('its routes are not known');
     expect(writes(fake)).toEqual([]);
   });
 });
