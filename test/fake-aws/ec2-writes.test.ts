@@ -88,6 +88,7 @@ describe('CreateSecurityGroup', () => {
   it.each([
     ['no GroupName', { GroupName: undefined }, 'MissingParameter', /GroupName/],
     ['no description', { Description: undefined }, 'MissingParameter', /GroupDescription/],
+    ['an empty name', { GroupName: '' }, 'InvalidParameterValue', /GroupName/],
     ['a name starting with sg-', { GroupName: 'sg-mine' }, 'InvalidParameterValue', /sg-/],
     ['a name of 256 characters', { GroupName: 'a'.repeat(256) }, 'InvalidParameterValue', /GroupName/],
     ['a character VPC groups do not allow', { GroupName: 'café' }, 'InvalidParameterValue', /GroupName/],
