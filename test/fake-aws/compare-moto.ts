@@ -24,6 +24,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcEndpointsCommand,
   type EC2Client,
@@ -40,11 +41,13 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { clients } from './clients.js';
+import { chooseProbes } from './compare-moto-choose.js';
 import { printDifferences, startMoto } from './compare-tools.js';
 import { startFakeAws } from './fake-aws.js';
 import type { NetworkAclEntrySpec, Scenario } from './types.js';
 
 type Aws = { ec2: EC2Client; rds: RDSClient };
+const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 const ACL_ENTRIES: NetworkAclEntrySpec[] = [
   {
@@ -76,16 +79,56 @@ const ACL_ENTRIES: NetworkAclEntrySpec[] = [
 
 /** Builds the layout in moto with write calls and returns the scenario that seeds the fake alike. */
 async function buildInMoto({ ec2, rds }: Aws): Promise<{ scenario: Scenario; ids: Record<string, string> }> {
-  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc;
+  const vpcTags = { Name: 'compare', env: 'test' };
+  const vpc = (
+    await ec2.send(
+      new CreateVpcCommand({
+        CidrBlock: '10.20.0.0/16',
+        TagSpecifications: [{ ResourceType: 'vpc', Tags: toTags(vpcTags) }],
+      }),
+    )
+  ).Vpc;
   const vpcId = vpc?.VpcId ?? '';
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-  const subnet = async (cidr: string, az: string) =>
-    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }))).Subnet
-      ?.SubnetId ?? '';
-  const publicSubnet = await subnet('10.20.1.0/24', 'us-east-1a');
-  const appSubnet = await subnet('10.20.21.0/24', 'us-east-1a');
-  const dbSubnetA = await subnet('10.20.31.0/24', 'us-east-1a');
-  const dbSubnetB = await subnet('10.20.32.0/24', 'us-east-1b');
+  const subnetTags: Record<string, Record<string, string>> = {};
+  const subnet = async (cidr: string, az: string, Name: string, tier: string) => {
+    const tags = { Name, tier };
+    const id =
+      (
+        await ec2.send(
+          new CreateSubnetCommand({
+            VpcId: vpcId,
+            CidrBlock: cidr,
+            AvailabilityZone: az,
+            TagSpecifications: [{ ResourceType: 'subnet', Tags: toTags(tags) }],
+          }),
+        )
+      ).Subnet?.SubnetId ?? '';
+    subnetTags[id] = tags;
+    return id;
+  };
+  const publicSubnet = await subnet('10.20.1.0/24', 'us-east-1a', 'public-a', 'public');
+  const appSubnet = await subnet('10.20.21.0/24', 'us-east-1a', 'app-a', 'private');
+  const dbSubnetA = await subnet('10.20.31.0/24', 'us-east-1a', 'db-a', 'isolated');
+  const dbSubnetB = await subnet('10.20.32.0/24', 'us-east-1b', 'db-b', 'isolated');
+  // AWS maps AZ names to IDs per account: take moto's, so the rest of the answer is compared.
+  const azIds = Object.fromEntries(
+    (
+      (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })))
+        .Subnets ?? []
+    ).map((s) => [s.AvailabilityZone ?? '', s.AvailabilityZoneId ?? '']),
+  );
+  const defaultGroup =
+    (
+      await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'group-name', Values: ['default'] },
+          ],
+        }),
+      )
+    ).SecurityGroups?.[0]?.GroupId ?? '';
   const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
   await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
   const eip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId ?? '';
@@ -251,13 +294,18 @@ async function buildInMoto({ ec2, rds }: Aws): Promise<{ scenario: Scenario; ids
     [dbSubnetB]: ['10.20.32.0/24', 'us-east-1b'],
   };
   const scenario: Scenario = {
-    vpcs: [{ VpcId: vpcId, CidrBlock: '10.20.0.0/16', EnableDnsHostnames: true, IsDefault: false }],
+    vpcs: [
+      { VpcId: vpcId, CidrBlock: '10.20.0.0/16', EnableDnsHostnames: true, IsDefault: false, Tags: vpcTags },
+    ],
     subnets: Object.entries(cidrOf).map(([SubnetId, [CidrBlock, AvailabilityZone]]) => ({
       SubnetId,
       VpcId: vpcId,
       CidrBlock,
       AvailabilityZone,
-      AvailableIpAddressCount: 251,
+      AvailabilityZoneId: azIds[AvailabilityZone],
+      // The NAT gateway's, the endpoint's and the cache's interfaces use an address each, in AWS as in moto.
+      AvailableIpAddressCount: [publicSubnet, appSubnet, dbSubnetA].includes(SubnetId) ? 250 : 251,
+      Tags: subnetTags[SubnetId],
     })),
     internetGateways: [{ InternetGatewayId: igw, Attachments: [{ VpcId: vpcId }] }],
     natGateways: [{ NatGatewayId: nat, SubnetId: publicSubnet, VpcId: vpcId }],
@@ -281,6 +329,15 @@ async function buildInMoto({ ec2, rds }: Aws): Promise<{ scenario: Scenario; ids
       },
     ],
     securityGroups: [
+      // What AWS (and moto) creates with the VPC.
+      {
+        GroupId: defaultGroup,
+        GroupName: 'default',
+        Description: 'default VPC security group',
+        VpcId: vpcId,
+        IpPermissions: [{ IpProtocol: '-1', GroupIds: [defaultGroup] }],
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: ['0.0.0.0/0'] }],
+      },
       {
         GroupId: sgFn,
         GroupName: 'fn',
@@ -360,7 +417,10 @@ async function buildInMoto({ ec2, rds }: Aws): Promise<{ scenario: Scenario; ids
       },
     ],
   };
-  return { scenario, ids: { vpcId, acl, pl, sgDb, sgEndpoint, s3, secrets, eni, dbSubnetA } };
+  return {
+    scenario,
+    ids: { vpcId, acl, pl, sgDb, sgEndpoint, s3, secrets, eni, dbSubnetA, azIdB: azIds['us-east-1b'] ?? '' },
+  };
 }
 
 type Probe = { name: string; run: (aws: Aws) => Promise<unknown> };
@@ -531,7 +591,8 @@ try {
   const fake = await startFakeAws({ scenario });
   try {
     const fakeAws = clients(fake.url);
-    await printDifferences(probes(ids), motoAws, fakeAws, IGNORED);
+    const choose = chooseProbes<Aws>({ vpcId: ids.vpcId ?? '', azIdB: ids.azIdB ?? '' }, result);
+    await printDifferences([...probes(ids), ...choose], motoAws, fakeAws, IGNORED);
   } finally {
     await fake.close();
   }

@@ -88,6 +88,7 @@ describe('CreateSecurityGroup', () => {
   it.each([
     ['no GroupName', { GroupName: undefined }, 'MissingParameter', /GroupName/],
     ['no description', { Description: undefined }, 'MissingParameter', /GroupDescription/],
+    ['an empty name', { GroupName: '' }, 'InvalidParameterValue', /GroupName/],
     ['a name starting with sg-', { GroupName: 'sg-mine' }, 'InvalidParameterValue', /sg-/],
     ['a name of 256 characters', { GroupName: 'a'.repeat(256) }, 'InvalidParameterValue', /GroupName/],
     ['a character VPC groups do not allow', { GroupName: 'café' }, 'InvalidParameterValue', /GroupName/],
@@ -165,5 +166,29 @@ describe('CreateSecurityGroup', () => {
     expect((await failure(ec2.send(create()))).name).toBe('InternalError');
     expect((await failure(ec2.send(create()))).name).toBe('RequestLimitExceeded');
     expect(fake.state.securityGroups).toHaveLength(before);
+  });
+});
+
+describe('DescribeSecurityGroups GroupNames', () => {
+  it('finds only the default VPC groups: another VPC group by name is InvalidGroup.NotFound', async () => {
+    const scenario = choose();
+    scenario.vpcs?.push({ VpcId: 'vpc-0c4005e0000000999', CidrBlock: '172.31.0.0/16', IsDefault: true });
+    scenario.securityGroups?.push({
+      GroupId: 'sg-0c4005e0000000999',
+      GroupName: 'lambda-egress',
+      VpcId: 'vpc-0c4005e0000000999',
+      IpPermissionsEgress: [],
+    });
+    const ec2 = await start(scenario);
+    const found = await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['lambda-egress'] }));
+    expect(found.SecurityGroups?.map((g) => g.GroupId)).toEqual(['sg-0c4005e0000000999']);
+    const err = await failure(ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['db'] })));
+    expect(err.name).toBe('InvalidGroup.NotFound');
+    expect(err.message).toBe("The security group 'db' does not exist in default VPC 'vpc-0c4005e0000000999'");
+    // The group-name filter is how a nondefault VPC's groups are found by name.
+    const filtered = await ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['db'] }] }),
+    );
+    expect(filtered.SecurityGroups?.map((g) => g.GroupId)).toEqual([I.sgDb]);
   });
 });

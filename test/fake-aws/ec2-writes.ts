@@ -16,6 +16,8 @@ const VALID_TEXT = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 const MAX_LENGTH = 255;
 
 function checkText(what: 'GroupName' | 'GroupDescription', value: string): void {
+  // An empty value is refused: the reference requires both; the wording is the fake's.
+  if (value === '') throw invalid(`Value () for parameter ${what} is invalid. The value cannot be empty`);
   if (value.length > MAX_LENGTH)
     throw invalid(
       `Value (${value}) for parameter ${what} is invalid. Length exceeds maximum of ${MAX_LENGTH} characters.`,

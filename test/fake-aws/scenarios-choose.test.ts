@@ -14,6 +14,7 @@ import { combinationKey, lambdaCombinations } from '../../src/core/eni-combos.js
 import { describeNetworkInterfaces } from '../../src/services/enis.js';
 import { describeNetwork } from '../../src/services/network.js';
 import { analyze } from '../../src/workflows/network-lookup.js';
+import { fakeAwsOnFakeClock } from '../e2e/fakes.js';
 import { clients } from './clients.js';
 import { type FakeAws, startFakeAws } from './fake-aws.js';
 import { choose, CHOOSE_IDS as I, NAMED_SCENARIOS } from './scenarios.js';
@@ -194,5 +195,32 @@ describe("choose world: the CLI's network analysis agrees with its description",
     const a = await analyzed([I.singleAzPrivate], [I.sgSingleAzEgress]);
     expect(a.subnets[0]?.internet).toMatchObject({ kind: 'nat', reachable: 'yes', via: I.singleAzNat });
     expect(a.subnets[0]?.az).toBe('eu-west-1a');
+  });
+});
+
+describe('choose world: attach works in it as it is', () => {
+  const start = fakeAwsOnFakeClock();
+
+  it('new-fn attaches to two private subnets with lambda-egress in eu-west-1: no error, no warning', async () => {
+    const { fake: own, cli } = await start(choose());
+    const r = await cli([
+      '--region',
+      'eu-west-1',
+      'attach',
+      I.newFn,
+      '--subnets',
+      `${I.privateA},${I.privateB}`,
+      '--sg',
+      I.sgLambdaEgress,
+    ]);
+    expect(r.stderr).not.toContain('Warning');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`internet: yes via ${I.nat}`);
+    expect(own.state.getFunction(I.newFn).VpcConfig).toMatchObject({
+      VpcId: I.prodVpc,
+      SubnetIds: [I.privateA, I.privateB],
+    });
+    // It joined orders-api's combinations: Lambda made no new interface.
+    expect(own.state.networkInterfaces.filter((e) => e.InterfaceType === 'lambda')).toHaveLength(2);
   });
 });
