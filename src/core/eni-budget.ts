@@ -177,7 +177,7 @@ function warningsOf(r: EniBudgetReport): string[] {
     ];
   if (r.level === 'near')
     return [
-      `${share} after the change: at or above ${Math.round(NEAR_QUOTA_SHARE * 100)} % of the quota (${quota.quotaCode}); near it, updates fail with EniLimitExceeded. ${quotaIncreaseHint(r.region, desired)}`,
+      `${share} after the change: at or above ${Math.round(NEAR_QUOTA_SHARE * 100)} % of the quota (${quota.quotaCode}); past it, updates that need a new interface fail with EniLimitExceeded. ${quotaIncreaseHint(r.region, desired)}`,
     ];
   return [];
 }

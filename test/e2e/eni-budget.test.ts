@@ -172,6 +172,14 @@ describe('attach: the network-interface budget against the fake AWS', () => {
     expect([budget.newInterfaces, budget.interfacesInRegion, budget.level]).toEqual([null, null, 'unknown']);
   });
 
+  it('--emit computes it too, writing nothing', async () => {
+    await start(scenario());
+    const { code, stdout } = await cli('--output', 'json', 'attach', I.fn, ...NETWORK, '--emit', 'terraform');
+    expect(code).toBe(0);
+    expect(budgetOf(stdout)).toMatchObject({ checked: true, newInterfaces: 1, level: 'below' });
+    expect(fake.writes()).toEqual([]);
+  });
+
   it('--skip-network-check: NotChecked, and neither read is made', async () => {
     await start(scenario());
     const { code, stdout } = await cli(
