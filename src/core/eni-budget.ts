@@ -169,7 +169,7 @@ function warningsOf(r: EniBudgetReport): string[] {
   const { quota, interfacesAfter: after } = r;
   if (quota.value === null || after === null) return [];
   const share = `${formatCount(after)} of ${formatCount(quota.value)} network interfaces in ${r.region}`;
-  // Room for this change and as much again: a round figure a reviewer can approve.
+  // A quarter above the larger of the two, rounded up to a hundred: room for growth, a figure easy to approve.
   const desired = Math.ceil((Math.max(after, quota.value) * 1.25) / 100) * 100;
   if (r.level === 'over')
     return [

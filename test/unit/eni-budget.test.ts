@@ -1,6 +1,8 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { type EniBudgetInput, eniBudget } from '../../src/core/eni-budget.js';
 import type { NetworkInterfaceInfo } from '../../src/core/enis.js';
+import { renderEniBudget } from '../../src/output/render-eni-budget.js';
 
 const VPC = 'vpc-1';
 const A = 'subnet-a';
@@ -201,5 +203,23 @@ describe('eniBudget', () => {
   it("AWS's default quota says so", () => {
     const r = eniBudget(input({ quota: { value: 5000, source: 'default' } }));
     expect(r.text).toContain('2 of 5,000 in eu-west-1 after the change (L-DF5E4CA3, AWS default)');
+  });
+});
+
+describe('renderEniBudget', () => {
+  const report = eniBudget(input({}));
+  it('one line, the label in bold on a colour terminal', () => {
+    expect(renderEniBudget(report, new Chalk({ level: 1 }))).toBe(
+      `\u001b[1mNetwork interfaces:\u001b[22m ${report.text}`,
+    );
+  });
+  it('plain without colour (NO_COLOR)', () => {
+    expect(renderEniBudget(report, new Chalk({ level: 0 }))).toBe(`Network interfaces: ${report.text}`);
+  });
+  it('an unknown budget is dimmed', () => {
+    const unknown = eniBudget(
+      input({ quota: { skippedReason: 'no permission for servicequotas:GetServiceQuota' } }),
+    );
+    expect(renderEniBudget(unknown, new Chalk({ level: 1 }))).toContain(`\u001b[2m${unknown.text}\u001b[22m`);
   });
 });
