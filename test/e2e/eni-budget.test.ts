@@ -106,6 +106,24 @@ describe('attach: the network-interface budget against the fake AWS', () => {
     expect(calls('GetAWSDefaultServiceQuota')).toHaveLength(0);
   });
 
+  it('a busy Region: every page of the listing counts (pages of 1,000)', async () => {
+    const busy = Array.from({ length: 1200 }, (_, i) =>
+      eni(`eni-1${String(i).padStart(16, '0')}`, OTHER_VPC_SUBNET, false, 'vpc-0fedcba9876543210'),
+    );
+    await start(scenario((s) => s.networkInterfaces?.push(...busy)));
+    const { stdout } = await cli('--output', 'json', 'attach', I.fn, ...NETWORK, '--dry-run');
+    expect(budgetOf(stdout)).toMatchObject({
+      interfacesInRegion: 1203,
+      interfacesInVpc: 2,
+      interfacesAfter: 1204,
+    });
+    const pages = calls('DescribeNetworkInterfaces');
+    expect(pages.map((p) => [p.params.MaxResults, p.params.NextToken === undefined])).toEqual([
+      ['1000', true],
+      ['1000', false],
+    ]);
+  });
+
   it('near the quota: a warning with how to ask for more, and the run goes on (exit 0)', async () => {
     await start(scenario((s) => (s.serviceQuotas = { 'L-DF5E4CA3': 4 })));
     const { code, stderr } = await cli('attach', I.fn, ...NETWORK);
