@@ -1,6 +1,7 @@
 // Runs test/fake-aws/compare-moto.ts: the fake's describe answers against moto's for the same
 // network; `npm run compare-moto -- iam` runs compare-moto-iam.ts, the same for IAM's roles,
-// users and groups; `-- attach` runs the built CLI's attach --vpc against moto. Needs moto (`python3 -m moto.server`); not part of `npm test`.
+// users and groups; `-- quotas` runs compare-moto-quotas.ts, Service Quotas' two reads; `-- attach`
+// runs the built CLI's attach --vpc against moto. Needs moto (`python3 -m moto.server`); not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const NAMES = { iam: 'compare-moto-iam', attach: 'compare-moto-attach' };
+const NAMES = { iam: 'compare-moto-iam', quotas: 'compare-moto-quotas', attach: 'compare-moto-attach' };
 const name = NAMES[process.argv[2]] ?? 'compare-moto';
 const outfile = join(mkdtempSync(join(tmpdir(), 'lambda-vpc-compare-moto-')), `${name}.mjs`);
 await build({

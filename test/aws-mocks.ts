@@ -2,6 +2,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { type FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { expect, type TestContext } from 'vitest';
@@ -14,15 +15,17 @@ export const lambdaMock = mockClient(LambdaClient);
 export const ec2Mock = mockClient(EC2Client);
 export const iamMock = mockClient(IAMClient);
 export const stsMock = mockClient(STSClient);
+/** attach reads the Region's network-interface quota: never from real AWS in a test. */
+export const quotasMock = mockClient(ServiceQuotasClient);
 
 // biome-ignore lint/suspicious/noExplicitAny: mocks of different clients, as StubTracker takes them.
 type AnyMock = AwsStub<any, any, any>;
-const MOCKS: AnyMock[] = [lambdaMock, ec2Mock, iamMock, stsMock];
+const MOCKS: AnyMock[] = [lambdaMock, ec2Mock, iamMock, stsMock, quotasMock];
 const stubs = new StubTracker();
 for (const mock of MOCKS) stubs.track(mock);
 
 /**
- * Adds a mock of a client only some files need (RDS): reset and checked like the four above,
+ * Adds a mock of a client only some files need (RDS): reset and checked like the ones above,
  * without every test file loading that client.
  */
 export function trackAwsMock<T extends AnyMock>(mock: T): T {

@@ -147,7 +147,7 @@ describe.concurrent('region', () => {
     );
     expect(attach.code).toBe(0);
     expect(new Set(f.requests.map((e) => `${e.service} ${e.signedBy?.region}`))).toEqual(
-      new Set(['lambda us-east-1', 'ec2 us-east-1', 'iam us-east-1']),
+      new Set(['lambda us-east-1', 'ec2 us-east-1', 'iam us-east-1', 'servicequotas us-east-1']),
     );
   });
 
@@ -241,7 +241,7 @@ describe('proxies', () => {
 
 describe.concurrent('per-service endpoints', () => {
   it('AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL_EC2 send each service to its own endpoint', async () => {
-    const [lambda, ec2] = [await fake(), await fake()];
+    const [lambda, ec2, quotas] = [await fake(), await fake(), await fake()];
     const env = awsHome(
       {},
       {
@@ -249,12 +249,15 @@ describe.concurrent('per-service endpoints', () => {
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_LAMBDA: lambda.url,
         AWS_ENDPOINT_URL_EC2: ec2.url,
+        // attach's network-interface budget reads the quota: never from real AWS in a test.
+        AWS_ENDPOINT_URL_SERVICE_QUOTAS: quotas.url,
       },
     ).env;
     const r = await runBin(['attach', I.fn, '--subnets', I.subnetA, '--sg', I.sg, '--skip-perms-check'], env);
     expect(r.code).toBe(0);
     expect(new Set(lambda.requests.map((e) => e.service))).toEqual(new Set(['lambda']));
     expect(new Set(ec2.requests.map((e) => e.service))).toEqual(new Set(['ec2']));
+    expect(new Set(quotas.requests.map((e) => e.service))).toEqual(new Set(['servicequotas']));
   });
 
   it('--endpoint-url sends every service to one endpoint, over AWS_ENDPOINT_URL_<SERVICE>', async () => {
@@ -265,7 +268,9 @@ describe.concurrent('per-service endpoints', () => {
       env,
     );
     expect(r.code).toBe(0);
-    expect(new Set(all.requests.map((e) => e.service))).toEqual(new Set(['lambda', 'ec2', 'iam']));
+    expect(new Set(all.requests.map((e) => e.service))).toEqual(
+      new Set(['lambda', 'ec2', 'iam', 'servicequotas']),
+    );
     expect(other.requests).toHaveLength(0);
   });
 });

@@ -108,7 +108,8 @@ function credentialRefusal(kind: 'expiredToken' | 'invalidToken', service: Servi
       ? new AwsError(400, 'RequestExpired', 'Request has expired.')
       : new AwsError(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
   const message = `The security token included in the request is ${kind === 'expiredToken' ? 'expired' : 'invalid'}`;
-  if (service === 'lambda')
+  // The JSON protocols' codes (Lambda, Service Quotas).
+  if (service === 'lambda' || service === 'servicequotas')
     return kind === 'expiredToken'
       ? new AwsError(403, 'ExpiredTokenException', message)
       : new AwsError(403, 'UnrecognizedClientException', `${message}.`);
