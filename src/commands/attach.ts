@@ -194,8 +194,16 @@ function networkChoiceOf(
     throw usageError('--like copies the VPC of another function; it cannot go with --vpc.');
   if (options.createSg !== undefined && groups)
     throw usageError('--create-sg and --sg both name the groups: pass one of them.');
-  if (options.createSg !== undefined && options.vpc === undefined && !subnets)
-    throw usageError('--create-sg needs to know the VPC: add --vpc (or --subnets).');
+  if (options.createSg !== undefined && options.vpc === undefined && !subnets && options.like === undefined)
+    throw usageError('--create-sg needs to know the VPC: add --vpc (or --subnets, or --like).');
+  if (options.createSg !== undefined && options.emit !== undefined)
+    throw usageError(
+      '--emit cannot go with --create-sg: the group does not exist yet, so there is no ID to write into the code.',
+      'Create the group first (or let attach create it), then --emit with --sg.',
+    );
+  // Only --vpc has its groups listed for the user to pick from; otherwise say it now.
+  if (options.vpc === undefined && options.like === undefined && !groups && options.createSg === undefined)
+    throw missingNetwork(subnets);
   if (
     options.createSg !== undefined &&
     (!GROUP_NAME.test(options.createSg) || options.createSg.startsWith('sg-'))

@@ -3,6 +3,7 @@
  * Pure: it reads the same describe results as the network check, traces every subnet of the
  * VPC with the path engine, and keeps only those whose verdict is proved.
  */
+import { CliError } from '../errors.js';
 import { combinationKey } from './eni-combos.js';
 import { analyzeNetwork, LOW_FREE_IPS_THRESHOLD, type NetworkInput } from './reachability/analyze.js';
 import { tracePaths } from './reachability/path/index.js';
@@ -43,8 +44,8 @@ export interface SubnetCandidate {
   internet: 'yes' | 'no' | 'unknown';
   /** The NAT gateways carrying it, when it does. */
   via: string[];
-  /** A Lambda interface already exists for this subnet and the chosen groups: attaching is fast. */
-  existingInterface: boolean;
+  /** A Lambda interface already exists for this subnet and the chosen groups: attaching is fast. null: not read. */
+  existingInterface: boolean | null;
   decision: SubnetDecision;
   /** One line: why, for the user ('internet via nat-…; 4,091 free addresses; existing Lambda interface'). */
   reason: string;
@@ -62,8 +63,8 @@ export interface ChooseSubnetsInput {
   requireInternet: boolean;
   /** --needs: short service names ('s3', 'secretsmanager') that must be reachable from every chosen subnet. */
   needs: readonly string[];
-  /** combinationKey()s that already have a Lambda interface (src/core/eni-combos.ts). */
-  existingCombinations: ReadonlySet<string>;
+  /** combinationKey()s that already have a Lambda interface (src/core/eni-combos.ts); null when not read. */
+  existingCombinations: ReadonlySet<string> | null;
   /** Availability Zone IDs Lambda does not support in this Region (default: the known ones). */
   unsupportedAzIds?: readonly string[] | undefined;
 }
@@ -123,7 +124,9 @@ export function chooseSubnets(input: ChooseSubnetsInput): SubnetChoice {
     const summary = analysis.subnets.find((x) => x.id === id);
     const path = internetPaths?.subnets.find((x) => x.id === id);
     const internet = internetOf(summary?.internet.reachable, path?.verdict);
-    const existingInterface = input.existingCombinations.has(combinationKey(id, securityGroupIds));
+    const existingInterface = input.existingCombinations
+      ? input.existingCombinations.has(combinationKey(id, securityGroupIds))
+      : null;
     const base: Omit<SubnetCandidate, 'decision' | 'reason'> = {
       id,
       az: subnet.AvailabilityZone ?? null,
@@ -277,7 +280,7 @@ function eligibleReason(c: Omit<SubnetCandidate, 'decision' | 'reason'>): string
 function preferred(a: Assessed, b: Assessed): number {
   const x = a.candidate;
   const y = b.candidate;
-  if (x.existingInterface !== y.existingInterface) return x.existingInterface ? -1 : 1;
+  if (Boolean(x.existingInterface) !== Boolean(y.existingInterface)) return x.existingInterface ? -1 : 1;
   const free = (y.freeIps ?? -1) - (x.freeIps ?? -1);
   if (free !== 0) return free;
   return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
@@ -385,4 +388,15 @@ export interface NetworkChoiceReport {
   createdSecurityGroup: CreatedGroup | null;
   ipv6AllowedForDualStack: boolean;
   warnings: string[];
+}
+
+/** No subnet qualifies (exit 2, nothing written): the error, with the choice that shows every subnet's reason. */
+export class NetworkChoiceRefused extends CliError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly report: NetworkChoiceReport,
+  ) {
+    super('InvalidParameter', message, { hint });
+  }
 }

@@ -1,12 +1,13 @@
 import type { NetworkInterfaceInfo } from '../core/enis.js';
-import type { NetworkChoiceReport } from '../core/network-choice.js';
+import { NetworkChoiceRefused, type NetworkChoiceReport } from '../core/network-choice.js';
 import { skippedPreflight } from '../core/permission-report.js';
 import type { DesiredVpc } from '../core/plan.js';
 import type { ReachTargetSpec } from '../core/reach-targets.js';
+import { errorJson } from '../core/result.js';
 import { type ChangeBody, type NetworkPreflightJson, notChecked } from '../output/json.js';
 import type { ChangeWords } from '../output/render-change.js';
 import type { NetworkFacts } from '../services/network.js';
-import { type ChangeRequest, runChange } from './change.js';
+import { type ChangeRequest, type ChangeSections, runChange } from './change.js';
 import type { NetworkChoiceRequest } from './choose-network.js';
 import { startDeadline } from './deadline.js';
 import type { RunDeps } from './deps.js';
@@ -47,7 +48,21 @@ const ATTACH_WORDS: ChangeWords = {
  * its role passed the gate.
  */
 export async function attach(deps: RunDeps, asked: AttachRequest): Promise<ChangeBody> {
-  const request = asked.choose ? await withChoice(deps, asked, asked.choose) : asked;
+  let request = asked;
+  try {
+    if (asked.choose) request = await withChoice(deps, asked, asked.choose);
+  } catch (error) {
+    // No subnet qualified: the document still carries every subnet's decision.
+    if (!(error instanceof NetworkChoiceRefused)) throw error;
+    deps.reporter.error(error);
+    return {
+      exitCode: error.exitCode,
+      error: errorJson(error),
+      results: [],
+      ...notCheckedOf(asked),
+      choice: error.report,
+    };
+  }
   const desired = request.desired;
   if (!desired) throw new Error('attach: neither a VpcConfig nor a way to choose one');
   const network = networkPreflight({ ...request.network, facts: request.prefetched?.facts });
@@ -79,20 +94,7 @@ export async function attach(deps: RunDeps, asked: AttachRequest): Promise<Chang
       inactiveGate(!request.dryRun && request.emit === undefined),
     ],
     after: request.emit ? emitStep(deps, request.emit, desired, () => networkSeen) : undefined,
-    notChecked: {
-      network: {
-        checked: false,
-        skippedReason: 'the command stopped before the network check',
-        forced: false,
-      },
-      permissions: skippedPreflight('the command stopped before the role check'),
-      reach: notChecked(
-        request.checkReach?.length ? 'the command stopped before the reach check' : 'without --check-reach',
-      ),
-      emit: notChecked(emitNotChecked(request)),
-      choice: notChecked('subnets and security groups given by ID'),
-      eniBudget: notChecked('the command stopped before the network-interface budget'),
-    },
+    notChecked: notCheckedOf(request),
   });
 }
 
@@ -107,12 +109,40 @@ async function withChoice(
   const chosen = await chooseNetwork({ ...deps, signal: deadline.signal }, choose, {
     targets: request.targets,
     write: !request.dryRun && request.emit === undefined,
+    writeSignal: deadline.expiry,
   });
+  const created = chosen.report.createdSecurityGroup;
+  const notes =
+    created?.written && created.id
+      ? [
+          ...request.notes,
+          `Created security group ${created.id} (${created.name}) for this run; if no function ends up using it: aws ec2 delete-security-group --group-id ${created.id}`,
+        ]
+      : request.notes;
   return {
     ...request,
+    notes,
     timeoutMs: Math.max(0, deadline.at - deps.clock.now()),
     desired: chosen.desired,
     choice: chosen.report,
     prefetched: chosen.prefetched,
+  };
+}
+
+/** Each section of attach's document as it reads when its step did not run. */
+function notCheckedOf(request: AttachRequest): ChangeSections {
+  return {
+    network: {
+      checked: false,
+      skippedReason: 'the command stopped before the network check',
+      forced: false,
+    },
+    permissions: skippedPreflight('the command stopped before the role check'),
+    reach: notChecked(
+      request.checkReach?.length ? 'the command stopped before the reach check' : 'without --check-reach',
+    ),
+    emit: notChecked(emitNotChecked(request)),
+    choice: notChecked('subnets and security groups given by ID'),
+    eniBudget: notChecked('the command stopped before the network-interface budget'),
   };
 }

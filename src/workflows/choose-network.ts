@@ -5,6 +5,7 @@ import {
   type ChosenBy,
   type CreatedGroup,
   chooseSubnets,
+  NetworkChoiceRefused,
   type NetworkChoiceReport,
   type SubnetCandidate,
 } from '../core/network-choice.js';
@@ -65,7 +66,7 @@ const createdTags = (name: string) => ({
 export async function chooseNetwork(
   deps: RunDeps,
   request: NetworkChoiceRequest,
-  scope: { targets: readonly Target[]; write: boolean },
+  scope: { targets: readonly Target[]; write: boolean; writeSignal?: AbortSignal | undefined },
 ): Promise<NetworkChosen> {
   const region = await deps.aws.regionFor(scope.targets);
   const opts = deps.signal ? { abortSignal: deps.signal } : {};
@@ -86,7 +87,7 @@ export async function chooseNetwork(
       describeNetwork(ec2, {
         subnetIds: [],
         securityGroupIds: [],
-        ipv6: request.ipv6 || Boolean(like?.ipv6),
+        ipv6: request.ipv6 || Boolean(like?.ipv6 && !request.subnets),
         paths: {},
         wholeVpc: vpcId,
         signal: deps.signal,
@@ -96,39 +97,22 @@ export async function chooseNetwork(
         throw error;
       }),
     ]);
-    const ipv6 = request.ipv6 || Boolean(like?.ipv6 && !request.securityGroups && !request.subnets);
+    // --like copies the IPv6 setting with the subnets: other subnets given may not be dual-stack.
+    const ipv6 = request.ipv6 || Boolean(like?.ipv6 && !request.subnets);
     const warnings: string[] = [];
     if (!interfaces)
       warnings.push(
         'Lambda network interfaces not read (no permission for ec2:DescribeNetworkInterfaces): no preference for subnets that already have one.',
       );
 
-    // Groups first: their egress rules decide which subnets reach what.
+    // Groups first: their egress rules decide which subnets reach what. A group to create is
+    // planned (its rules are known) and created only once everything else has been decided.
     const groups = await chooseGroups(request, like, facts, vpcId);
-    let created: CreatedGroup | null = null;
-    let groupIds = groups.ids;
-    if (request.createSecurityGroup) {
-      const outcome = await ensureGroup(request.createSecurityGroup, vpcId, facts, scope.write, {
-        create: () =>
-          choice.createSecurityGroup(
-            ec2,
-            {
-              vpcId,
-              name: request.createSecurityGroup ?? '',
-              description: 'Egress for Lambda functions, created by lambda-vpc',
-              tags: createdTags(request.createSecurityGroup ?? ''),
-            },
-            opts,
-          ),
-        find: (filters) => choice.findGroups(ec2, filters, opts),
-      });
-      created = outcome.created;
-      groupIds = [outcome.group.GroupId ?? ''];
-      facts.securityGroups = [
-        ...facts.securityGroups.filter((g) => g.GroupId !== outcome.group.GroupId),
-        outcome.group,
-      ];
-    }
+    const asked = request.createSecurityGroup;
+    const plan = asked ? plannedGroup(asked, vpcId, facts) : undefined;
+    let created: CreatedGroup | null = plan?.created ?? null;
+    let groupIds = plan ? [plan.group.GroupId ?? ''] : groups.ids;
+    if (plan) facts.securityGroups = [...facts.securityGroups.filter((g) => g !== plan.group), plan.group];
 
     const subnets = chooseSubnetIds(request, like, facts, vpcId, {
       region,
@@ -167,6 +151,36 @@ export async function chooseNetwork(
       ipv6AllowedForDualStack: ipv6,
       warnings,
     };
+    if (subnets.refused)
+      throw new NetworkChoiceRefused(subnets.refused.message, subnets.refused.hint, report);
+    if (asked && plan?.created.outcome === 'planned' && scope.write) {
+      const outcome = await createGroup(asked, vpcId, {
+        create: (signal) =>
+          choice.createSecurityGroup(
+            ec2,
+            {
+              vpcId,
+              name: asked,
+              description: 'Egress for Lambda functions, created by lambda-vpc',
+              tags: createdTags(asked),
+            },
+            { abortSignal: signal },
+          ),
+        find: (filters) => choice.findGroups(ec2, filters, {}),
+        signal: scope.writeSignal,
+      });
+      created = outcome.created;
+      groupIds = [outcome.group.GroupId ?? ''];
+      facts.securityGroups = [...facts.securityGroups.filter((g) => g !== plan.group), outcome.group];
+      desired.securityGroupIds = groupIds;
+      report.securityGroups = {
+        ...report.securityGroups,
+        securityGroupIds: groupIds,
+        groups: [{ id: groupIds[0] ?? '', name: asked, egress: summarizeEgress(outcome.group) }],
+      };
+      report.createdSecurityGroup = created;
+      if (deps.signal?.aborted) throw afterCreate(deps.signal.reason, created);
+    }
     // The warnings go with the choice they explain; the network check that follows warns on its own.
     deps.reporter.note((c) => renderChoice(report, c));
     return { desired, report, prefetched: { facts, ...(interfaces ? { interfaces } : {}) } };
@@ -308,73 +322,106 @@ function chooseGroups(
   );
 }
 
+/** EC2 compares group names without case (AWS: "case-insensitive and must be unique within the VPC"). */
+const sameName = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** A filter value matched literally: EC2 reads `*` and `?` as wildcards, `\` as their escape. */
+const literal = (value: string) => value.replace(/[\\*?]/g, (c) => `\\${c}`);
+
+/** What a new VPC group gets from EC2: no inbound rule, all traffic out. */
+const newGroup = (GroupId: string, name: string, vpcId: string): SecurityGroup => ({
+  GroupId,
+  GroupName: name,
+  VpcId: vpcId,
+  IpPermissions: [],
+  IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+});
+
 /**
- * --create-sg NAME: the group of that name in the VPC if there is one (reused, nothing written),
- * else created (or planned, for a dry run). A create whose answer is lost is settled by reading
- * the group by name: only a read says whether it exists.
+ * --create-sg NAME before any write: the group of that name in the VPC if there is one (reused,
+ * nothing to write), else a plan, which the checks see with the rules EC2 will give it.
  */
-async function ensureGroup(
+function plannedGroup(
   name: string,
   vpcId: string,
   facts: NetworkFacts,
-  write: boolean,
-  io: { create: () => Promise<string>; find: Find<SecurityGroup> },
-): Promise<{ group: SecurityGroup; created: CreatedGroup }> {
-  const existing = facts.securityGroups.find((g) => g.GroupName === name && g.VpcId === vpcId);
+): { group: SecurityGroup; created: CreatedGroup } {
+  const existing = facts.securityGroups.find((g) => sameName(g.GroupName, name) && g.VpcId === vpcId);
   if (existing)
     return {
       group: existing,
       created: { name, id: existing.GroupId ?? null, outcome: 'reused', written: false },
     };
-  if (!write) {
-    // Planned: what EC2 gives a new VPC group, so the checks see its one egress rule.
-    const planned: SecurityGroup = {
-      GroupId: plannedGroupId(name),
-      GroupName: name,
-      VpcId: vpcId,
-      IpPermissions: [],
-      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-    };
-    return { group: planned, created: { name, id: null, outcome: 'planned', written: false } };
-  }
-  const byName = () =>
-    io.find([
-      { Name: 'vpc-id', Values: [vpcId] },
-      { Name: 'group-name', Values: [name] },
-    ]);
-  let id: string | undefined;
-  let answered = true;
-  try {
-    id = await io.create();
-  } catch (error) {
-    const code = (error as { name?: string }).name;
-    if (
-      code !== 'InvalidGroup.Duplicate' &&
-      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-    )
-      throw withNothingCreated(error, name);
-    // Duplicate: our own earlier attempt (a retry after a lost answer) or a concurrent run. No
-    // status at all: the answer was lost, and only a read can say whether the group exists.
-    answered = false;
-  }
-  const [group] = id ? await io.find([{ Name: 'group-id', Values: [id] }]) : await byName();
-  if (!group?.GroupId)
-    throw new CliError(
-      'ServiceError',
-      `--create-sg ${name}: CreateSecurityGroup got no answer, and no group ${name} exists in ${vpcId}: none was created.`,
-      {
-        hint: 'Run the command again. Nothing was written.',
-      },
-    );
   return {
-    group,
-    created: {
-      name,
-      id: group.GroupId,
-      outcome: answered ? 'created' : 'created-answer-lost',
-      written: true,
-    },
+    group: newGroup(plannedGroupId(name), name, vpcId),
+    created: { name, id: null, outcome: 'planned', written: false },
   };
+}
+
+/**
+ * CreateSecurityGroup, the choice's one write, sent on the deadline alone (Ctrl-C lets it come
+ * back with its answer, as for Lambda's writes). "Not created" is said only on a refusal of the
+ * first attempt; any other failure (a lost answer, a retried attempt, the deadline) is settled by
+ * reading the group by its exact name, and a Duplicate of the first attempt is someone else's
+ * group, reused.
+ */
+async function createGroup(
+  name: string,
+  vpcId: string,
+  io: {
+    create: (signal: AbortSignal | undefined) => Promise<string>;
+    find: Find<SecurityGroup>;
+    signal: AbortSignal | undefined;
+  },
+): Promise<{ group: SecurityGroup; created: CreatedGroup }> {
+  try {
+    const id = await io.create(io.signal);
+    // Built from the answer: a read this soon may not see the group yet (EC2 is eventually consistent).
+    return { group: newGroup(id, name, vpcId), created: { name, id, outcome: 'created', written: true } };
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
+    const status = e.$metadata?.httpStatusCode ?? 0;
+    const firstAttempt = (e.$metadata?.attempts ?? 1) <= 1;
+    const duplicate = e.name === 'InvalidGroup.Duplicate';
+    if (firstAttempt && status >= 400 && status < 500 && !duplicate) throw withNothingCreated(error, name);
+    const found = (
+      await io.find([
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: [literal(name)] },
+      ])
+    ).find((g) => sameName(g.GroupName, name));
+    if (!found?.GroupId) {
+      const cause = toCliError(error);
+      throw new CliError(
+        cause.code === 'TimedOut' ? 'TimedOut' : 'ServiceError',
+        `--create-sg ${name}: CreateSecurityGroup failed (${cause.message}), and no group ${name} is described in ${vpcId}: it was not created, or EC2 does not show it yet. No function was written.`,
+        {
+          cause,
+          hint: `Check with aws ec2 describe-security-groups --filters Name=vpc-id,Values=${vpcId} Name=group-name,Values=${name}, then run again (a group of that name is reused).`,
+        },
+      );
+    }
+    const created: CreatedGroup =
+      duplicate && firstAttempt
+        ? { name, id: found.GroupId, outcome: 'reused', written: false }
+        : { name, id: found.GroupId, outcome: 'created-answer-lost', written: true };
+    const timedOut = toCliError(error);
+    if (timedOut.code === 'TimedOut') throw afterCreate(error, created);
+    return { group: found, created };
+  }
+}
+
+/** The run stops right after the group was created (Ctrl-C, the deadline): say that it exists. */
+function afterCreate(reason: unknown, created: CreatedGroup): CliError {
+  const e = toCliError(reason);
+  return new CliError(
+    e.code,
+    `${e.message} The security group ${created.name} (${created.id}) exists; no function was written.`,
+    {
+      cause: e,
+      hint: `Run the command again (the group is reused), or delete it: aws ec2 delete-security-group --group-id ${created.id}`,
+    },
+  );
 }
 
 function withNothingCreated(error: unknown, name: string): CliError {
@@ -408,7 +455,13 @@ function chooseSubnetIds(
     ipv6: boolean;
     interfaces: readonly NetworkInterfaceInfo[] | undefined;
   },
-): { ids: string[]; by: Exclude<ChosenBy, 'created'>; candidates: SubnetCandidate[]; warnings: string[] } {
+): {
+  ids: string[];
+  by: Exclude<ChosenBy, 'created'>;
+  candidates: SubnetCandidate[];
+  warnings: string[];
+  refused?: { message: string; hint: string };
+} {
   if (request.subnets)
     return {
       ids: resolveList(request.subnets, facts.subnets, (s) => s.SubnetId, { kind: 'subnet', vpcId }),
@@ -425,11 +478,15 @@ function chooseSubnetIds(
     ipv6: o.ipv6,
     requireInternet: request.requireInternet,
     needs: request.needs,
-    existingCombinations: lambdaCombinations(o.interfaces ?? []),
+    existingCombinations: o.interfaces ? lambdaCombinations(o.interfaces) : null,
   });
   if (!choice.ok)
-    throw new CliError('InvalidParameter', choice.message, {
-      hint: `${choice.hint} Nothing was written.`,
-    });
+    return {
+      ids: [],
+      by: 'chooser',
+      candidates: choice.candidates,
+      warnings: [],
+      refused: { message: choice.message, hint: `${choice.hint} Nothing was written.` },
+    };
   return { ids: choice.subnetIds, by: 'chooser', candidates: choice.candidates, warnings: choice.warnings };
 }

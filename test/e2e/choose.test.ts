@@ -218,6 +218,8 @@ describe('selectors and their mistakes', () => {
     ],
     [['--vpc', 'name:prod', '--sg', 'name:x', '--skip-network-check'], '--skip-network-check cannot go with'],
     [['--vpc', 'prod', '--sg', 'name:x'], '--vpc prod: not a VPC ID'],
+    [['--vpc', 'name:prod', '--create-sg', 'x', '--emit', 'terraform'], '--emit cannot go with --create-sg'],
+    [['--subnets', 'tag:tier=private'], 'attach needs --sg (security groups)'],
   ])('%j: a usage error before any AWS call', async (args, message) => {
     const fake = await start();
     const r = await cli(fake, ['attach', I.newFn, ...args]);
@@ -314,6 +316,64 @@ describe('--create-sg', () => {
     expect(functionVpc(fake, I.newFn)?.SecurityGroupIds).toEqual([
       groupsNamed(fake, 'fn-egress')[0]?.GroupId,
     ]);
+  });
+
+  it('the first answer lost, then 5xx on every retry: a read by name finds the group, reported as created', async () => {
+    const fake = await start();
+    fake.faults.add({ service: 'ec2', operation: 'CreateSecurityGroup', kind: 'dropAfterApply', times: 1 });
+    fake.faults.add({ service: 'ec2', operation: 'CreateSecurityGroup', kind: 'error503', skip: 1 });
+    const { code, doc } = await json(fake, ['attach', I.newFn, ...args]);
+    expect(code).toBe(0);
+    expect(doc.choice.createdSecurityGroup).toMatchObject({ outcome: 'created-answer-lost', written: true });
+    expect(groupsNamed(fake, 'fn-egress')).toHaveLength(1);
+  });
+
+  it('no answer at all and no group found: not claimed created, the function not written', async () => {
+    const fake = await start();
+    fake.faults.add({ service: 'ec2', operation: 'CreateSecurityGroup', kind: 'drop' });
+    const r = await cli(fake, ['attach', I.newFn, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`no group fn-egress is described in ${I.prodVpc}`);
+    expect(groupsNamed(fake, 'fn-egress')).toHaveLength(0);
+    expect(writes(fake)).not.toContain('UpdateFunctionConfiguration');
+  });
+
+  it('a name with a wildcard is matched literally: a lost create never adopts another group', async () => {
+    const fake = await start();
+    fake.faults.add({ service: 'ec2', operation: 'CreateSecurityGroup', kind: 'drop' });
+    const r = await cli(fake, ['attach', I.newFn, '--vpc', 'name:prod', '--create-sg', 'lambda*']);
+    expect(r.code).toBe(1);
+    expect(functionVpc(fake, I.newFn)?.SecurityGroupIds ?? []).toEqual([]);
+  });
+
+  it('names are case-insensitive in a VPC: LAMBDA-EGRESS reuses lambda-egress', async () => {
+    const fake = await start();
+    const { doc } = await json(fake, [
+      'attach',
+      I.newFn,
+      '--vpc',
+      'name:prod',
+      '--create-sg',
+      'LAMBDA-EGRESS',
+      '--dry-run',
+    ]);
+    expect(doc.choice.createdSecurityGroup).toEqual({
+      name: 'LAMBDA-EGRESS',
+      id: I.sgLambdaEgress,
+      outcome: 'reused',
+      written: false,
+    });
+  });
+
+  it('a run refused by the chooser creates no group, and its document lists every subnet', async () => {
+    const fake = await start();
+    fake.state.denyAction('ec2:DescribeRouteTables');
+    const { code, doc } = await json(fake, ['attach', I.newFn, ...args]);
+    expect(code).toBe(2);
+    expect(doc.error.code).toBe('InvalidParameter');
+    expect(doc.choice.subnets.candidates).toHaveLength(7);
+    expect(doc.choice.createdSecurityGroup).toMatchObject({ outcome: 'planned', written: false });
+    expect(fake.requests.some((q) => q.operation === 'CreateSecurityGroup')).toBe(false);
   });
 
   it('denied: exit 4, no group, the function not written', async () => {

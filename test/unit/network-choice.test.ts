@@ -690,7 +690,7 @@ describe('chooseSubnets', () => {
       expect(c.azId).toBe(s.AvailabilityZoneId);
       expect(c.freeIps).toBe(s.AvailableIpAddressCount);
       expect(c.existingInterface).toBe(
-        input.existingCombinations.has(combinationKey(c.id, input.securityGroupIds)),
+        input.existingCombinations?.has(combinationKey(c.id, input.securityGroupIds)) ?? null,
       );
       expect(c.reason.trim(), c.id).not.toBe('');
       expect(c.reason, c.id).not.toContain('\n');
@@ -759,5 +759,16 @@ describe('what the tables rely on', () => {
       expect(vpcAzs.size).toBe(row === oneAzVpc ? 1 : 2);
       expect(azsOf(input, row.chosen).size).toBe(1);
     }
+  });
+});
+
+describe('Lambda interfaces not read', () => {
+  it('existingInterface is null, not false, and the choice falls back to free addresses', () => {
+    const row = rows[0];
+    if (!row) throw new Error('no row');
+    const choice = chooseSubnets({ ...inputOf(row), existingCombinations: null });
+    expect(choice.ok).toBe(true);
+    expect(choice.candidates.every((c) => c.existingInterface === null)).toBe(true);
+    if (choice.ok) expect(choice.subnetIds).toEqual(row.chosen);
   });
 });
