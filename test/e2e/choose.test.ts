@@ -88,8 +88,11 @@ describe('attach --vpc: the subnets chosen from the live routes', () => {
     expect(doc.results[0].after.subnetIds).toEqual([I.privateA, I.privateB, I.privateC]);
     expect(writes(fake)).toEqual([]);
     // The network check reused the choice's reads: each describe once.
-    const describes = fake.requests.filter((r) => r.operation === 'DescribeRouteTables');
-    expect(describes).toHaveLength(1);
+    const count = (op: string) => fake.requests.filter((r) => r.operation === op).length;
+    expect(count('DescribeRouteTables')).toBe(1);
+    // The interface budget counts from the choice's listing of the Region.
+    expect(count('DescribeNetworkInterfaces')).toBe(1);
+    expect(doc.eniBudget).toMatchObject({ checked: true, newInterfaces: 1 });
   });
 
   it('the written configuration is the chosen one', async () => {
