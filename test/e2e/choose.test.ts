@@ -46,6 +46,9 @@ async function json(fake: FakeAws, args: string[]) {
   return { ...r, doc: JSON.parse(r.stdout) };
 }
 
+/** attach new-fn into prod with the lambda-egress group: the network the most tests ask for. */
+const PROD = ['attach', I.newFn, '--vpc', 'name:prod', '--sg', 'name:lambda-egress'];
+
 const decisions = (doc: { choice: { subnets: { candidates: Candidate[] } } }) =>
   Object.fromEntries(doc.choice.subnets.candidates.map((c) => [c.id, c.decision]));
 
@@ -58,15 +61,7 @@ const functionVpc = (fake: FakeAws, name: string) =>
 describe('attach --vpc: the subnets chosen from the live routes', () => {
   it('one NAT-private subnet per AZ, the existing Lambda interface first, never the public one; a dry run writes nothing', async () => {
     const fake = await start();
-    const { code, doc } = await json(fake, [
-      'attach',
-      I.newFn,
-      '--vpc',
-      'name:prod',
-      '--sg',
-      'name:lambda-egress',
-      '--dry-run',
-    ]);
+    const { code, doc } = await json(fake, [...PROD, '--dry-run']);
     expect(code).toBe(0);
     expect(doc.choice.subnets.subnetIds).toEqual([I.privateA, I.privateB, I.privateC]);
     expect(decisions(doc)).toEqual({
@@ -110,34 +105,12 @@ describe('attach --vpc: the subnets chosen from the live routes', () => {
 
   it('--no-internet --needs: isolated subnets reaching S3 and Secrets Manager qualify; a need they cannot reach refuses them', async () => {
     const fake = await start();
-    const ok = await json(fake, [
-      'attach',
-      I.newFn,
-      '--vpc',
-      'name:prod',
-      '--sg',
-      'name:lambda-egress',
-      '--no-internet',
-      '--needs',
-      's3,secretsmanager',
-      '--dry-run',
-    ]);
+    const ok = await json(fake, [...PROD, '--no-internet', '--needs', 's3,secretsmanager', '--dry-run']);
     expect(ok.code).toBe(0);
     const d = decisions(ok.doc);
     expect([d[I.isolatedA], d[I.isolatedB]].every((x) => x === 'chosen' || x === 'same-az')).toBe(true);
     expect(d[I.publicA]).toBe('public');
-    const sqs = await json(fake, [
-      'attach',
-      I.newFn,
-      '--vpc',
-      'name:prod',
-      '--sg',
-      'name:lambda-egress',
-      '--no-internet',
-      '--needs',
-      'sqs',
-      '--dry-run',
-    ]);
+    const sqs = await json(fake, [...PROD, '--no-internet', '--needs', 'sqs', '--dry-run']);
     expect(decisions(sqs.doc)[I.isolatedA]).toBe('needs-unmet');
     expect(decisions(sqs.doc)[I.privateA]).toBe('chosen');
   });
