@@ -52,6 +52,8 @@ export interface NetworkQuery {
    * listing each by `vpc-id`, the IDs asked for included.
    */
   wholeVpc?: string | undefined;
+  /** The VPCs already described (the choice found its VPC so): not described again. */
+  knownVpcs?: readonly Vpc[] | undefined;
 }
 
 /** The describe results, in the SDK's own shapes (what analyzeNetwork takes). */
@@ -161,10 +163,12 @@ export async function describeNetwork(ec2: EC2Client, query: NetworkQuery): Prom
         VpcDnsAttributes[],
       ]
     >([
-      orDenied(
-        collect('DescribeVpcs', paginateDescribeVpcs(cfg, byVpc, opts), (p) => p.Vpcs),
-        [],
-      ),
+      vpcIds.every((id) => query.knownVpcs?.some((v) => v.VpcId === id))
+        ? Promise.resolve([...(query.knownVpcs ?? [])].filter((v) => v.VpcId && vpcIds.includes(v.VpcId)))
+        : orDenied(
+            collect('DescribeVpcs', paginateDescribeVpcs(cfg, byVpc, opts), (p) => p.Vpcs),
+            [],
+          ),
       orDenied(
         collect('DescribeRouteTables', paginateDescribeRouteTables(cfg, byVpc, opts), (p) => p.RouteTables),
         [],

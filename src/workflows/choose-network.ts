@@ -90,6 +90,7 @@ export async function chooseNetwork(
         ipv6: request.ipv6 || Boolean(like?.ipv6 && !request.subnets),
         paths: {},
         wholeVpc: vpcId,
+        knownVpcs: vpc.CidrBlock ? [vpc] : undefined,
         signal: deps.signal,
       }),
       describeNetworkInterfaces(ec2, { lambdaOnly: false, signal: deps.signal }).catch((error: unknown) => {

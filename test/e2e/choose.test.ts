@@ -85,6 +85,8 @@ describe('attach --vpc: the subnets chosen from the live routes', () => {
     // The network check reused the choice's reads: each describe once.
     const count = (op: string) => fake.requests.filter((r) => r.operation === op).length;
     expect(count('DescribeRouteTables')).toBe(1);
+    // The VPC the selector found is not described again.
+    expect(count('DescribeVpcs')).toBe(1);
     // The interface budget counts from the choice's listing of the Region.
     expect(count('DescribeNetworkInterfaces')).toBe(1);
     expect(doc.eniBudget).toMatchObject({ checked: true, newInterfaces: 1 });
