@@ -13,6 +13,7 @@ import {
 } from '../core/permissions.js';
 import { CliError, endsTheRun, firstLine } from '../errors.js';
 import { renderRoleFix, renderRoleSection } from '../output/render-perms.js';
+import { escapeLines } from '../output/sanitize.js';
 import type { Gate, RunScope } from './change.js';
 import type { RunDeps } from './deps.js';
 
@@ -109,7 +110,10 @@ async function checkRole(
     const { fix, trustFix } = entry;
     if (trustFix) reporter.note(`Let Lambda assume the role: ${trustFix.command}`);
     if (fix && blocksAttach(entry.checks.filter((c) => c.action !== LAMBDA_ASSUME_ROLE)))
-      reporter.note(renderRoleFix(fix, `${deps.cliPrefix} check-perms ${fn} --fix`).join('\n'));
+      // A render, not a string: a string note is one line, its line breaks shown as \x0a.
+      reporter.note(() =>
+        renderRoleFix(fix, `${deps.cliPrefix} check-perms ${fn} --fix`).map(escapeLines).join('\n'),
+      );
   } else warn(deps, entry, fn);
   return entry;
 }

@@ -174,3 +174,24 @@ describe('status: network section against the fake AWS', () => {
     expect(noNetwork.stderr).toBe('');
   });
 });
+
+describe("the role check's fix, on a plain stderr", () => {
+  beforeEach(() => start());
+
+  it('is printed line by line, its line breaks not escaped', async () => {
+    const r = await cli(
+      'attach',
+      'legacy-worker',
+      '--subnets',
+      `${I.privateSubnetA},${I.privateSubnetB}`,
+      '--sg',
+      I.sgAllEgress,
+    );
+    expect(r.code).toBe(4);
+    expect(r.stderr).not.toContain('\\x0a');
+    expect(r.stderr).toMatch(
+      /^ {4}aws iam attach-role-policy --role-name legacy-worker-role --policy-arn arn:aws:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole$/m,
+    );
+    expect(lambdaWrites()).toEqual([]);
+  });
+});
