@@ -278,6 +278,9 @@ describe('--create-sg', () => {
       written: true,
     });
     expect(functionVpc(fake, I.newFn)?.SecurityGroupIds).toEqual([group?.GroupId]);
+    expect(first.doc.results[0].notes.join(' ')).toContain(
+      `Created security group ${group?.GroupId} (fn-egress) for this run`,
+    );
     const second = await json(fake, ['attach', I.otherFn, ...args]);
     expect(second.doc.choice.createdSecurityGroup).toMatchObject({ outcome: 'reused', written: false });
     expect(fake.requests.filter((r) => r.operation === 'CreateSecurityGroup')).toHaveLength(1);
