@@ -108,10 +108,9 @@ export async function chooseNetwork(
 
     // Groups first: their egress rules decide which subnets reach what. A group to create is
     // planned (its rules are known) and created only once everything else has been decided.
-    const groups = await chooseGroups(request, like, facts, vpcId);
+    const groups = chooseGroups(request, like, facts, vpcId);
     const asked = request.createSecurityGroup;
     const plan = asked ? plannedGroup(asked, vpcId, facts) : undefined;
-    let created: CreatedGroup | null = plan?.created ?? null;
     let groupIds = plan ? [plan.group.GroupId ?? ''] : groups.ids;
     if (plan) facts.securityGroups = [...facts.securityGroups.filter((g) => g !== plan.group), plan.group];
 
@@ -141,14 +140,14 @@ export async function chooseNetwork(
       vpc: { id: vpcId, name: nameTag(vpc.Tags) },
       subnets: { chosenBy: subnets.by, subnetIds: subnets.ids, candidates: subnets.candidates },
       securityGroups: {
-        chosenBy: created ? 'created' : groups.by,
+        chosenBy: plan ? 'created' : groups.by,
         securityGroupIds: groupIds,
         groups: groupIds.map((id) => {
           const g = facts.securityGroups.find((x) => x.GroupId === id);
           return { id, name: g?.GroupName ?? null, egress: g ? summarizeEgress(g) : 'unknown' };
         }),
       },
-      createdSecurityGroup: created,
+      createdSecurityGroup: plan?.created ?? null,
       ipv6AllowedForDualStack: ipv6,
       warnings,
     };
@@ -170,7 +169,6 @@ export async function chooseNetwork(
         find: (filters) => choice.findGroups(ec2, filters, {}),
         signal: scope.writeSignal,
       });
-      created = outcome.created;
       groupIds = [outcome.group.GroupId ?? ''];
       facts.securityGroups = [...facts.securityGroups.filter((g) => g !== plan.group), outcome.group];
       desired.securityGroupIds = groupIds;
@@ -179,8 +177,8 @@ export async function chooseNetwork(
         securityGroupIds: groupIds,
         groups: [{ id: groupIds[0] ?? '', name: asked, egress: summarizeEgress(outcome.group) }],
       };
-      report.createdSecurityGroup = created;
-      if (deps.signal?.aborted) throw afterCreate(deps.signal.reason, created);
+      report.createdSecurityGroup = outcome.created;
+      if (deps.signal?.aborted) throw afterCreate(deps.signal.reason, outcome.created);
     }
     // The warnings go with the choice they explain; the network check that follows warns on its own.
     deps.reporter.note((c) => renderChoice(report, c));
